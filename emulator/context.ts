@@ -14,6 +14,8 @@ export interface InvocationContext {
   UNIONID?: string;
   ENV: string;
   SOURCE: string;
+  /** the caller's IP as WeChat reports it (the risk service needs it) */
+  CLIENTIP?: string;
   /** Database requests made by this invocation (each `send` of the SDK is one round trip). */
   dbCalls: number;
 }

@@ -1,0 +1,87 @@
+/**
+ * The one place a cloud function touches `wx-server-sdk`. The bundles keep it external: on
+ * CloudBase it is the real SDK pinned in each function's package.json; under the local emulator
+ * the runner hands the emulated module to the very same bundle.
+ */
+// `import = require`: the SDK is CommonJS and its functions are called on the module object.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+import cloud = require('wx-server-sdk');
+
+cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV } as Parameters<typeof cloud.init>[0]);
+
+export type Database = ReturnType<typeof cloud.database>;
+
+let database: Database | null = null;
+
+/** One database handle per container, made on first use. */
+export function db(): Database {
+  database ??= cloud.database();
+  return database;
+}
+
+export interface Caller {
+  openid: string;
+  appid: string;
+  clientIp: string;
+}
+
+/** Who is calling, from the platform: nothing in the event can change it. */
+export function caller(): Caller {
+  const context = cloud.getWXContext();
+  return {
+    openid: context.OPENID ?? '',
+    appid: context.APPID ?? '',
+    clientIp: context.CLIENTIP ?? context.CLIENTIPV6 ?? '',
+  };
+}
+
+export const openapi = cloud.openapi as unknown as OpenApi;
+
+/** The subset of `cloud.openapi` the functions use, typed. */
+export interface OpenApi {
+  riskControl: {
+    getUserRiskRank(params: {
+      appid: string;
+      openid: string;
+      scene: number;
+      clientIp: string;
+    }): Promise<{ errCode: number; errMsg: string; riskRank: number }>;
+  };
+  wxacode: {
+    getUnlimited(params: {
+      scene: string;
+      page?: string;
+      checkPath?: boolean;
+      width?: number;
+    }): Promise<{ errCode: number; contentType: string; buffer: Buffer }>;
+  };
+}
+
+export async function temporaryUrls(fileIds: string[]): Promise<Map<string, string>> {
+  const cloudFiles = fileIds.filter((id) => id.startsWith('cloud://'));
+  const urls = new Map<string, string>(fileIds.map((id) => [id, id]));
+  if (cloudFiles.length === 0) return urls;
+  const res = (await cloud.getTempFileURL({ fileList: cloudFiles })) as {
+    fileList: Array<{ fileID: string; tempFileURL: string; status: number }>;
+  };
+  for (const file of res.fileList) if (file.status === 0) urls.set(file.fileID, file.tempFileURL);
+  return urls;
+}
+
+/**
+ * The caller's marketing risk rank (scene 1), or null when the service cannot say (not enabled
+ * for the Mini Program, quota, outage): an outage of ours must not punish the visitor.
+ */
+export async function userRiskRank(who: Caller): Promise<number | null> {
+  try {
+    const res = await openapi.riskControl.getUserRiskRank({
+      appid: who.appid,
+      openid: who.openid,
+      scene: 1,
+      clientIp: who.clientIp,
+    });
+    return res.errCode === 0 && Number.isFinite(res.riskRank) ? res.riskRank : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,287 @@
+/**
+ * The contract between the Mini Program and the cloud functions (SPEC §4), declared once.
+ *
+ * The functions validate every event with these zod schemas; the Mini Program imports only the
+ * *types* (`import type`), so no validation library ships to the phone. Keep this file free of
+ * Node and wx APIs: it is type-checked under both the functions' and the Mini Program's config.
+ */
+import { z } from 'zod';
+
+export const ERROR_CODES = [
+  'BAD_REQUEST',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CAMPAIGN_NOT_ACTIVE',
+  'CLAIM_WINDOW_CLOSED',
+  'NO_SPINS_LEFT',
+  'RISK_BLOCKED',
+  'BLACK_CARD_LOCKED',
+  'GROUP_UNAVAILABLE',
+  'COUPON_EXPIRED',
+  'COUPON_ALREADY_REDEEMED',
+  'BAD_TOKEN',
+  'RATE_LIMITED',
+  'CONFLICT',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ValidationIssue {
+  path: string;
+  message: string;
+}
+
+export interface ActionError {
+  code: ErrorCode;
+  message: string;
+  /** BAD_REQUEST: what was wrong with the input, one entry per problem. */
+  issues?: ValidationIssue[];
+  /** INTERNAL: quote this to find the server log; never a stack trace. */
+  requestId?: string;
+  /** GROUP_UNAVAILABLE: whom to contact instead. */
+  fallbackContact?: FallbackContact;
+}
+
+export type Envelope<T> = { ok: true; data: T } | { ok: false; error: ActionError };
+
+// ---------------------------------------------------------------------------------------------
+// Shared shapes
+
+/** A request id chosen by the client so a retried call is answered, not repeated. */
+const requestId = z
+  .string()
+  .min(8)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "_" and "-" only');
+
+/** Invite codes use an unambiguous alphabet; accept any case, the server normalises. */
+const inviteCode = z
+  .string()
+  .min(4)
+  .max(12)
+  .regex(/^[A-Za-z0-9]+$/, 'letters and digits only');
+
+const channelCode = z
+  .string()
+  .min(1)
+  .max(16)
+  .regex(/^[a-z0-9_-]+$/, 'lower-case letters, digits, "_" and "-" only');
+
+/** Coupons, groups and other server-made ids. */
+const docId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "_" and "-" only');
+
+export interface FallbackContact {
+  title: string;
+  qrUrl: string;
+  note?: string;
+}
+
+export type InviteStatus = 'none' | 'pending' | 'verified' | 'rejected';
+export type InviteRejectionReason =
+  'SELF_INVITE' | 'NOT_NEW_USER' | 'UNKNOWN_CODE' | 'INVITER_DAILY_CAP' | 'RISK' | 'CAMPAIGN_ENDED';
+
+export type PrizeKind = 'coupon' | 'resource' | 'physical' | 'none';
+export type CouponStatus = 'available' | 'redeemed' | 'expired';
+
+export interface Coupon {
+  id: string;
+  templateId: string;
+  title: string;
+  /** e.g. "8折", "满50减10" */
+  label: string;
+  kind: 'discount' | 'cash';
+  rate?: number;
+  threshold?: number;
+  amount?: number;
+  status: CouponStatus;
+  source: 'magnet' | 'lottery';
+  issuedAt: string;
+  expiresAt: string;
+  redeemedAt?: string;
+}
+
+export interface MagnetReward {
+  resourceUrl?: string;
+  coupon?: Coupon;
+}
+
+export interface PublicCampaign {
+  id: string;
+  title: string;
+  startAt: string;
+  endAt: string;
+  /** Server time when this answer was made, so the countdown does not trust the phone's clock. */
+  serverNow: string;
+  magnet: {
+    title: string;
+    description: string;
+    image: string;
+    claimWindow: { startAt: string; endAt: string };
+    reward: { hasResource: boolean; coupon?: { title: string; label: string } };
+  };
+  wheel: { sectors: Array<{ id: string; name: string; kind: PrizeKind }> };
+  blackCard: {
+    invitesRequired: number;
+    rights: Array<{ id: string; title: string; description: string }>;
+  };
+  groupsAfter: 'claim' | 'blackcard';
+}
+
+// ---------------------------------------------------------------------------------------------
+// `api`: everything a visitor does
+
+export const apiParams = {
+  'session.enter': z.strictObject({
+    inviteCode: inviteCode.optional(),
+    channel: channelCode.optional(),
+    /** the raw `scene` of a Mini Program code (≤ 32 chars by WeChat's rule) */
+    scene: z.string().max(32).optional(),
+  }),
+  'campaign.get': z.strictObject({}),
+  'magnet.claim': z.strictObject({ requestId }),
+  'lottery.status': z.strictObject({}),
+  'lottery.spin': z.strictObject({ requestId }),
+  'wallet.list': z.strictObject({
+    status: z.enum(['available', 'redeemed', 'expired']).optional(),
+  }),
+  'coupon.token': z.strictObject({ couponId: docId }),
+  'blackcard.get': z.strictObject({}),
+  'group.get': z.strictObject({}),
+  'group.confirmJoined': z.strictObject({}),
+} as const;
+
+export interface ApiResults {
+  'session.enter': {
+    inviteCode: string;
+    isNew: boolean;
+    invite: { status: InviteStatus; reason?: InviteRejectionReason };
+  };
+  'campaign.get': PublicCampaign;
+  'magnet.claim': { reward: MagnetReward; alreadyClaimed: boolean };
+  'lottery.status': { spinsLeft: number; freeSpinsLeft: number; bonusSpinsLeft: number };
+  'lottery.spin': {
+    sectorIndex: number;
+    prize: { id: string; name: string; kind: PrizeKind };
+    coupon?: Coupon;
+    resourceUrl?: string;
+    spinsLeft: number;
+  };
+  'wallet.list': { coupons: Coupon[] };
+  'coupon.token': { token: string; expiresAt: string };
+  'blackcard.get': {
+    required: number;
+    verified: number;
+    pending: number;
+    unlocked: boolean;
+    unlockedAt?: string;
+    joinedGroup: boolean;
+    rights: Array<{ id: string; title: string; description: string }>;
+    invitees: Array<{ label: string; status: InviteStatus; at: string }>;
+  };
+  'group.get': { groupId: string; name: string; qrUrl: string; expiresAt: string };
+  'group.confirmJoined': { joinedAt: string };
+}
+
+// ---------------------------------------------------------------------------------------------
+// `admin`: operators and staff
+
+export type AdminRole = 'owner' | 'staff';
+
+export const adminParams = {
+  'admin.whoami': z.strictObject({}),
+  'stats.overview': z.strictObject({}),
+  'coupon.redeem': z.strictObject({ token: z.string().min(1).max(200) }),
+  'users.setTag': z.strictObject({
+    /** the masked reference shown in the dashboard, or an invite code */
+    userRef: z.string().min(1).max(64),
+    growthTag: z.enum(['S', 'A', 'B', 'C']),
+  }),
+  'groups.upsert': z.strictObject({
+    id: docId.optional(),
+    name: z.string().min(1).max(40),
+    /** a cloud fileID (cloud://…) of the group QR image, or an https URL */
+    qrUrl: z.string().min(1).max(512),
+    expiresAt: z.iso.datetime({ offset: true }),
+    capacity: z.number().int().min(1).max(200).optional(),
+    active: z.boolean().optional(),
+  }),
+  'campaign.get': z.strictObject({}),
+  /** the config is validated by the campaign schema inside the action, for readable problems */
+  'campaign.put': z.strictObject({ config: z.record(z.string(), z.unknown()) }),
+} as const;
+
+/** Which role may call which action; owners may call everything. */
+export const STAFF_ACTIONS: ReadonlyArray<keyof typeof adminParams> = [
+  'admin.whoami',
+  'coupon.redeem',
+];
+
+export interface FunnelStep {
+  key: string;
+  label: string;
+  count: number;
+}
+
+export interface AdminAlert {
+  id: string;
+  kind: string;
+  message: string;
+  groupId?: string;
+  at: string;
+}
+
+export interface AdminResults {
+  'admin.whoami': { role: AdminRole; name: string };
+  'stats.overview': {
+    funnel: FunnelStep[];
+    channels: Array<{
+      code: string;
+      name: string;
+      visitors: number;
+      verified: number;
+      cost?: number;
+      costPerVerified?: number;
+    }>;
+    prizes: Array<{ id: string; name: string; stock: number | null; issued: number }>;
+    groups: Array<{
+      id: string;
+      name: string;
+      handedOut: number;
+      capacity: number;
+      expiresAt: string;
+      active: boolean;
+    }>;
+    alerts: AdminAlert[];
+    rejectedInvites: Array<{ reason: InviteRejectionReason; count: number }>;
+    topInviters: Array<{ userRef: string; verified: number }>;
+  };
+  'coupon.redeem': { couponId: string; title: string; label: string; redeemedAt: string };
+  'users.setTag': { userRef: string; growthTag: 'S' | 'A' | 'B' | 'C' };
+  'groups.upsert': {
+    id: string;
+    name: string;
+    qrUrl: string;
+    expiresAt: string;
+    capacity: number;
+    active: boolean;
+  };
+  'campaign.get': { config: unknown; updatedAt: string };
+  'campaign.put': { id: string; updatedAt: string };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Typed views for callers
+
+export type ApiAction = keyof typeof apiParams;
+export type ApiParams<A extends ApiAction> = z.input<(typeof apiParams)[A]>;
+export type AdminAction = keyof typeof adminParams;
+export type AdminParams<A extends AdminAction> = z.input<(typeof adminParams)[A]>;
+
+/** The event a caller sends: `{ action, ...params }`. */
+export type ApiEvent<A extends ApiAction = ApiAction> = { action: A } & ApiParams<A>;
+export type AdminEvent<A extends AdminAction = AdminAction> = { action: A } & AdminParams<A>;

@@ -1,0 +1,69 @@
+/**
+ * Typed helpers over the server SDK's database. wx-server-sdk's typings allow callback-style
+ * calls, so every `get()`/`update()` is typed as a union with `void`; these helpers narrow the
+ * answers once, and name the few access patterns the repositories use.
+ */
+import { db } from './cloud';
+import { isDuplicateKeyError } from './errors';
+
+// The SDK's declared return types include `void` and `string` (callback style); we only ever
+// use the promise style.
+interface Gettable {
+  get(): unknown;
+}
+interface Updatable {
+  update(options: { data: object }): unknown;
+}
+interface Removable {
+  remove(): unknown;
+}
+
+export async function many<T>(query: Gettable): Promise<T[]> {
+  const res = (await query.get()) as { data: T[] };
+  return res.data;
+}
+
+/**
+ * One document by `_id`, or null. `where(_id)` rather than `doc(id).get()`: the latter rejects
+ * when the document is missing, which is an ordinary answer here.
+ */
+export async function byId<T>(collection: string, id: string): Promise<T | null> {
+  const [doc] = await many<T>(db().collection(collection).where({ _id: id }).limit(1));
+  return doc ?? null;
+}
+
+export async function first<T>(collection: string, where: object): Promise<T | null> {
+  const [doc] = await many<T>(db().collection(collection).where(where).limit(1));
+  return doc ?? null;
+}
+
+/** Runs a (conditional) update; answers how many documents it changed. */
+export async function updated(query: Updatable, data: object): Promise<number> {
+  const res = (await query.update({ data })) as { stats: { updated: number } };
+  return res.stats.updated;
+}
+
+/** `where(…).update(…)` on one collection; answers how many documents it changed. */
+export function updateWhere(collection: string, where: object, data: object): Promise<number> {
+  return updated(db().collection(collection).where(where), data);
+}
+
+export async function removed(query: Removable): Promise<number> {
+  const res = (await query.remove()) as { stats: { removed: number } };
+  return res.stats.removed;
+}
+
+/** Inserts a document; a unique-index violation is an answer (`false`), not an error. */
+export async function insert(collection: string, doc: object): Promise<boolean> {
+  try {
+    await db().collection(collection).add({ data: doc });
+    return true;
+  } catch (error) {
+    if (isDuplicateKeyError(error)) return false;
+    throw error;
+  }
+}
+
+export function command() {
+  return db().command;
+}

@@ -1,0 +1,55 @@
+/**
+ * 优惠券: expiry, status and the label a customer reads.
+ *
+ * Expiry decision: `validDays: n` lasts until the end of the Shanghai day n days after issue,
+ * 23:59:59.999 Shanghai (issued Monday 15:00 with validDays 1 → valid through Tuesday), which is
+ * how customers read "valid for n days" and matches the shop's opening days; validDays 0 means
+ * the issue day only. `validUntil` is that instant, whenever the coupon was issued.
+ * `expiresAt` is the last valid instant: the coupon is expired strictly after it.
+ */
+import type { CouponTemplate } from '../campaign';
+import { endOfShanghaiDay } from './time';
+
+export type CouponStatus = 'available' | 'redeemed' | 'expired';
+
+export function couponExpiry(
+  template: Pick<CouponTemplate, 'validDays' | 'validUntil'>,
+  issuedAt: Date,
+): Date {
+  if (template.validUntil !== undefined) return new Date(template.validUntil);
+  if (template.validDays !== undefined) return endOfShanghaiDay(issuedAt, template.validDays);
+  // The schema requires exactly one of them.
+  throw new Error('coupon template has neither validDays nor validUntil');
+}
+
+/** A redeemed coupon stays redeemed after its expiry: that is what happened to it. */
+export function couponStatus(
+  coupon: { redeemedAt?: Date | null; expiresAt: Date },
+  now: Date,
+): CouponStatus {
+  if (coupon.redeemedAt) return 'redeemed';
+  return now.getTime() > coupon.expiresAt.getTime() ? 'expired' : 'available';
+}
+
+/** Fen → yuan without trailing zeros: 1000 → '10', 1050 → '10.5', 5 → '0.05'. */
+export function formatYuan(fen: number): string {
+  return (fen / 100).toFixed(2).replace(/\.?0+$/, '');
+}
+
+/** 0.8 → '8', 0.85 → '8.5', 0.885 → '8.85' (the 折 figure is tenths of the price). */
+function formatZhe(rate: number): string {
+  return (Math.round(rate * 1000) / 100).toFixed(2).replace(/\.?0+$/, '');
+}
+
+/** The short Chinese label: `8折`, `满100享8折`, `满50减10`, `5元无门槛`. */
+export function describeCouponTemplate(
+  t: Pick<CouponTemplate, 'kind' | 'rate' | 'threshold' | 'amount'>,
+): string {
+  const threshold = t.threshold ?? 0;
+  if (t.kind === 'discount') {
+    const zhe = `${formatZhe(t.rate ?? 1)}折`;
+    return threshold > 0 ? `满${formatYuan(threshold)}享${zhe}` : zhe;
+  }
+  const amount = formatYuan(t.amount ?? 0);
+  return threshold > 0 ? `满${formatYuan(threshold)}减${amount}` : `${amount}元无门槛`;
+}

@@ -1,0 +1,21 @@
+/**
+ * What one user may see of another: never a whole openid (SPEC §3), only a masked reference
+ * such as `oAbc…9xYz`, or the nickname the invitee chose to share.
+ */
+
+/** Keeps at most 4 characters at each end and always hides at least half of the openid. */
+export function maskOpenid(openid: string): string {
+  const keep = Math.min(4, Math.floor(openid.length / 4));
+  if (keep === 0) return '…';
+  return `${openid.slice(0, keep)}…${openid.slice(-keep)}`;
+}
+
+const MAX_NICKNAME = 12;
+
+/** How an inviter sees an invitee: the nickname if there is one, else a masked reference. */
+export function inviteeLabel(nickname: string | null | undefined, openid: string): string {
+  const name = nickname?.trim() ?? '';
+  if (!name) return `微信用户 ${maskOpenid(openid)}`;
+  const chars = Array.from(name); // count characters, not UTF-16 units (emoji in nicknames)
+  return chars.length > MAX_NICKNAME ? `${chars.slice(0, MAX_NICKNAME).join('')}…` : name;
+}

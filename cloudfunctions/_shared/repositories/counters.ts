@@ -1,0 +1,72 @@
+/**
+ * Funnel counters, maintained on every write so the dashboard never scans users (SPEC §3).
+ * Every campaign has COUNTER_SHARDS documents; a write increments one shard picked at random,
+ * so a busy campaign does not queue on one hot document; a read sums the shards (one query).
+ */
+import { db } from '../cloud';
+import { COLLECTIONS, counterShardId } from '../collections';
+import { insert, many, updateWhere } from '../db';
+import { COUNTER_SHARDS } from '../limits';
+
+/** Flat paths to increment, e.g. `{ visitors: 1, 'channels.poster.visitors': 1 }`. */
+export type CounterIncrements = Record<string, number>;
+
+export interface CounterShardDoc {
+  _id: string;
+  campaignId: string;
+  [metric: string]: unknown;
+}
+
+export async function bumpCounters(
+  campaignId: string,
+  increments: CounterIncrements,
+): Promise<void> {
+  const entries = Object.entries(increments).filter(([, by]) => by !== 0);
+  if (entries.length === 0) return;
+  const _ = db().command;
+  const shardId = counterShardId(campaignId, Math.floor(Math.random() * COUNTER_SHARDS));
+  const update = Object.fromEntries(entries.map(([path, by]) => [path, _.inc(by)]));
+  if ((await updateWhere(COLLECTIONS.counters, { _id: shardId }, update)) === 1) return;
+  // Shards are created with their campaign (createCounterShards); this covers a campaign made
+  // by other means: create the shard with the increments as initial values, or, if another call
+  // created it meanwhile, increment theirs.
+  if (await insert(COLLECTIONS.counters, { _id: shardId, campaignId, ...nest(entries) })) return;
+  await updateWhere(COLLECTIONS.counters, { _id: shardId }, update);
+}
+
+/** The sum of every shard, as flat paths (`channels.poster.visitors` → n). */
+export async function readCounters(campaignId: string): Promise<Map<string, number>> {
+  const shards = await many<CounterShardDoc>(
+    db().collection(COLLECTIONS.counters).where({ campaignId }).limit(COUNTER_SHARDS),
+  );
+  const totals = new Map<string, number>();
+  for (const shard of shards) {
+    const { _id: _shard, campaignId: _campaign, ...metrics } = shard;
+    addFlat(totals, '', metrics);
+  }
+  return totals;
+}
+
+function addFlat(totals: Map<string, number>, prefix: string, value: unknown): void {
+  if (typeof value === 'number') {
+    totals.set(prefix, (totals.get(prefix) ?? 0) + value);
+  } else if (value && typeof value === 'object' && !(value instanceof Date)) {
+    for (const [key, inner] of Object.entries(value)) {
+      addFlat(totals, prefix ? `${prefix}.${key}` : key, inner);
+    }
+  }
+}
+
+function nest(entries: Array<[string, number]>): Record<string, unknown> {
+  const root: Record<string, unknown> = {};
+  for (const [path, by] of entries) {
+    const keys = path.split('.');
+    let node = root;
+    for (const key of keys.slice(0, -1)) {
+      node[key] ??= {};
+      node = node[key] as Record<string, unknown>;
+    }
+    node[keys[keys.length - 1]] = by;
+  }
+  return root;
+}

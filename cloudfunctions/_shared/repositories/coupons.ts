@@ -1,0 +1,125 @@
+/**
+ * Issued coupons (优惠券). Ids are derived from what issued them (the claim, the spin), so a
+ * retried issue finds the coupon already there instead of issuing a second one.
+ */
+import { createHash } from 'node:crypto';
+import type { CouponTemplate } from '../campaign';
+import { COLLECTIONS } from '../collections';
+import type { Coupon } from '../contracts';
+import { byId, command, insert, many, updateWhere } from '../db';
+import { couponExpiry, couponStatus, describeCouponTemplate } from '../domain/coupon';
+import { db } from '../cloud';
+import { WALLET_LIMIT } from '../limits';
+
+export interface CouponDoc {
+  _id: string;
+  owner: string;
+  campaignId: string;
+  templateId: string;
+  title: string;
+  label: string;
+  kind: 'discount' | 'cash';
+  rate: number | null;
+  threshold: number | null;
+  amount: number | null;
+  source: 'magnet' | 'lottery';
+  /** stored status: `available` until redeemed or until the hourly job marks it expired */
+  status: 'available' | 'redeemed' | 'expired';
+  issuedAt: Date;
+  expiresAt: Date;
+  redeemedAt: Date | null;
+  redeemedBy: string | null;
+}
+
+/** A short, stable id for a coupon issued because of `cause` (e.g. `magnet:<openid>`). */
+export function couponIdFor(cause: string): string {
+  return `cp_${createHash('sha256').update(cause).digest('base64url').slice(0, 22)}`;
+}
+
+export function couponFromTemplate(fields: {
+  id: string;
+  owner: string;
+  campaignId: string;
+  template: CouponTemplate;
+  source: CouponDoc['source'];
+  now: Date;
+}): CouponDoc {
+  const { template } = fields;
+  return {
+    _id: fields.id,
+    owner: fields.owner,
+    campaignId: fields.campaignId,
+    templateId: template.id,
+    title: template.title,
+    label: describeCouponTemplate(template),
+    kind: template.kind,
+    rate: template.rate ?? null,
+    threshold: template.threshold ?? null,
+    amount: template.amount ?? null,
+    source: fields.source,
+    status: 'available',
+    issuedAt: fields.now,
+    expiresAt: couponExpiry(template, fields.now),
+    redeemedAt: null,
+    redeemedBy: null,
+  };
+}
+
+/** Issues the coupon unless it already exists (a retry); either way it exists afterwards. */
+export async function issueCoupon(coupon: CouponDoc): Promise<void> {
+  await insert(COLLECTIONS.coupons, coupon);
+}
+
+export function findCoupon(id: string): Promise<CouponDoc | null> {
+  return byId<CouponDoc>(COLLECTIONS.coupons, id);
+}
+
+/** A user's coupons, newest first (index: owner + issuedAt). */
+export function findCouponsOf(owner: string): Promise<CouponDoc[]> {
+  return many<CouponDoc>(
+    db()
+      .collection(COLLECTIONS.coupons)
+      .where({ owner })
+      .orderBy('issuedAt', 'desc')
+      .limit(WALLET_LIMIT),
+  );
+}
+
+/** Marks the coupon redeemed if it is still available and unexpired; true when this call did. */
+export async function redeemCoupon(id: string, staff: string, now: Date): Promise<boolean> {
+  const _ = command();
+  const changed = await updateWhere(
+    COLLECTIONS.coupons,
+    { _id: id, redeemedAt: _.eq(null), expiresAt: _.gte(now) },
+    { redeemedAt: now, redeemedBy: staff, status: 'redeemed' },
+  );
+  return changed === 1;
+}
+
+/** The hourly job: stored status follows expiry (reads never depend on it, see toCoupon). */
+export function markExpiredCoupons(now: Date): Promise<number> {
+  return updateWhere(
+    COLLECTIONS.coupons,
+    { status: 'available', expiresAt: command().lt(now) },
+    { status: 'expired' },
+  );
+}
+
+/** What the owner sees; the status is computed from `now`, so it is right between cron runs. */
+export function toCoupon(doc: CouponDoc, now: Date): Coupon {
+  return {
+    id: doc._id,
+    templateId: doc.templateId,
+    title: doc.title,
+    label: doc.label,
+    kind: doc.kind,
+    ...(doc.rate !== null ? { rate: doc.rate } : {}),
+    ...(doc.threshold !== null ? { threshold: doc.threshold } : {}),
+    ...(doc.amount !== null ? { amount: doc.amount } : {}),
+    status: couponStatus({ redeemedAt: doc.redeemedAt, expiresAt: doc.expiresAt }, now),
+    source: doc.source,
+    issuedAt: doc.issuedAt.toISOString(),
+    expiresAt: doc.expiresAt.toISOString(),
+    ...(doc.redeemedAt ? { redeemedAt: doc.redeemedAt.toISOString() } : {}),
+  };
+}

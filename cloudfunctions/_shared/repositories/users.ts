@@ -1,0 +1,160 @@
+/**
+ * One document per visitor (`_id` = openid). It carries everything that must change atomically
+ * with the visitor's own actions, so each rule is one conditional single-document update:
+ * - `claim` is set once (`claim: null` in the condition): one claim per user, whatever the
+ *   concurrency, and the invite it verifies changes in the same write;
+ * - `spins.requests.<requestId>` is set in the same write that consumes a spin: one spin per
+ *   requestId;
+ * - `progress` (the inviter side) changes by increments under conditions, never by overwriting
+ *   what was read, and `progress.credits` records which invitees were already counted, so
+ *   crediting an invite is idempotent and many invitees of one inviter can qualify at once.
+ */
+import { db } from '../cloud';
+import { COLLECTIONS } from '../collections';
+import type { InviteStatus } from '../contracts';
+import { byId, command, first, insert, many, updateWhere } from '../db';
+import type { InviteRejection } from '../domain/invite';
+
+export interface UserInvite {
+  inviterId: string;
+  inviterCode: string;
+  status: InviteStatus;
+  reason?: InviteRejection;
+  at: Date;
+  verifiedAt?: Date;
+}
+
+export interface UserClaim {
+  at: Date;
+  requestId: string;
+  couponId: string | null;
+  resourceUrl: string | null;
+}
+
+export interface InviterProgressDoc {
+  /** when the first friend arrived with this user's code (makes them an inviter in the funnel) */
+  firstInviteAt: Date | null;
+  verified: number;
+  pending: number;
+  /** bonus spins earned and not yet spent; carries over days */
+  bonusBalance: number;
+  /** the Shanghai day the two daily figures below belong to */
+  dayKey: string | null;
+  verifiedToday: number;
+  bonusEarnedToday: number;
+  unlockedAt: Date | null;
+  /** invitee invite code → when it was credited: each invitee counts once */
+  credits: Record<string, Date>;
+}
+
+export interface UserSpins {
+  dayKey: string | null;
+  freeUsed: number;
+  total: number;
+  /** requestId → when it consumed a spin */
+  requests: Record<string, Date>;
+}
+
+export interface UserDoc {
+  /** the openid: one document per visitor, and the platform makes it unique */
+  _id: string;
+  inviteCode: string;
+  channel: string;
+  scene: string | null;
+  createdAt: Date;
+  invite: UserInvite | null;
+  claim: UserClaim | null;
+  progress: InviterProgressDoc;
+  spins: UserSpins;
+  group: { groupId: string; at: Date } | null;
+  joinedAt: Date | null;
+  growthTag: 'S' | 'A' | 'B' | 'C' | null;
+}
+
+export function newUser(fields: {
+  openid: string;
+  inviteCode: string;
+  channel: string;
+  scene: string | null;
+  now: Date;
+  invite: UserInvite | null;
+}): UserDoc {
+  return {
+    _id: fields.openid,
+    inviteCode: fields.inviteCode,
+    channel: fields.channel,
+    scene: fields.scene,
+    createdAt: fields.now,
+    invite: fields.invite,
+    claim: null,
+    progress: {
+      firstInviteAt: null,
+      verified: 0,
+      pending: 0,
+      bonusBalance: 0,
+      dayKey: null,
+      verifiedToday: 0,
+      bonusEarnedToday: 0,
+      unlockedAt: null,
+      credits: {},
+    },
+    spins: { dayKey: null, freeUsed: 0, total: 0, requests: {} },
+    group: null,
+    joinedAt: null,
+    growthTag: null,
+  };
+}
+
+export function findUser(openid: string): Promise<UserDoc | null> {
+  return byId<UserDoc>(COLLECTIONS.users, openid);
+}
+
+export function findUserByInviteCode(inviteCode: string): Promise<UserDoc | null> {
+  return first<UserDoc>(COLLECTIONS.users, { inviteCode });
+}
+
+export type CreateUserResult = 'created' | 'exists' | 'code-taken';
+
+/**
+ * Inserts the user. The unique indexes decide races: `_id` (a concurrent first visit of the same
+ * openid) and `inviteCode` (a code collision, which the caller retries with a new code).
+ */
+export async function createUser(user: UserDoc): Promise<CreateUserResult> {
+  if (await insert(COLLECTIONS.users, user)) return 'created';
+  return (await findUser(user._id)) ? 'exists' : 'code-taken';
+}
+
+/** Applies `data` to the user only if `condition` still holds; true when it did. */
+export async function updateUserIf(
+  openid: string,
+  condition: object,
+  data: object,
+): Promise<boolean> {
+  return (await updateWhere(COLLECTIONS.users, { _id: openid, ...condition }, data)) === 1;
+}
+
+/** The invitees of one inviter, newest first (index: invite.inviterId + createdAt). */
+export function findInvitees(inviterId: string, limit: number): Promise<UserDoc[]> {
+  return many<UserDoc>(
+    usersOf()
+      .where({ 'invite.inviterId': inviterId })
+      .orderBy('createdAt', 'desc')
+      .limit(limit)
+      .field({ _id: true, invite: true, createdAt: true }),
+  );
+}
+
+/** The inviters with the most verified invites (index: progress.verified). */
+export function findTopInviters(limit: number): Promise<UserDoc[]> {
+  return many<UserDoc>(
+    usersOf()
+      .where({ 'progress.verified': command().gt(0) })
+      .orderBy('progress.verified', 'desc')
+      .limit(limit)
+      .field({ _id: true, inviteCode: true, 'progress.verified': true }),
+  );
+}
+
+function usersOf() {
+  return db().collection(COLLECTIONS.users);
+}

@@ -1,0 +1,44 @@
+/** `coupon.redeem` (核销): staff scan the customer's QR; each coupon is redeemed exactly once. */
+import type { AdminResults } from '../../_shared/contracts';
+import type { ActionContext } from '../../_shared/dispatch';
+import { couponStatus, type CouponStatus } from '../../_shared/domain/coupon';
+import { verifyRedeemToken } from '../../_shared/domain/redeem-token';
+import { fail } from '../../_shared/errors';
+import { bumpCounters } from '../../_shared/repositories/counters';
+import { findCoupon, redeemCoupon } from '../../_shared/repositories/coupons';
+import { REDEEM_TOKEN_SECRET, secret } from '../../_shared/repositories/secrets';
+
+const TOKEN_PROBLEMS = {
+  malformed: '这不是有效的核销码',
+  forged: '核销码无效（签名不符）',
+  stale: '核销码已过期，请让顾客刷新页面后重新出示',
+} as const;
+
+export async function redeem(
+  { token }: { token: string },
+  { caller, now }: ActionContext,
+): Promise<AdminResults['coupon.redeem']> {
+  const check = verifyRedeemToken(token, await secret(REDEEM_TOKEN_SECRET, now), now);
+  if (!check.ok) return fail('BAD_TOKEN', TOKEN_PROBLEMS[check.reason]);
+  const coupon = await findCoupon(check.couponId);
+  if (!coupon) return fail('NOT_FOUND', '优惠券不存在');
+  const refuse = (status: CouponStatus): never => {
+    if (status === 'redeemed') return fail('COUPON_ALREADY_REDEEMED', '这张券已经核销过了');
+    if (status === 'expired') return fail('COUPON_EXPIRED', '这张券已过期');
+    return fail('CONFLICT', '核销冲突，请重试');
+  };
+  const before = couponStatus(coupon, now);
+  if (before !== 'available') return refuse(before);
+  if (!(await redeemCoupon(coupon._id, caller.openid, now))) {
+    // Another scan won the race: say what happened to the coupon.
+    const after = await findCoupon(coupon._id);
+    return refuse(after ? couponStatus(after, now) : 'available');
+  }
+  await bumpCounters(coupon.campaignId, { couponsRedeemed: 1 });
+  return {
+    couponId: coupon._id,
+    title: coupon.title,
+    label: coupon.label,
+    redeemedAt: now.toISOString(),
+  };
+}

@@ -1,0 +1,13 @@
+// `npm run build`: bundle the cloud functions and the emulator, and print each bundle's size.
+import { bundleEmulator, bundleFunctions } from './bundle.mjs';
+
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+
+console.log('Cloud functions (deploy these folders):');
+for (const { file, bytes } of await bundleFunctions())
+  console.log(`  ${file.padEnd(28)} ${kb(bytes)}`);
+if (!process.argv.includes('--functions')) {
+  const { file, bytes } = await bundleEmulator();
+  console.log('Local emulator:');
+  console.log(`  ${file.padEnd(28)} ${kb(bytes)}`);
+}

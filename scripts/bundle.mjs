@@ -1,0 +1,56 @@
+// The bundler behind `npm run build` and the test setup: each cloud function
+// (cloudfunctions/<name>/index.ts → index.js, the file that deploys) and the local emulator
+// (→ dist/emulator/main.js). Shared code is bundled in; `wx-server-sdk` stays external:
+// CloudBase installs it from the function's own package.json, the emulator hands over its stand-in.
+import { build } from 'esbuild';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = fileURLToPath(new URL('..', import.meta.url));
+const functionsDir = join(root, 'cloudfunctions');
+
+export function functionNames() {
+  return readdirSync(functionsDir).filter(
+    (name) => !name.startsWith('_') && existsSync(join(functionsDir, name, 'index.ts')),
+  );
+}
+
+/** @returns {Promise<Array<{ file: string, bytes: number }>>} */
+export async function bundleFunctions() {
+  const outputs = [];
+  for (const name of functionNames()) {
+    const outfile = join(functionsDir, name, 'index.js');
+    await build({
+      entryPoints: [join(functionsDir, name, 'index.ts')],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      // the runtime declared in cloudbaserc.json (Nodejs16.13)
+      target: 'node16',
+      format: 'cjs',
+      external: ['wx-server-sdk'],
+      legalComments: 'none',
+      logLevel: 'warning',
+    });
+    outputs.push({ file: relative(root, outfile), bytes: statSync(outfile).size });
+  }
+  return outputs;
+}
+
+/** @returns {Promise<{ file: string, bytes: number }>} */
+export async function bundleEmulator() {
+  const outfile = join(root, 'dist', 'emulator', 'main.js');
+  await build({
+    entryPoints: [join(root, 'emulator', 'main.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    packages: 'external',
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+  return { file: relative(root, outfile), bytes: statSync(outfile).size };
+}

@@ -1,0 +1,120 @@
+/** SPEC §3 Coupons: the wallet, the signed short-lived token, redemption exactly once. */
+import { REDEEM_TOKEN_TTL_MS } from '../../cloudfunctions/_shared/domain/redeem-token';
+import {
+  OWNER,
+  STAFF,
+  data,
+  enterAndClaim,
+  errorCode,
+  startBackend,
+  type TestBackend,
+} from '../support/emulator';
+
+let backend: TestBackend;
+beforeEach(async () => {
+  backend = await startBackend();
+});
+afterEach(() => backend.close());
+
+async function claimedCoupon(openid = 'customer') {
+  const { claim } = await enterAndClaim(backend, openid);
+  const coupon = claim.reward.coupon;
+  if (!coupon) throw new Error('the demo magnet gives a coupon');
+  return coupon;
+}
+
+describe('wallet and redemption', () => {
+  it('lists the coupon by status as it is redeemed', async () => {
+    const coupon = await claimedCoupon();
+    expect(
+      data(await backend.api('customer', 'wallet.list', { status: 'available' })).coupons,
+    ).toEqual([coupon]);
+    const { token } = data(await backend.api('customer', 'coupon.token', { couponId: coupon.id }));
+    const redeemed = data(await backend.admin(STAFF, 'coupon.redeem', { token }));
+    expect(redeemed).toMatchObject({
+      couponId: coupon.id,
+      title: coupon.title,
+      label: coupon.label,
+    });
+
+    expect(
+      data(await backend.api('customer', 'wallet.list', { status: 'available' })).coupons,
+    ).toEqual([]);
+    const used = data(await backend.api('customer', 'wallet.list', { status: 'redeemed' })).coupons;
+    expect(used.map((c) => c.id)).toEqual([coupon.id]);
+    expect(used[0].redeemedAt).toBe(redeemed.redeemedAt);
+  });
+
+  it('redeems one token exactly once when 50 scans arrive at once', async () => {
+    const coupon = await claimedCoupon();
+    const { token } = data(await backend.api('customer', 'coupon.token', { couponId: coupon.id }));
+    backend.emulator.faults.latencyMs = 1;
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => backend.admin(STAFF, 'coupon.redeem', { token })),
+    );
+    backend.emulator.faults.latencyMs = 0;
+    expect(answers.filter((a) => a.ok)).toHaveLength(1);
+    expect(answers.filter((a) => errorCode(a) === 'COUPON_ALREADY_REDEEMED')).toHaveLength(49);
+    const stats = data(await backend.admin(OWNER, 'stats.overview'));
+    expect(stats.funnel.find((s) => s.key === 'couponsRedeemed')?.count).toBe(1);
+  });
+
+  it('refuses forged, stale and malformed tokens with BAD_TOKEN, and writes nothing', async () => {
+    const coupon = await claimedCoupon();
+    const { token } = data(await backend.api('customer', 'coupon.token', { couponId: coupon.id }));
+    const before = backend.snapshot();
+
+    const [payload, signature] = token.split('.');
+    const flipped = `${payload}.${signature[0] === 'A' ? 'B' : 'A'}${signature.slice(1)}`;
+    expect(errorCode(await backend.admin(STAFF, 'coupon.redeem', { token: flipped }))).toBe(
+      'BAD_TOKEN',
+    );
+    expect(errorCode(await backend.admin(STAFF, 'coupon.redeem', { token: 'not-a-token' }))).toBe(
+      'BAD_TOKEN',
+    );
+
+    await backend.emulator.advanceClock(REDEEM_TOKEN_TTL_MS + 1_000);
+    const stale = await backend.admin(STAFF, 'coupon.redeem', { token });
+    expect(errorCode(stale)).toBe('BAD_TOKEN');
+    expect(stale.ok ? '' : stale.error.message).toMatch(/过期|刷新/);
+    expect(backend.snapshot().collections).toEqual({
+      ...before.collections,
+      _emulator_meta: expect.anything(), // the clock moved, nothing else
+    });
+
+    // A fresh token for the same coupon works.
+    const fresh = data(await backend.api('customer', 'coupon.token', { couponId: coupon.id }));
+    expect((await backend.admin(STAFF, 'coupon.redeem', { token: fresh.token })).ok).toBe(true);
+  });
+
+  it('refuses an expired coupon, both for a token and at the counter', async () => {
+    const coupon = await claimedCoupon();
+    const { token } = data(await backend.api('customer', 'coupon.token', { couponId: coupon.id }));
+    await backend.emulator.setClock(new Date(Date.parse(coupon.expiresAt) + 1));
+    expect(errorCode(await backend.api('customer', 'coupon.token', { couponId: coupon.id }))).toBe(
+      'COUPON_EXPIRED',
+    );
+    expect(
+      data(await backend.api('customer', 'wallet.list', { status: 'expired' })).coupons,
+    ).toHaveLength(1);
+    // The token expired with the coupon (it never outlives it).
+    expect(errorCode(await backend.admin(STAFF, 'coupon.redeem', { token }))).toBe('BAD_TOKEN');
+  });
+
+  it('does not hand out tokens for someone else’s coupon', async () => {
+    const coupon = await claimedCoupon('owner');
+    await enterAndClaim(backend, 'intruder');
+    expect(errorCode(await backend.api('intruder', 'coupon.token', { couponId: coupon.id }))).toBe(
+      'NOT_FOUND',
+    );
+  });
+
+  it('marks expired coupons in the hourly job', async () => {
+    const coupon = await claimedCoupon();
+    await backend.emulator.setClock(new Date(Date.parse(coupon.expiresAt) + 60_000));
+    const { result } = await backend.emulator.invoke('cron', {}, { source: 'wx_cron' });
+    expect(result).toMatchObject({ ok: true, data: { couponsExpired: 1 } });
+    const stored = (backend.snapshot().collections.coupons as Array<{ status: string }>)[0];
+    expect(stored.status).toBe('expired');
+  });
+});

@@ -1,0 +1,11 @@
+/** Project globals only; the wx API types come from miniprogram-api-typings. */
+interface IAppOption {
+  globalData: {
+    /** the CloudBase environment id the Mini Program talks to */
+    env: string;
+    /** this visitor's invite code, once `session.enter` answered */
+    inviteCode?: string;
+    /** where this visit came from (`ch` query or the default) */
+    channel?: string;
+  };
+}

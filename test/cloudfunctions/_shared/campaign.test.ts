@@ -5,7 +5,6 @@ import { demoCampaign } from '../../../cloudfunctions/_shared/demo-campaign';
 const NOW = new Date('2025-03-10T04:00:00Z'); // 12:00 in Shanghai
 
 // The cases edit the JSON freely, into shapes no type describes; that is the point.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Doc = any;
 
 /** The demo as a plain JSON document (what an operator edits), changed by `edit`. */

@@ -1,0 +1,54 @@
+/**
+ * <bar-chart items="{{[{ label: '访问', value: 1200, hint: '100%' }]}}" unit="人" />
+ *
+ * Horizontal bars scaled to the largest value, each with its label, value and an optional hint
+ * (conversion rate, cost…). Used by the admin dashboard for the funnel and the channels.
+ */
+import { formatCount } from '../../utils/format';
+
+export interface BarItem {
+  label: string;
+  value: number;
+  hint?: string;
+}
+
+function barsView(items: BarItem[] | null, unit: string) {
+  const list = Array.isArray(items) ? items : [];
+  const values = list.map((item) =>
+    Number.isFinite(item.value) && item.value > 0 ? item.value : 0,
+  );
+  const max = Math.max(0, ...values);
+  return {
+    rows: list.map((item, index) => {
+      const value = values[index];
+      // one decimal is enough for a width; a non-zero value keeps a visible sliver
+      const percent =
+        max > 0 ? Math.max(value > 0 ? 1 : 0, Math.round((value / max) * 1000) / 10) : 0;
+      return {
+        key: index,
+        label: item.label,
+        valueText: `${formatCount(value)}${unit}`,
+        hint: item.hint ?? '',
+        percent,
+      };
+    }),
+  };
+}
+
+Component({
+  options: { styleIsolation: 'apply-shared' },
+
+  properties: {
+    items: { type: Array, value: [] as BarItem[] },
+    /** appended to each value, e.g. 人 or 张 */
+    unit: { type: String, value: '' },
+  },
+
+  data: barsView([], ''),
+
+  observers: {
+    'items, unit'(items: BarItem[], unit: string) {
+      this.setData(barsView(items, unit));
+    },
+  },
+});

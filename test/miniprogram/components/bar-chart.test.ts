@@ -1,0 +1,51 @@
+/** @jest-environment jsdom */
+import { attrOf, findIn, mount, textOf } from '../support/simulate';
+
+function chart(props: Record<string, unknown>) {
+  const comp = mount('components/bar-chart/index', props);
+  const rows = () =>
+    findIn(comp, 'bar-chart__row').map((row) => ({
+      label: textOf(findIn(row, 'bar-chart__label')[0]),
+      value: textOf(findIn(row, 'bar-chart__value')[0]),
+      hint: textOf(findIn(row, 'bar-chart__hint')[0]),
+      width: attrOf(findIn(row, 'bar-chart__bar')[0], 'style'),
+    }));
+  return { comp, rows };
+}
+
+test('bars are scaled to the largest value, with labels, values and hints', () => {
+  const { rows } = chart({
+    unit: '人',
+    items: [
+      { label: '访问', value: 12000 },
+      { label: '领取', value: 3000, hint: '转化 25%' },
+      { label: '抽奖', value: 1 },
+      { label: '入群', value: 0 },
+    ],
+  });
+  expect(rows()).toEqual([
+    { label: '访问', value: '12,000人', hint: '', width: 'width: 100%' },
+    { label: '领取', value: '3,000人', hint: '转化 25%', width: 'width: 25%' },
+    // tiny but non-zero stays visible
+    { label: '抽奖', value: '1人', hint: '', width: 'width: 1%' },
+    { label: '入群', value: '0人', hint: '', width: 'width: 0%' },
+  ]);
+});
+
+test('all zeros draw no bars; no items say 暂无数据', () => {
+  const { rows } = chart({ items: [{ label: 'A', value: 0 }] });
+  expect(rows()[0].width).toBe('width: 0%');
+  const empty = chart({ items: [] });
+  expect(textOf(empty.comp)).toBe('暂无数据');
+});
+
+test('follows new items', () => {
+  const { comp, rows } = chart({ items: [{ label: 'A', value: 10 }] });
+  comp.setData({
+    items: [
+      { label: 'A', value: 10 },
+      { label: 'B', value: 40 },
+    ],
+  });
+  expect(rows().map((r) => r.width)).toEqual(['width: 25%', 'width: 100%']);
+});

@@ -5,5 +5,9 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
   globalSetup: '<rootDir>/test/global-setup.js',
+  setupFiles: ['<rootDir>/test/setup-env.js'],
   testTimeout: 30000,
+  // Page tests run in jsdom (miniprogram-simulate renders into a DOM) *and* load the emulator:
+  // resolve packages as Node does there too, not by their browser builds.
+  testEnvironmentOptions: { customExportConditions: ['node', 'node-addons'] },
 };

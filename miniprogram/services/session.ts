@@ -1,0 +1,104 @@
+/**
+ * The visit: how the visitor arrived (`inv`, `ch` query params, or the `scene` of a Mini Program
+ * code) and the one `session.enter` call per launch that registers it. Pages await
+ * `ensureSession()` before anything else; the first page to call it decides the entry.
+ */
+import type { ApiResults, Envelope } from '../../cloudfunctions/_shared/contracts';
+import { callApi } from './api';
+
+export interface EntryQuery {
+  inv?: string;
+  ch?: string;
+  scene?: string;
+}
+
+export interface Entry {
+  inviteCode?: string;
+  channel?: string;
+  scene?: string;
+}
+
+type Session = ApiResults['session.enter'];
+
+/** Channel of a link a visitor shares (SPEC §3: `/pages/landing/index?inv=CODE&ch=share`). */
+export const SHARE_CHANNEL = 'share';
+const CODE_PATTERN = /^[A-Za-z0-9]{4,12}$/;
+const CHANNEL_PATTERN = /^[a-z0-9_-]{1,16}$/;
+
+/**
+ * Reads the entry. A Mini Program code (`wxacode.getUnlimited`) carries ≤ 32 characters of
+ * `scene`, URI-encoded by WeChat: ours is `CODE.channel`, `CODE` or `.channel` (a store poster
+ * without an inviter). Query params win over the scene; anything malformed is ignored rather
+ * than sent, so a mangled link still opens the campaign.
+ */
+export function entryFromQuery(query: EntryQuery = {}): Entry {
+  const entry: Entry = {};
+  if (query.scene) {
+    const scene = safeDecode(query.scene).slice(0, 32);
+    entry.scene = scene;
+    const dot = scene.indexOf('.');
+    const code = dot >= 0 ? scene.slice(0, dot) : scene;
+    const channel = dot >= 0 ? scene.slice(dot + 1) : '';
+    if (CODE_PATTERN.test(code)) entry.inviteCode = code;
+    if (CHANNEL_PATTERN.test(channel)) entry.channel = channel;
+  }
+  if (query.inv && CODE_PATTERN.test(query.inv)) entry.inviteCode = query.inv;
+  if (query.ch && CHANNEL_PATTERN.test(query.ch)) entry.channel = query.ch;
+  return entry;
+}
+
+/** The scene for a Mini Program code that carries an invite (and a channel). */
+export function sceneFor(inviteCode: string, channel?: string): string {
+  return channel ? `${inviteCode}.${channel}` : inviteCode;
+}
+
+/** The path a visitor shares: their invite code, channel `share`. */
+export function sharePath(inviteCode: string | undefined): string {
+  return inviteCode
+    ? `/pages/landing/index?inv=${inviteCode}&ch=${SHARE_CHANNEL}`
+    : '/pages/landing/index';
+}
+
+let pending: Promise<Envelope<Session>> | null = null;
+let current: Session | null = null;
+
+/**
+ * `session.enter`, once per launch (a failed attempt may be retried by the next call). Later
+ * calls answer the first result, whatever their query: the entry that opened the app counts.
+ */
+export function ensureSession(query?: EntryQuery): Promise<Envelope<Session>> {
+  if (!pending) {
+    const entry = entryFromQuery(query);
+    pending = callApi('session.enter', entry).then((answer) => {
+      if (answer.ok) {
+        current = answer.data;
+        const app = getApp<IAppOption>();
+        app.globalData.inviteCode = answer.data.inviteCode;
+        if (entry.channel) app.globalData.channel = entry.channel;
+      } else {
+        pending = null;
+      }
+      return answer;
+    });
+  }
+  return pending;
+}
+
+/** This visitor's session once entered (null before). */
+export function currentSession(): Session | null {
+  return current;
+}
+
+/** Forget the session (the preview switches users; tests start afresh). */
+export function resetSession(): void {
+  pending = null;
+  current = null;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}

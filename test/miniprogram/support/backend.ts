@@ -1,0 +1,48 @@
+/**
+ * Pages under test talk to the real backend: `wx.cloud.callFunction` is routed into an
+ * in-process emulator running the same function bundles that deploy, as the user set with
+ * `actAs`. Use with support/simulate (and the jsdom docblock).
+ */
+import { resetSession } from '../../../miniprogram/services/session';
+import { Emulator } from '../../../emulator/emulator';
+import { routeCloudFunctions, setApp } from './simulate';
+
+export interface PageBackend {
+  emulator: Emulator;
+  /** Calls made by the pages so far (function name and event), newest last. */
+  calls: Array<{ name: string; data: Record<string, unknown>; openid: string }>;
+  /** Who the Mini Program is, from now on (a fresh launch: the session is forgotten). */
+  actAs(openid: string): void;
+  /** Calls a function directly as someone (to set up a scenario), answering `data` or throwing. */
+  as<T = any>(openid: string, name: 'api' | 'admin', event: Record<string, unknown>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export async function startPageBackend(): Promise<PageBackend> {
+  const emulator = await Emulator.start({ dataDir: null });
+  let openid = 'visitor';
+  const calls: PageBackend['calls'] = [];
+  routeCloudFunctions(async (name, data) => {
+    calls.push({ name, data, openid });
+    return (await emulator.invoke(name, data, { openid })).result;
+  });
+  const backend: PageBackend = {
+    emulator,
+    calls,
+    actAs(next) {
+      openid = next;
+      resetSession();
+      setApp({ env: '' });
+    },
+    async as(who, name, event) {
+      const { result } = await emulator.invoke(name, event, { openid: who });
+      const answer = result as { ok: boolean; data?: unknown; error?: unknown };
+      if (!answer.ok)
+        throw new Error(`${name} ${JSON.stringify(event)}: ${JSON.stringify(answer.error)}`);
+      return answer.data as never;
+    },
+    close: () => emulator.close(),
+  };
+  backend.actAs('visitor');
+  return backend;
+}

@@ -36,6 +36,7 @@ export default tseslint.config(
   {
     // jest's own config files are CommonJS
     files: ['jest.config.js', 'test/**/*.js'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
     languageOptions: {
       sourceType: 'commonjs',
       globals: { module: 'writable', require: 'readonly' },

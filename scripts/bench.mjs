@@ -1,18 +1,7 @@
 // `npm run bench`: bundles the functions and scripts/bench.ts, then runs the benchmark.
-import { build } from 'esbuild';
 import { join } from 'node:path';
-import { bundleFunctions, root } from './bundle.mjs';
+import { bundleFunctions, bundleNodeScript, root } from './bundle.mjs';
 
 await bundleFunctions();
-const outfile = join(root, 'dist', 'bench.js');
-await build({
-  entryPoints: [join(root, 'scripts', 'bench.ts')],
-  outfile,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  packages: 'external',
-  logLevel: 'warning',
-});
-await import(outfile);
+await bundleNodeScript('scripts/bench.ts', 'dist/bench.js');
+await import(join(root, 'dist', 'bench.js'));

@@ -38,12 +38,14 @@ export async function bundleFunctions() {
   return outputs;
 }
 
-/** @returns {Promise<{ file: string, bytes: number }>} */
-export async function bundleEmulator() {
-  const outfile = join(root, 'dist', 'emulator', 'main.js');
+/**
+ * Bundles a Node entry point of this repository (dependencies stay in node_modules).
+ * @returns {Promise<{ file: string, bytes: number }>}
+ */
+export async function bundleNodeScript(entry, outfile) {
   await build({
-    entryPoints: [join(root, 'emulator', 'main.ts')],
-    outfile,
+    entryPoints: [join(root, entry)],
+    outfile: join(root, outfile),
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -52,5 +54,9 @@ export async function bundleEmulator() {
     sourcemap: true,
     logLevel: 'warning',
   });
-  return { file: relative(root, outfile), bytes: statSync(outfile).size };
+  return { file: outfile, bytes: statSync(join(root, outfile)).size };
+}
+
+export function bundleEmulator() {
+  return bundleNodeScript('emulator/main.ts', 'dist/emulator/main.js');
 }

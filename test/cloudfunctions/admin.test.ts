@@ -8,15 +8,12 @@ import {
   enterAndClaim,
   errorCode,
   requestId,
-  startBackend,
-  type TestBackend,
+  useBackend,
 } from '../support/emulator';
+import { newUser } from '../../cloudfunctions/_shared/user';
+import { toJsonSafe } from '../../emulator/store';
 
-let backend: TestBackend;
-beforeEach(async () => {
-  backend = await startBackend();
-});
-afterEach(() => backend.close());
+const backend = useBackend();
 
 const funnelOf = async () =>
   Object.fromEntries(
@@ -26,32 +23,19 @@ const funnelOf = async () =>
 /** Adds `count` users straight into the store (no function calls), as if they had visited. */
 function seedUsers(count: number) {
   const snapshot = backend.emulator.store.exportSnapshot();
+  const now = new Date(backend.emulator.clock.now());
   const users = (snapshot.collections.users ?? []) as unknown[];
   for (let i = 0; i < count; i++) {
-    users.push({
-      _id: `seeded-${i}`,
+    const user = newUser({
+      openid: `seeded-${i}`,
       inviteCode: `S${i.toString(36).toUpperCase().padStart(7, '0')}`,
       channel: 'poster',
       scene: null,
-      createdAt: { $date: new Date(backend.emulator.clock.now()).toISOString() },
+      now,
       invite: null,
-      claim: null,
-      progress: {
-        firstInviteAt: null,
-        verified: i % 97 === 0 ? 1 : 0,
-        pending: 0,
-        bonusBalance: 0,
-        dayKey: null,
-        verifiedToday: 0,
-        bonusEarnedToday: 0,
-        unlockedAt: null,
-        credits: {},
-      },
-      spins: { dayKey: null, freeUsed: 0, total: 0, requests: {} },
-      group: null,
-      joinedAt: null,
-      growthTag: null,
     });
+    user.progress.verified = i % 97 === 0 ? 1 : 0; // some inviters for the top-inviters list
+    users.push(toJsonSafe(user));
   }
   snapshot.collections.users = users;
   return backend.emulator.importSnapshot(snapshot);

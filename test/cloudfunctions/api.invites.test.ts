@@ -6,15 +6,10 @@ import {
   enter,
   enterAndClaim,
   errorCode,
-  startBackend,
-  type TestBackend,
+  useBackend,
 } from '../support/emulator';
 
-let backend: TestBackend;
-beforeEach(async () => {
-  backend = await startBackend();
-});
-afterEach(() => backend.close());
+const backend = useBackend();
 
 const card = async (openid: string) => data(await backend.api(openid, 'blackcard.get'));
 

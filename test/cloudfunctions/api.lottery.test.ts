@@ -7,15 +7,10 @@ import {
   enterAndClaim,
   errorCode,
   requestId,
-  startBackend,
-  type TestBackend,
+  useBackend,
 } from '../support/emulator';
 
-let backend: TestBackend;
-beforeEach(async () => {
-  backend = await startBackend();
-});
-afterEach(() => backend.close());
+const backend = useBackend();
 
 type Config = Record<string, any>;
 

@@ -1,11 +1,7 @@
 import { DEMO_ADMIN_OPENID } from '../../emulator/seed';
-import { data, errorCode, startBackend, type TestBackend } from '../support/emulator';
+import { data, errorCode, useBackend } from '../support/emulator';
 
-let backend: TestBackend;
-beforeEach(async () => {
-  backend = await startBackend();
-});
-afterEach(() => backend.close());
+const backend = useBackend();
 
 describe('session.enter', () => {
   it('says isNew the first time and not the second, with the same invite code', async () => {

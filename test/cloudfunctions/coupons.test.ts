@@ -1,20 +1,8 @@
 /** SPEC §3 Coupons: the wallet, the signed short-lived token, redemption exactly once. */
 import { REDEEM_TOKEN_TTL_MS } from '../../cloudfunctions/_shared/domain/redeem-token';
-import {
-  OWNER,
-  STAFF,
-  data,
-  enterAndClaim,
-  errorCode,
-  startBackend,
-  type TestBackend,
-} from '../support/emulator';
+import { OWNER, STAFF, data, enterAndClaim, errorCode, useBackend } from '../support/emulator';
 
-let backend: TestBackend;
-beforeEach(async () => {
-  backend = await startBackend();
-});
-afterEach(() => backend.close());
+const backend = useBackend();
 
 async function claimedCoupon(openid = 'customer') {
   const { claim } = await enterAndClaim(backend, openid);

@@ -1,19 +1,7 @@
 /** SPEC §3 Group QR (群活码): sticky, atomic capacity, expiry, the fallback contact. */
-import {
-  OWNER,
-  data,
-  enter,
-  enterAndClaim,
-  errorCode,
-  startBackend,
-  type TestBackend,
-} from '../support/emulator';
+import { OWNER, data, enter, enterAndClaim, errorCode, useBackend } from '../support/emulator';
 
-let backend: TestBackend;
-beforeEach(async () => {
-  backend = await startBackend();
-});
-afterEach(() => backend.close());
+const backend = useBackend();
 
 const HOUR = 60 * 60 * 1000;
 

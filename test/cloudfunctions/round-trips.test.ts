@@ -10,15 +10,10 @@ import {
   enter,
   enterAndClaim,
   requestId,
-  startBackend,
-  type TestBackend,
+  useBackend,
 } from '../support/emulator';
 
-let backend: TestBackend;
-beforeEach(async () => {
-  backend = await startBackend();
-});
-afterEach(() => backend.close());
+const backend = useBackend();
 
 async function roundTrips(fn: 'api' | 'admin', openid: string, event: Record<string, unknown>) {
   const { result, dbCalls } = await backend.emulator.invoke(fn, event, { openid });

@@ -93,3 +93,24 @@ export function requestId(prefix = 'req'): string {
   requestCounter += 1;
   return `${prefix}-${requestCounter.toString().padStart(6, '0')}`;
 }
+
+/**
+ * A fresh backend for every test of the calling file: registers beforeEach/afterEach and
+ * answers an object that always speaks to the current test's backend.
+ */
+export function useBackend(options: EmulatorOptions = {}): TestBackend {
+  let current: TestBackend | undefined;
+  beforeEach(async () => {
+    current = await startBackend(options);
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return new Proxy({} as TestBackend, {
+    get(_target, property: keyof TestBackend) {
+      if (!current) throw new Error('the backend exists only inside a test');
+      return current[property];
+    },
+  });
+}

@@ -57,15 +57,14 @@ export interface OpenApi {
   };
 }
 
-export async function temporaryUrls(fileIds: string[]): Promise<Map<string, string>> {
-  const cloudFiles = fileIds.filter((id) => id.startsWith('cloud://'));
-  const urls = new Map<string, string>(fileIds.map((id) => [id, id]));
-  if (cloudFiles.length === 0) return urls;
-  const res = (await cloud.getTempFileURL({ fileList: cloudFiles })) as {
+/** A URL the phone can show: a cloud fileID becomes a temporary URL, other URLs stay. */
+export async function displayUrl(url: string): Promise<string> {
+  if (!url.startsWith('cloud://')) return url;
+  const res = (await cloud.getTempFileURL({ fileList: [url] })) as {
     fileList: Array<{ fileID: string; tempFileURL: string; status: number }>;
   };
-  for (const file of res.fileList) if (file.status === 0) urls.set(file.fileID, file.tempFileURL);
-  return urls;
+  const file = res.fileList[0];
+  return file && file.status === 0 ? file.tempFileURL : url;
 }
 
 /**

@@ -251,6 +251,8 @@ export interface AdminResults {
     groups: Array<{
       id: string;
       name: string;
+      /** as stored (a cloud fileID): what `groups.upsert` takes back */
+      qrUrl: string;
       handedOut: number;
       capacity: number;
       expiresAt: string;

@@ -4,6 +4,7 @@
  */
 import { apiParams, type ApiResults } from '../_shared/contracts';
 import { defineFunction } from '../_shared/dispatch';
+import { displayUrl } from '../_shared/cloud';
 import { fail } from '../_shared/errors';
 import { activeCampaign } from '../_shared/repositories/campaigns';
 import { publicCampaign } from '../_shared/views';
@@ -22,7 +23,9 @@ export const main = defineFunction<typeof apiParams, ApiResults>({
     async 'campaign.get'(_params, { now }) {
       const campaign = await activeCampaign(now);
       if (!campaign) return fail('CAMPAIGN_NOT_ACTIVE', '活动暂未开始');
-      return publicCampaign(campaign.config, now);
+      const view = publicCampaign(campaign.config, now);
+      view.magnet.image = await displayUrl(view.magnet.image);
+      return view;
     },
     'magnet.claim': claimMagnet,
     'lottery.status': lotteryStatus,

@@ -80,3 +80,22 @@ export function callAdmin<A extends AdminAction>(
 export function newRequestId(): string {
   return `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 12)}`;
 }
+
+/**
+ * Uploads a local file (a `tempFilePath` from `wx.chooseMedia`) to cloud storage at `cloudPath`
+ * and answers its fileID (`cloud://…`). A failure comes back as the envelope, as calls do.
+ */
+export async function uploadImage(
+  cloudPath: string,
+  filePath: string,
+): Promise<Envelope<{ fileID: string }>> {
+  try {
+    const res = await wx.cloud.uploadFile({ cloudPath, filePath });
+    if (res && typeof res.fileID === 'string' && res.fileID) {
+      return { ok: true, data: { fileID: res.fileID } };
+    }
+  } catch {
+    // network down, storage quota, file gone: the same message below
+  }
+  return { ok: false, error: { code: 'INTERNAL', message: '图片上传失败，请检查网络后重试' } };
+}

@@ -96,6 +96,8 @@ describe('campaign.get', () => {
     expect(campaign.wheel.sectors.length).toBeGreaterThanOrEqual(6);
     expect(campaign.wheel.sectors.length).toBeLessThanOrEqual(12);
     expect(campaign.blackCard.invitesRequired).toBe(3);
+    // the hero image is stored in cloud storage; the phone gets a temporary URL
+    expect(campaign.magnet.image).toMatch(/^http.*hero/);
     const text = JSON.stringify(campaign);
     expect(text).not.toMatch(/"weight"|"stock"|"fallback"/);
   });

@@ -50,7 +50,11 @@ describe('group.get', () => {
     const refused = answers.find((a) => !a.ok);
     expect(refused && !refused.ok && refused.error).toMatchObject({
       code: 'GROUP_UNAVAILABLE',
-      fallbackContact: { title: expect.any(String), qrUrl: expect.any(String) },
+      // a URL the phone can show, not the stored cloud fileID
+      fallbackContact: {
+        title: expect.any(String),
+        qrUrl: expect.stringMatching(/^http.*contact-qr/),
+      },
     });
     const stats = data(await backend.admin(OWNER, 'stats.overview'));
     expect(stats.groups.filter((g) => ids.includes(g.id)).map((g) => g.handedOut)).toEqual([

@@ -81,6 +81,7 @@ export async function overview(_params: object, _context: ActionContext): Promis
     groups: groups.map((g) => ({
       id: g.id,
       name: g.name,
+      qrUrl: g.qrUrl,
       handedOut: g.handedOut,
       capacity: g.capacity,
       expiresAt: g.expiresAt.toISOString(),

@@ -3,7 +3,7 @@
  * same group again while its QR works. Otherwise the first group in pool order with room, counted
  * atomically; the seat is given back if a concurrent call of the same user recorded another.
  */
-import { temporaryUrls } from '../../_shared/cloud';
+import { displayUrl } from '../../_shared/cloud';
 import { requireCampaign, requireUser } from '../../_shared/context';
 import type { ApiResults } from '../../_shared/contracts';
 import { command } from '../../_shared/db';
@@ -41,10 +41,12 @@ export async function getGroup(
   const current = user.group ? await findGroup(user.group.groupId) : null;
   if (current && qrWorks(current, now)) return view(current);
 
-  const unavailable = () =>
-    fail('GROUP_UNAVAILABLE', '群暂时满员，请添加客服，我们拉你入群', {
-      fallbackContact: { ...campaign.groups.fallbackContact },
+  const unavailable = async () => {
+    const contact = campaign.groups.fallbackContact;
+    return fail('GROUP_UNAVAILABLE', '群暂时满员，请添加客服，我们拉你入群', {
+      fallbackContact: { ...contact, qrUrl: await displayUrl(contact.qrUrl) },
     });
+  };
   let candidates = await findLiveGroups(now);
   for (;;) {
     const group = chooseGroup(candidates, now);
@@ -104,11 +106,10 @@ function qrWorks(group: GroupQr, now: Date): boolean {
 }
 
 async function view(group: GroupQr): Promise<GroupAnswer> {
-  const urls = await temporaryUrls([group.qrUrl]);
   return {
     groupId: group.id,
     name: group.name,
-    qrUrl: urls.get(group.qrUrl) ?? group.qrUrl,
+    qrUrl: await displayUrl(group.qrUrl),
     expiresAt: group.expiresAt.toISOString(),
   };
 }

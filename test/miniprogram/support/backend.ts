@@ -1,8 +1,10 @@
 /**
  * Pages under test talk to the real backend: `wx.cloud.callFunction` is routed into an
  * in-process emulator running the same function bundles that deploy, as the user set with
- * `actAs`. Use with support/simulate (and the jsdom docblock).
+ * `actAs`; `wx.cloud.uploadFile` stores into the emulator's storage. Use with support/simulate
+ * (and the jsdom docblock).
  */
+import { readFile } from 'node:fs/promises';
 import { resetSession } from '../../../miniprogram/services/session';
 import { Emulator } from '../../../emulator/emulator';
 import { routeCloudFunctions, setApp } from './simulate';
@@ -26,6 +28,13 @@ export async function startPageBackend(): Promise<PageBackend> {
     calls.push({ name, data, openid });
     return (await emulator.invoke(name, data, { openid })).result;
   });
+  // wx.cloud.uploadFile({ cloudPath, filePath }): the local file goes into the emulated storage
+  const cloud = (wx as unknown as { cloud: Record<string, unknown> }).cloud;
+  cloud.uploadFile = async ({ cloudPath, filePath }: { cloudPath: string; filePath: string }) => {
+    const fileContent = await readFile(filePath);
+    const { fileID, statusCode } = await emulator.sdk.uploadFile({ cloudPath, fileContent });
+    return { fileID, statusCode, errMsg: 'cloud.uploadFile:ok' };
+  };
   const backend: PageBackend = {
     emulator,
     calls,

@@ -1,0 +1,163 @@
+/** @jest-environment jsdom */
+/**
+ * The redeem page against the real backend: a customer's coupon token, scanned (wx.scanCode
+ * driven by the test) or typed, is redeemed exactly once; every refusal says why.
+ */
+import { startPageBackend, type PageBackend } from '../support/backend';
+import {
+  attach,
+  classesOf,
+  flushMicrotasks,
+  render,
+  tap,
+  textOf,
+  type SimRoot,
+} from '../support/simulate';
+
+let backend: PageBackend;
+beforeEach(async () => {
+  backend = await startPageBackend();
+});
+afterEach(async () => {
+  jest.restoreAllMocks();
+  await backend.close();
+});
+
+type Page = SimRoot & { instance: Record<string, (...args: any[]) => any> };
+
+const CUSTOMER = 'customer-0001';
+
+async function openRedeem(): Promise<Page> {
+  const page = attach(render('admin/pages/redeem/index')) as Page;
+  await page.instance.onLoad({});
+  await flushMicrotasks();
+  return page;
+}
+
+const text = (page: Page, selector: string) => textOf(page.querySelector(selector));
+
+/** Event-loop turns until the page shows what a tap led to (no clock involved). */
+async function until(done: () => boolean, what: string): Promise<void> {
+  for (let turn = 0; turn < 500; turn++) {
+    if (done()) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error(`still waiting for ${what}`);
+}
+
+/** A customer who claimed the gift (a 5-yuan coupon) and shows its redemption QR. */
+async function customerShowsCoupon() {
+  await backend.as(CUSTOMER, 'api', { action: 'session.enter' });
+  await backend.as(CUSTOMER, 'api', { action: 'magnet.claim', requestId: `claim-${CUSTOMER}` });
+  const { coupons } = await backend.as(CUSTOMER, 'api', { action: 'wallet.list' });
+  const { token } = await backend.as(CUSTOMER, 'api', {
+    action: 'coupon.token',
+    couponId: coupons[0].id,
+  });
+  return { coupon: coupons[0], token: token as string };
+}
+
+function scanReturns(result: string) {
+  return jest.spyOn(wx, 'scanCode').mockResolvedValue({ result } as never);
+}
+
+const redeemCalls = () => backend.calls.filter((c) => c.data.action === 'coupon.redeem');
+
+/** Scans (as mocked) and waits for the result card. */
+async function scan(page: Page) {
+  const before = redeemCalls().length;
+  await tap(page.querySelector('.rdm-scan'));
+  await until(
+    () => redeemCalls().length > before && !!page.querySelector('.rdm-result') && !page.data.busy,
+    'the result card',
+  );
+}
+
+test('staff scan a valid coupon: redeemed once; the same code again, or a forged one, is refused', async () => {
+  const { coupon, token } = await customerShowsCoupon();
+  backend.actAs('demo-staff');
+  const page = await openRedeem();
+  expect(text(page, '.rdm-who')).toBe('当前核销人：演示店员');
+
+  const scanCode = scanReturns(token);
+  await scan(page);
+  expect(scanCode).toHaveBeenCalledWith({ onlyFromCamera: true, scanType: ['qrCode'] });
+  expect(classesOf(page.querySelector('.rdm-result'))).toContain('rdm-result--ok');
+  expect(text(page, '.rdm-result__heading')).toBe('核销成功');
+  expect(text(page, '.rdm-result__title')).toBe(coupon.title);
+  expect(text(page, '.rdm-result__label')).toBe(coupon.label);
+  expect(text(page, '.rdm-result__detail')).toMatch(/^\d{2}-\d{2} \d{2}:\d{2} 已核销$/);
+  // the customer's wallet now shows it used
+  const { coupons } = await backend.as(CUSTOMER, 'api', { action: 'wallet.list' });
+  expect(coupons[0]).toMatchObject({ id: coupon.id, status: 'redeemed' });
+
+  // the same code a second time
+  await scan(page);
+  expect(classesOf(page.querySelector('.rdm-result'))).toContain('rdm-result--fail');
+  expect(text(page, '.rdm-result__heading')).toBe('已被核销');
+  expect(page.querySelector('.rdm-result__title')).toBeUndefined();
+
+  // a forged code: the signature does not match
+  const [payload, signature] = token.split('.');
+  const forged = `${payload}.${signature.startsWith('A') ? 'B' : 'A'}${signature.slice(1)}`;
+  scanReturns(forged);
+  await scan(page);
+  expect(text(page, '.rdm-result__heading')).toBe('核销码无效');
+  expect(text(page, '.rdm-result__detail')).toBe('核销码无效或已过期，请顾客刷新券码后重新出示');
+  expect(redeemCalls()).toHaveLength(3);
+});
+
+test('a cancelled scan does nothing; two quick taps redeem once', async () => {
+  const { token } = await customerShowsCoupon();
+  backend.actAs('demo-staff');
+  const page = await openRedeem();
+
+  const cancelled = jest
+    .spyOn(wx, 'scanCode')
+    .mockRejectedValue({ errMsg: 'scanCode:fail cancel' });
+  const toast = jest.spyOn(wx, 'showToast');
+  await tap(page.querySelector('.rdm-scan'));
+  await until(() => cancelled.mock.calls.length === 1 && !page.data.busy, 'the scan to end');
+  expect(redeemCalls()).toHaveLength(0);
+  expect(page.querySelector('.rdm-result')).toBeUndefined();
+  expect(toast).not.toHaveBeenCalled();
+
+  scanReturns(token);
+  page.querySelector('.rdm-scan')?.dispatchEvent('tap');
+  await scan(page);
+  expect(redeemCalls()).toHaveLength(1);
+  expect(text(page, '.rdm-result__heading')).toBe('核销成功');
+});
+
+test('the owner redeems a typed code when the camera cannot read it', async () => {
+  const { coupon, token } = await customerShowsCoupon();
+  backend.actAs('demo-admin');
+  const page = await openRedeem();
+
+  await tap(page.querySelector('.rdm-manual__submit'));
+  expect(text(page, '.rdm-manual__error')).toBe('请输入券码');
+  expect(redeemCalls()).toHaveLength(0);
+
+  page.querySelector('.rdm-manual__input')?.dispatchEvent('input', {
+    detail: { value: `  ${token}\n` },
+  });
+  await flushMicrotasks();
+  await tap(page.querySelector('.rdm-manual__submit'));
+  await until(() => !!page.querySelector('.rdm-result') && !page.data.busy, 'the result card');
+  expect(text(page, '.rdm-result__heading')).toBe('核销成功');
+  expect(text(page, '.rdm-result__title')).toBe(coupon.title);
+  expect(page.data.manualToken).toBe('');
+  expect(redeemCalls()).toHaveLength(1);
+});
+
+test('a visitor is refused: no scan button, nothing redeemed', async () => {
+  await customerShowsCoupon();
+  backend.actAs(CUSTOMER);
+  const page = await openRedeem();
+  expect(text(page, '.admin-refusal__title')).toBe('此页面仅限活动运营人员使用');
+  expect(page.querySelector('.rdm-scan')).toBeUndefined();
+  expect(page.querySelector('.rdm-manual__input')).toBeUndefined();
+  expect(backend.calls.filter((c) => c.openid === CUSTOMER).map((c) => c.data.action)).toEqual([
+    'admin.whoami',
+  ]);
+});

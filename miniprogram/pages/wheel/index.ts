@@ -1,0 +1,258 @@
+/**
+ * 大转盘: the wheel of the campaign's prizes, the spins left, and the spin. The server draws and
+ * commits first (`lottery.spin`); the wheel then turns to the sector it answered, and only once it
+ * rests does the page show the result and the new count. One spin at a time: the button is
+ * guarded from the tap until the wheel stops, and the requestId of a spin whose answer was lost
+ * is sent again on the retry, so the server answers that spin instead of consuming another.
+ *
+ * No spins left → an invitation to share (a friend who claims the gift earns another spin; the
+ * share itself earns nothing, as WeChat requires).
+ */
+import type { ApiResults, PublicCampaign } from '../../../cloudfunctions/_shared/contracts';
+import { callApi, friendlyMessage, newRequestId } from '../../services/api';
+import { currentSession, ensureSession, sharePath } from '../../services/session';
+import { serverOffset } from '../../utils/countdown';
+import { windowPhase } from '../../utils/schedule';
+
+type State = 'loading' | 'ready' | 'inactive' | 'error';
+type Dialog = '' | 'result' | 'no-spins';
+type Sector = PublicCampaign['wheel']['sectors'][number];
+type SpinAnswer = ApiResults['lottery.spin'];
+
+interface WheelComponent {
+  spinTo(sectorIndex: number): Promise<void>;
+}
+
+const WALLET_PAGE = '/pages/wallet/index';
+const LANDING_PAGE = '/pages/landing/index';
+const SHARE_TITLE = '送你一份新人福利，点开就能领';
+
+interface Runtime {
+  loading: boolean;
+  loaded: boolean;
+  spinning: boolean;
+  /** the spin in flight, or whose answer was lost: sent again on the retry */
+  requestId?: string;
+  shareTitle: string;
+}
+
+// Runtime state lives beside the instance, not in `data`: data is copied to the view layer.
+const runtimes = new WeakMap<object, Runtime>();
+
+function runtimeOf(instance: object): Runtime {
+  let runtime = runtimes.get(instance);
+  if (!runtime) {
+    runtime = { loading: false, loaded: false, spinning: false, shareTitle: SHARE_TITLE };
+    runtimes.set(instance, runtime);
+  }
+  return runtime;
+}
+
+function toast(title: string): void {
+  wx.showToast({ title, icon: 'none' }).catch(() => undefined);
+}
+
+/** What the result dialog says for each kind of prize. */
+function resultView(answer: SpinAnswer) {
+  const { prize, coupon, resourceUrl } = answer;
+  const base = {
+    kind: prize.kind,
+    prizeName: prize.name,
+    couponLabel: '',
+    couponTitle: '',
+    resourceUrl: '',
+  };
+  switch (prize.kind) {
+    case 'coupon':
+      return {
+        ...base,
+        heading: '恭喜你抽中',
+        note: '已放入你的券包，到店出示即可使用',
+        couponLabel: coupon?.label ?? '',
+        couponTitle: coupon?.title ?? prize.name,
+      };
+    case 'resource':
+      return {
+        ...base,
+        heading: '恭喜你抽中',
+        note: resourceUrl ? '复制链接，在浏览器中打开即可查看' : '',
+        resourceUrl: resourceUrl ?? '',
+      };
+    case 'physical':
+      return { ...base, heading: '恭喜你抽中', note: '请截图保存本页，到店出示给店员领取' };
+    default:
+      return { ...base, heading: '谢谢参与', note: '好运正在路上，下次一定抽中' };
+  }
+}
+
+const emptyResult = resultView({
+  sectorIndex: 0,
+  prize: { id: '', name: '', kind: 'none' },
+  spinsLeft: 0,
+});
+
+Component({
+  options: { styleIsolation: 'apply-shared' },
+
+  data: {
+    state: 'loading' as State,
+    message: '',
+    sectors: [] as Sector[],
+    spinsLeft: 0,
+    spinning: false,
+    dialog: '' as Dialog,
+    result: emptyResult,
+  },
+
+  methods: {
+    onLoad() {
+      wx.showShareMenu({ menus: ['shareAppMessage', 'shareTimeline'] }).catch(() => undefined);
+      return this.load();
+    },
+
+    /** Back from sharing or from the wallet: friends may have earned more spins meanwhile. */
+    onShow() {
+      const runtime = runtimeOf(this);
+      if (!runtime.loaded || runtime.spinning) return undefined;
+      return this.refreshSpins();
+    },
+
+    onRetry() {
+      this.setData({ state: 'loading', message: '' });
+      return this.load();
+    },
+
+    async load() {
+      const runtime = runtimeOf(this);
+      if (runtime.loading) return;
+      runtime.loading = true;
+      try {
+        const session = await ensureSession();
+        if (!session.ok) {
+          this.setData({ state: 'error', message: friendlyMessage(session.error) });
+          return;
+        }
+        const [campaign, status] = await Promise.all([
+          callApi('campaign.get', {}),
+          callApi('lottery.status', {}),
+        ]);
+        if (!campaign.ok) {
+          if (campaign.error.code === 'CAMPAIGN_NOT_ACTIVE') {
+            this.setData({ state: 'inactive', message: '活动未开始或已结束' });
+          } else {
+            this.setData({ state: 'error', message: friendlyMessage(campaign.error) });
+          }
+          return;
+        }
+        const serverNow = Date.now() + serverOffset(campaign.data.serverNow, Date.now());
+        const phase = windowPhase(campaign.data, serverNow);
+        if (phase !== 'open') {
+          this.setData({
+            state: 'inactive',
+            message: phase === 'upcoming' ? '活动还没开始，敬请期待' : '活动已结束，感谢参与',
+          });
+          return;
+        }
+        if (!status.ok) {
+          this.setData({ state: 'error', message: friendlyMessage(status.error) });
+          return;
+        }
+        runtime.loaded = true;
+        runtime.shareTitle = campaign.data.magnet.title || SHARE_TITLE;
+        this.setData({
+          state: 'ready',
+          message: '',
+          sectors: campaign.data.wheel.sectors,
+          spinsLeft: status.data.spinsLeft,
+        });
+      } finally {
+        runtime.loading = false;
+      }
+    },
+
+    async refreshSpins() {
+      const status = await callApi('lottery.status', {});
+      if (status.ok && !runtimeOf(this).spinning)
+        this.setData({ spinsLeft: status.data.spinsLeft });
+    },
+
+    async onSpin() {
+      const runtime = runtimeOf(this);
+      if (runtime.spinning || this.data.state !== 'ready') return;
+      runtime.spinning = true;
+      this.setData({ spinning: true, dialog: '' });
+      try {
+        runtime.requestId ??= newRequestId();
+        const answer = await callApi('lottery.spin', { requestId: runtime.requestId });
+        if (!answer.ok) {
+          if (answer.error.code === 'NO_SPINS_LEFT') {
+            this.setData({ spinsLeft: 0, dialog: 'no-spins' });
+          } else {
+            toast(friendlyMessage(answer.error));
+          }
+          return;
+        }
+        // answered: the next spin is a new one
+        runtime.requestId = undefined;
+        const wheel = this.selectComponent('#wheel') as unknown as WheelComponent | null;
+        try {
+          await wheel?.spinTo(answer.data.sectorIndex);
+        } catch {
+          // a sector missing from this wheel (the campaign changed meanwhile): the result stands
+        }
+        this.setData({
+          spinsLeft: answer.data.spinsLeft,
+          dialog: 'result',
+          result: resultView(answer.data),
+        });
+      } finally {
+        runtime.spinning = false;
+        this.setData({ spinning: false });
+      }
+    },
+
+    onCloseDialog() {
+      this.setData({ dialog: '' });
+    },
+
+    /** Taps inside the dialog's panel must not reach the mask (which closes it). */
+    onPanelTap() {},
+
+    onSpinAgain() {
+      this.setData({ dialog: '' });
+      return this.onSpin();
+    },
+
+    onGoWallet() {
+      this.setData({ dialog: '' });
+      wx.navigateTo({ url: WALLET_PAGE }).catch(() => undefined);
+    },
+
+    onGoLanding() {
+      wx.redirectTo({ url: LANDING_PAGE }).catch(() => undefined);
+    },
+
+    onCopyResource() {
+      const url = this.data.result.resourceUrl;
+      if (!url) return;
+      wx.setClipboardData({
+        data: url,
+        success: () => toast('链接已复制，粘贴到浏览器打开'),
+      });
+    },
+
+    onShareAppMessage() {
+      return { title: runtimeOf(this).shareTitle, path: sharePath(myInviteCode()) };
+    },
+
+    onShareTimeline() {
+      const [, query = ''] = sharePath(myInviteCode()).split('?');
+      return { title: runtimeOf(this).shareTitle, query };
+    },
+  },
+});
+
+/** This visitor's own code (never the one they arrived with). */
+function myInviteCode(): string | undefined {
+  return currentSession()?.inviteCode ?? getApp<IAppOption>().globalData.inviteCode;
+}

@@ -1,0 +1,279 @@
+/** @jest-environment jsdom */
+/**
+ * The wheel page against the real backend: the server draws, the wheel lands on the sector it
+ * answered, the result dialog says what was won, the badge counts down, a spin cannot be started
+ * twice, and a refusal or a failure leaves the wheel still and the button usable.
+ *
+ * Time: jest's fake clock drives the wheel's animation frames *and* the functions' `Date` (they
+ * run in this process and read the global one), so `travel` moves both sides together; the
+ * emulator's own clock offset is not consulted while `Date` is faked.
+ */
+import { sectorAtPointer } from '../../../miniprogram/utils/wheel';
+import { startPageBackend, type PageBackend } from '../support/backend';
+import {
+  attrOf,
+  attach,
+  canvasOf,
+  findIn,
+  flushMicrotasks,
+  render,
+  tap,
+  textOf,
+  type FakeCanvas,
+  type SimRoot,
+} from '../support/simulate';
+
+const DAY = 86_400_000;
+type Page = SimRoot & { instance: Record<string, (...args: any[]) => any> };
+
+let backend: PageBackend;
+let opened: Page[] = [];
+
+beforeEach(async () => {
+  backend = await startPageBackend();
+  jest.useFakeTimers({
+    doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'queueMicrotask', 'performance'],
+  });
+});
+afterEach(async () => {
+  opened.forEach((page) => page.detach());
+  opened = [];
+  jest.useRealTimers();
+  jest.restoreAllMocks();
+  await backend.close();
+});
+
+async function openWheel(): Promise<Page> {
+  const page = attach(render('pages/wheel/index')) as Page;
+  opened.push(page);
+  await page.instance.onLoad({});
+  await flushMicrotasks();
+  return page;
+}
+
+/** Event-loop turns until `done` (the clock stands still). */
+async function until(done: () => boolean, what: string): Promise<void> {
+  for (let turn = 0; turn < 500; turn++) {
+    if (done()) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error(`still waiting for ${what}`);
+}
+
+/** Lets `ms` of fake time pass in animation-sized steps, with the event loop turning between. */
+async function play(ms: number): Promise<void> {
+  for (let elapsed = 0; elapsed < ms; elapsed += 100) {
+    jest.advanceTimersByTime(100);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** Moves the clock for the page and the functions alike. */
+function travel(ms: number): void {
+  jest.setSystemTime(Date.now() + ms);
+}
+
+const text = (page: Page, selector: string) => textOf(page.querySelector(selector));
+const callsOf = (action: string) => backend.calls.filter((c) => c.data.action === action);
+
+/** The wheel's rotation in each drawn frame: the first rotate() after each clearRect(). */
+function frameRotations(canvas: FakeCanvas): number[] {
+  const rotations: number[] = [];
+  let inFrame = false;
+  for (const call of canvas.calls) {
+    if (call.method === 'clearRect') inFrame = true;
+    else if (call.method === 'rotate' && inFrame) {
+      rotations.push(call.args[0] as number);
+      inFrame = false;
+    }
+  }
+  return rotations;
+}
+
+function wheelOf(page: Page) {
+  const wheel = page.querySelector('#wheel');
+  const canvas = wheel && canvasOf(wheel, '#wheel');
+  if (!canvas) throw new Error('no wheel canvas rendered');
+  const sectors = (wheel.data.sectors as unknown[]).length;
+  // the page re-setting its data repaints the wheel at rest: count turns, not frames
+  const before = frameRotations(canvas);
+  const rest = before.at(-1);
+  return {
+    canvas,
+    turned: () =>
+      frameRotations(canvas)
+        .slice(before.length)
+        .some((rotation) => rotation !== rest),
+    landed: () => sectorAtPointer(frameRotations(canvas).at(-1) ?? NaN, sectors),
+  };
+}
+
+async function recordedSpins(openid: string) {
+  const { data } = await backend.emulator.sdk
+    .database()
+    .collection('spins')
+    .where({ owner: openid })
+    .get();
+  return data as Array<{ prizeId: string; answer: { sectorIndex: number } }>;
+}
+
+/** Only `prizeId` can be drawn from now on (weights of the others set to 0). */
+async function onlyPrize(prizeId: string) {
+  const { config } = await backend.as('demo-admin', 'admin', { action: 'campaign.get' });
+  for (const prize of config.lottery.prizes) prize.weight = prize.id === prizeId ? 1 : 0;
+  await backend.as('demo-admin', 'admin', { action: 'campaign.put', config });
+}
+
+test('a spin lands on the sector the server drew, once, however often the button is tapped', async () => {
+  const campaign = await backend.as('someone', 'api', { action: 'campaign.get' });
+  backend.actAs('spinner-1');
+  const page = await openWheel();
+  const wheel = wheelOf(page);
+
+  expect(text(page, '.wheel-badge')).toBe('剩余 1 次');
+  expect(findIn(page, 'wheel-prize').map((n) => textOf(n))).toEqual(
+    campaign.wheel.sectors.map((s: { name: string }) => s.name),
+  );
+  expect(wheel.landed()).toBe(0); // at rest: the pointer in the middle of the first sector
+
+  const button = page.querySelector('.wheel-spin');
+  button?.dispatchEvent('tap');
+  button?.dispatchEvent('tap');
+  await flushMicrotasks();
+  expect(attrOf(page.querySelector('.wheel-spin'), 'disabled')).toBe(true);
+  expect(text(page, '.wheel-spin')).toBe('抽奖中…');
+
+  // the answer arrives and the wheel turns; a tap mid-turn changes nothing
+  await play(1000);
+  expect(wheel.turned()).toBe(true);
+  await tap(page.querySelector('.wheel-spin'));
+  expect(page.querySelector('.wheel-dialog')).toBeUndefined(); // no result before it stops
+  await play(3500);
+  await until(() => !!page.querySelector('.wheel-dialog'), 'the result');
+
+  expect(callsOf('lottery.spin')).toHaveLength(1);
+  const [spin] = await recordedSpins('spinner-1');
+  const prize = campaign.wheel.sectors[spin.answer.sectorIndex];
+  expect(spin.prizeId).toBe(prize.id);
+  expect(wheel.landed()).toBe(spin.answer.sectorIndex);
+
+  expect(text(page, '.wheel-dialog__heading')).toBe(
+    prize.kind === 'none' ? '谢谢参与' : '恭喜你抽中',
+  );
+  if (prize.kind !== 'none') expect(text(page, '.wheel-dialog__prize')).toBe(prize.name);
+  expect(text(page, '.wheel-badge')).toBe('剩余 0 次');
+  expect(text(page, '.wheel-spin')).toBe('开始抽奖');
+  expect(attrOf(page.querySelector('.wheel-spin'), 'disabled')).toBe(false);
+  const status = await backend.as('spinner-1', 'api', { action: 'lottery.status' });
+  expect(status.spinsLeft).toBe(0);
+});
+
+test('a coupon won shows its label and leads to the wallet', async () => {
+  await onlyPrize('off-20');
+  backend.actAs('spinner-2');
+  const page = await openWheel();
+  const wheel = wheelOf(page);
+
+  await tap(page.querySelector('.wheel-spin'));
+  await play(4500);
+  await until(() => !!page.querySelector('.wheel-dialog'), 'the result');
+
+  expect(wheel.landed()).toBe(1); // 全场8折券 is the second sector
+  const { coupons } = await backend.as('spinner-2', 'api', { action: 'wallet.list' });
+  expect(coupons).toHaveLength(1);
+  expect(text(page, '.wheel-dialog__prize')).toBe('全场8折券');
+  expect(text(page, '.wheel-dialog__label')).toBe(coupons[0].label);
+  expect(text(page, '.wheel-dialog__coupon-title')).toBe('全场饮品8折券');
+
+  const navigate = jest.spyOn(wx, 'navigateTo');
+  await tap(page.querySelector('.wheel-dialog__wallet'));
+  expect(navigate).toHaveBeenCalledWith(expect.objectContaining({ url: '/pages/wallet/index' }));
+  expect(page.querySelector('.wheel-dialog')).toBeUndefined();
+});
+
+test('the fallback prize reads 谢谢参与', async () => {
+  backend.emulator.sdk.setRiskRank('spinner-3', 3); // downgraded: only the fallback can be won
+  backend.actAs('spinner-3');
+  const page = await openWheel();
+  const wheel = wheelOf(page);
+
+  await tap(page.querySelector('.wheel-spin'));
+  await play(4500);
+  await until(() => !!page.querySelector('.wheel-dialog'), 'the result');
+
+  expect(wheel.landed()).toBe(7);
+  expect(text(page, '.wheel-dialog__heading')).toBe('谢谢参与');
+  expect(page.querySelector('.wheel-dialog__prize')).toBeUndefined();
+  expect(page.querySelector('.wheel-dialog__label')).toBeUndefined();
+});
+
+test('no spins left: the invitation to share, and the wheel stays still', async () => {
+  await backend.as('spinner-4', 'api', { action: 'session.enter' });
+  await backend.as('spinner-4', 'api', { action: 'lottery.spin', requestId: 'spin-of-today' });
+  backend.actAs('spinner-4');
+  const page = await openWheel();
+  const wheel = wheelOf(page);
+  expect(text(page, '.wheel-badge')).toBe('剩余 0 次');
+
+  await tap(page.querySelector('.wheel-spin'));
+  await until(() => !!page.querySelector('.wheel-dialog--no-spins'), 'the invitation');
+  expect(text(page, '.wheel-dialog__heading')).toBe('今日次数已用完，邀请好友得更多次数');
+  expect(attrOf(page.querySelector('.wheel-dialog__share'), 'open-type')).toBe('share');
+  await play(5000);
+  expect(wheel.turned()).toBe(false);
+  expect(text(page, '.wheel-spin')).toBe('开始抽奖');
+
+  // the shared card carries this visitor's own code
+  const { inviteCode } = await backend.as('spinner-4', 'api', { action: 'session.enter' });
+  expect(page.instance.onShareAppMessage().path).toBe(
+    `/pages/landing/index?inv=${inviteCode}&ch=share`,
+  );
+  expect(page.instance.onShareTimeline().query).toBe(`inv=${inviteCode}&ch=share`);
+});
+
+test('a refused spin (the campaign ended) stops cleanly: toast, wheel still, button usable', async () => {
+  backend.actAs('spinner-5');
+  const page = await openWheel();
+  const wheel = wheelOf(page);
+  const toast = jest.spyOn(wx, 'showToast');
+
+  travel(60 * DAY);
+  await tap(page.querySelector('.wheel-spin'));
+  await until(() => toast.mock.calls.length > 0, 'the toast');
+  expect(toast).toHaveBeenCalledWith(expect.objectContaining({ title: '活动未开始或已结束' }));
+  await play(5000);
+  expect(wheel.turned()).toBe(false);
+  expect(wheel.landed()).toBe(0);
+  expect(page.querySelector('.wheel-dialog')).toBeUndefined();
+  expect(text(page, '.wheel-spin')).toBe('开始抽奖');
+  expect(attrOf(page.querySelector('.wheel-spin'), 'disabled')).toBe(false);
+  expect(text(page, '.wheel-badge')).toBe('剩余 1 次');
+  expect(await recordedSpins('spinner-5')).toHaveLength(0);
+});
+
+test('a lost answer is retried with the same requestId and spends one spin', async () => {
+  backend.actAs('spinner-6');
+  const page = await openWheel();
+  const wheel = wheelOf(page);
+  jest.spyOn(console, 'error').mockImplementation(() => undefined); // the injected fault's log
+  const toast = jest.spyOn(wx, 'showToast');
+
+  backend.emulator.faults.failureRate = 1;
+  await page.instance.onSpin();
+  expect(toast).toHaveBeenCalledWith(
+    expect.objectContaining({ title: '服务开小差了，请稍后再试' }),
+  );
+  expect(text(page, '.wheel-spin')).toBe('开始抽奖');
+
+  backend.emulator.faults.failureRate = 0;
+  await tap(page.querySelector('.wheel-spin'));
+  await play(4500);
+  await until(() => !!page.querySelector('.wheel-dialog'), 'the result');
+  const spins = callsOf('lottery.spin');
+  expect(spins).toHaveLength(2);
+  expect(spins[1].data.requestId).toBe(spins[0].data.requestId);
+  const recorded = await recordedSpins('spinner-6');
+  expect(recorded).toHaveLength(1);
+  expect(wheel.landed()).toBe(recorded[0].answer.sectorIndex);
+  expect(text(page, '.wheel-badge')).toBe('剩余 0 次');
+});

@@ -160,6 +160,8 @@ export interface ApiResults {
     inviteCode: string;
     isNew: boolean;
     invite: { status: InviteStatus; reason?: InviteRejectionReason };
+    /** whether this visitor already claimed the magnet (on any phone) */
+    claimed: boolean;
   };
   'campaign.get': PublicCampaign;
   'magnet.claim': { reward: MagnetReward; alreadyClaimed: boolean };

@@ -10,12 +10,21 @@ describe('session.enter', () => {
     expect(first.inviteCode).toMatch(/^[A-Z0-9]{4,12}$/);
     expect(first.invite).toEqual({ status: 'none' });
 
+    expect(first.claimed).toBe(false);
+
     const second = data(await backend.api('visitor-1', 'session.enter', {}));
     expect(second).toEqual({
       inviteCode: first.inviteCode,
       isNew: false,
       invite: { status: 'none' },
+      claimed: false,
     });
+  });
+
+  it('tells a returning visitor that they already claimed', async () => {
+    await backend.api('visitor-1', 'session.enter', {});
+    data(await backend.api('visitor-1', 'magnet.claim', { requestId: 'claim-visitor-1' }));
+    expect(data(await backend.api('visitor-1', 'session.enter', {})).claimed).toBe(true);
   });
 
   it('gives different users different invite codes', async () => {

@@ -59,13 +59,12 @@ export async function enterSession(
     const created = await createUser(user);
     if (created === 'created') {
       await afterFirstVisit(user, campaign, now);
-      return { inviteCode, isNew: true, invite: inviteView(invite) };
+      return { inviteCode, isNew: true, invite: inviteView(invite), claimed: false };
     }
     if (created === 'exists') {
       // A concurrent first visit of the same user won the insert: this call is a revisit.
       const winner = await findUser(caller.openid);
-      if (winner)
-        return { inviteCode: winner.inviteCode, isNew: false, invite: inviteView(winner.invite) };
+      if (winner) return revisitAnswer(winner, inviteView(winner.invite));
     }
   }
   return fail('CONFLICT', '生成邀请码冲突，请重试');
@@ -81,11 +80,7 @@ async function revisit(
   campaign: Campaign | null,
   now: Date,
 ): Promise<Answer> {
-  const answer = (invite: Answer['invite']): Answer => ({
-    inviteCode: user.inviteCode,
-    isNew: false,
-    invite,
-  });
+  const answer = (invite: Answer['invite']) => revisitAnswer(user, invite);
   if (!code || code === user.invite?.inviterCode) return answer(inviteView(user.invite));
   let reason: InviteRejection;
   if (code === user.inviteCode) reason = 'SELF_INVITE';
@@ -93,6 +88,10 @@ async function revisit(
   const firstTime = await recordRejection({ invitee: user._id, inviteCode: code, reason, now });
   if (firstTime && campaign) await bumpCounters(campaign.id, { [`rejected.${reason}`]: 1 });
   return answer({ status: 'rejected', reason });
+}
+
+function revisitAnswer(user: UserDoc, invite: Answer['invite']): Answer {
+  return { inviteCode: user.inviteCode, isNew: false, invite, claimed: user.claim !== null };
 }
 
 /** What a new user's invite code amounts to: pending, or refused with a reason. */

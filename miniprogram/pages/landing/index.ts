@@ -5,11 +5,9 @@
  * reward: the coupon and/or the resource link. Then the ways on: wheel, black card, group,
  * wallet.
  *
- * Whether this visitor already claimed: the contract has no claim status, so the page looks for
- * the magnet's coupon in the wallet; if it is there, `magnet.claim` (idempotent: an earlier
- * claim answers `alreadyClaimed` with the same reward) brings the full reward back, the
- * resource link included. A campaign whose magnet gives only a resource shows the
- * button until the visitor taps it, which then answers the same way.
+ * Whether this visitor already claimed comes with the session (`claimed`); an earlier claim's
+ * reward is brought back by `magnet.claim` itself (idempotent: it answers `alreadyClaimed` with
+ * the same reward, the resource link included), and the wallet has the coupon as it stands now.
  */
 import type {
   Coupon,
@@ -193,11 +191,10 @@ Component({
           return;
         }
 
-        // the magnet's coupon in the wallet means an earlier claim (on any phone)
         const magnetCoupon = wallet.ok
           ? wallet.data.coupons.find((coupon) => coupon.source === 'magnet')
           : undefined;
-        const claimed = this.data.claimed || magnetCoupon !== undefined;
+        const claimed = this.data.claimed || session.data.claimed;
         let reward = this.data.reward;
         if (claimed && !this.data.claimed) {
           // first seen on this visit: bring the whole reward back, the link included

@@ -6,6 +6,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { UnknownFunctionError, type Emulator } from './emulator';
+import type { PreviewServer } from './preview-server';
 import type { StoreSnapshot } from './store';
 
 // Large enough for an /__emulator/import of a sizeable export.
@@ -14,6 +15,8 @@ const MAX_BODY_BYTES = 64 * 1024 * 1024;
 export interface GatewayOptions {
   /** Where `uploadFile` keeps files, served under /__emulator/files/. */
   filesDir: string | null;
+  /** The browser preview (`/preview/`, `POST /__emulator/upload`); none in tests of the API. */
+  preview?: PreviewServer | null;
 }
 
 export function createGateway(emulator: Emulator, options: GatewayOptions): Server {
@@ -48,6 +51,7 @@ async function route(
   }
 
   if (path === '/healthz' && method === 'GET') return sendJson(res, 200, { ok: true });
+  if (options.preview && (await options.preview.handle(req, res))) return;
 
   const fn = /^\/functions\/([^/]+)$/.exec(path);
   if (fn && method === 'POST') {

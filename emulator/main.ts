@@ -3,10 +3,12 @@
  *   PORT      (default 8787)
  *   DATA_DIR  (default .cloudbase-local/ in the project)
  *   HOST      (default 127.0.0.1)
+ *   MINIPROGRAM_ROOT  the Mini Program /preview/ renders (default miniprogram/ in the project)
  */
 import { join, resolve } from 'node:path';
 import { Emulator, findProjectRoot } from './emulator';
 import { createGateway } from './gateway';
+import { createPreviewServer } from './preview-server';
 
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 8787);
@@ -17,7 +19,12 @@ async function main(): Promise<void> {
   let baseUrl = `http://${host}:${port}`;
 
   const emulator = await Emulator.start({ dataDir, projectRoot, publicBaseUrl: () => baseUrl });
-  const server = createGateway(emulator, { filesDir: join(dataDir, 'files') });
+  const preview = createPreviewServer({
+    projectRoot,
+    emulator,
+    miniprogramRoot: process.env.MINIPROGRAM_ROOT,
+  });
+  const server = createGateway(emulator, { filesDir: join(dataDir, 'files'), preview });
   await new Promise<void>((done, failed) => {
     server.once('error', failed);
     server.listen(port, host, done);
@@ -27,6 +34,7 @@ async function main(): Promise<void> {
 
   console.log(`Growth Kit local CloudBase emulator
   gateway   ${baseUrl}   (POST /functions/<api|admin|cron>, header x-wx-openid)
+  preview   ${baseUrl}/preview/   (the Mini Program in a phone frame, in your browser)
   health    ${baseUrl}/healthz
   controls  ${baseUrl}/__emulator/{reset,export,import,clock,risk,faults}
   data      ${dataDir}

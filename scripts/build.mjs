@@ -1,5 +1,5 @@
 // `npm run build`: bundle the cloud functions and the emulator, and print each bundle's size.
-import { bundleEmulator, bundleFunctions } from './bundle.mjs';
+import { bundleEmulator, bundleFunctions, bundlePreview } from './bundle.mjs';
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 
@@ -10,4 +10,7 @@ if (!process.argv.includes('--functions')) {
   const { file, bytes } = await bundleEmulator();
   console.log('Local emulator:');
   console.log(`  ${file.padEnd(28)} ${kb(bytes)}`);
+  const preview = await bundlePreview();
+  console.log('Browser preview (served at /preview/):');
+  console.log(`  ${preview.file.padEnd(28)} ${kb(preview.bytes)}`);
 }

@@ -1,6 +1,6 @@
 // The bundler behind `npm run build` and the test setup: each cloud function
-// (cloudfunctions/<name>/index.ts → index.js, the file that deploys) and the local emulator
-// (→ dist/emulator/main.js). Shared code is bundled in; `wx-server-sdk` stays external:
+// (cloudfunctions/<name>/index.ts → index.js, the file that deploys), the local emulator
+// (→ dist/emulator/main.js) and the browser preview's runtime (→ dist/preview/runtime.js). Shared code is bundled in; `wx-server-sdk` stays external:
 // CloudBase installs it from the function's own package.json, the emulator hands over its stand-in.
 import { build } from 'esbuild';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -59,4 +59,29 @@ export async function bundleNodeScript(entry, outfile) {
 
 export function bundleEmulator() {
   return bundleNodeScript('emulator/main.ts', 'dist/emulator/main.js');
+}
+
+/**
+ * The browser preview's runtime (preview/main.ts → dist/preview/runtime.js), served by the
+ * emulator at /preview/. j-component and exparser are bundled in; the pages are not (the emulator
+ * compiles them from miniprogram/ on request, so an edit shows without a rebuild).
+ * @returns {Promise<{ file: string, bytes: number }>}
+ */
+export async function bundlePreview() {
+  const outfile = 'dist/preview/runtime.js';
+  await build({
+    entryPoints: [join(root, 'preview/main.ts')],
+    outfile: join(root, outfile),
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2020',
+    // the chrome's stylesheet travels inside the script
+    loader: { '.css': 'text' },
+    // j-component assigns its built-in behaviors to Node's `global`
+    define: { global: 'globalThis' },
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+  return { file: outfile, bytes: statSync(join(root, outfile)).size };
 }

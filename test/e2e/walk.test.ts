@@ -1,0 +1,219 @@
+/**
+ * The campaign walked by hand in one browser, as a developer or an operator would in the
+ * preview, with a screenshot of every page (docs/screenshots/*.png, embedded in the README):
+ *
+ * A claims the magnet; B (through A's share sheet), C and D (through A's link, `inv=`) arrive and
+ * claim; A's black card unlocks (3/3) and A gets the group QR and confirms joining; A spins and
+ * the wheel stops on the prize the server recorded; the coupon is in A's wallet and its QR on the
+ * coupon page; `demo-admin` scans that QR (the preview decodes it off the coupon page's canvas)
+ * and redeems it; the dashboard shows the funnel.
+ *
+ * The campaign is the seeded demo with one change made through the admin API first: the wheel's
+ * odds favour one coupon prize (满50减10), so the walk is the same every run.
+ */
+import { launchBrowser, Preview, startEmulator, type Browser, type Emulator } from './support';
+
+const A = 'walk-visitor-a';
+const B_C_D = ['walk-visitor-c', 'walk-visitor-d'];
+const WHEEL_PRIZE = 'cash-50-10';
+
+let emulator: Emulator;
+let browser: Browser;
+let preview: Preview;
+let campaignTitle: string;
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+  browser = await launchBrowser();
+  preview = new Preview(browser.page, emulator.url);
+
+  const current = await emulator.call('admin', { action: 'campaign.get' }, 'demo-admin');
+  expect(current.ok).toBe(true);
+  const config = current.data.config;
+  config.lottery.prizes = config.lottery.prizes.map((prize: { id: string; weight: number }) => ({
+    ...prize,
+    weight: prize.id === WHEEL_PRIZE ? 1000 : 0,
+  }));
+  const put = await emulator.call('admin', { action: 'campaign.put', config }, 'demo-admin');
+  expect(put.ok).toBe(true);
+  campaignTitle = config.title;
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await emulator?.stop();
+});
+
+afterEach(async () => {
+  // a page that threw would have shown it on the phone: none may have
+  expect(await preview.errors()).toEqual([]);
+});
+
+/** A's invite code, as the preview's user switcher learnt it from session.enter. */
+async function inviteCodeOf(): Promise<string> {
+  const text = await preview.page.getByTestId('current-user').innerText();
+  const match = /邀请码\s*([A-Za-z0-9]+)/.exec(text);
+  if (!match) throw new Error(`no invite code in "${text}"`);
+  return match[1];
+}
+
+async function claim(): Promise<void> {
+  await preview.see('立即免费领取');
+  const answer = await preview.callDuring('magnet.claim', () =>
+    preview.tap('立即免费领取', 'wx-button'),
+  );
+  expect(answer.ok).toBe(true);
+  await preview.see('已领取，福利已放入你的券包');
+}
+
+describe('the campaign in the browser preview', () => {
+  let code: string;
+
+  it('A lands on the campaign and claims the lead magnet', async () => {
+    await preview.open(A, 'pages/landing/index', { ch: 'poster' });
+    await preview.see('立即免费领取');
+    const text = await preview.text();
+    expect(text).toContain(campaignTitle);
+    expect(text).toContain('距领取结束');
+    await preview.screenshot('landing');
+
+    await claim();
+    expect(await preview.text()).toContain('5元无门槛');
+    await preview.screenshot('landing-claimed');
+    code = await inviteCodeOf();
+    expect(code).toMatch(/^[A-Za-z0-9]{4,12}$/);
+  });
+
+  it("B arrives through A's share sheet, C and D through A's link, and each claims", async () => {
+    await preview.tap('黑卡会员', 'wx-view.landing-entry');
+    await preview.waitForRoute('pages/blackcard/index');
+    await preview.see('0/3');
+    await preview.screenshot('blackcard-locked');
+
+    // A shares the black card page: the share sheet carries A's code
+    await preview.tap('邀请好友一起领福利', 'wx-button');
+    const sheet = preview.page.getByTestId('share-sheet');
+    await sheet.waitFor();
+    expect(await sheet.innerText()).toContain(`inv=${code}`);
+    await preview.page.getByTestId('share-open-as-new').click();
+    await preview.page.waitForURL(/as=visitor-/);
+    await preview.launched();
+    await preview.waitForRoute('pages/landing/index');
+    await preview.see('好友邀请你来领福利');
+    await preview.screenshot('landing-invited');
+    await claim();
+
+    for (const friend of B_C_D) {
+      await preview.open(friend, 'pages/landing/index', { inv: code, ch: 'share' });
+      await preview.see('好友邀请你来领福利');
+      await claim();
+    }
+  });
+
+  it("unlocks A's black card (3/3), and A gets the group QR and confirms joining", async () => {
+    await preview.open(A, 'pages/blackcard/index');
+    await preview.see('已解锁');
+    const text = await preview.text();
+    expect(text).toContain('3/3');
+    expect(text).toContain(campaignTitle.split(' ')[0]);
+    await preview.screenshot('blackcard-unlocked');
+
+    await preview.tap('去加入会员群', 'wx-button');
+    await preview.waitForRoute('pages/group/index');
+    await preview.see('长按识别二维码加入群聊');
+    const qr = preview.screen.locator('wx-image.grp__qr > img');
+    await qr.waitFor();
+    await preview.page.waitForFunction(
+      () =>
+        (globalThis as any).document.querySelector('.pv-page--top wx-image > img')?.naturalWidth >
+        0,
+    );
+    await preview.screenshot('group');
+
+    const joined = await preview.callDuring('group.confirmJoined', () =>
+      preview.tap('我已入群', 'wx-button'),
+    );
+    expect(joined.ok).toBe(true);
+    await preview.see('黑卡权益已激活');
+  });
+
+  let prizeName: string;
+
+  it('A spins, and the wheel stops on the prize the server recorded', async () => {
+    await preview.open(A, 'pages/wheel/index');
+    await preview.see('开始抽奖');
+    // one free spin and one per verified friend
+    await preview.see('剩余 4 次');
+    await preview.screenshot('wheel');
+
+    const spin = await preview.callDuring('lottery.spin', () =>
+      preview.tap('开始抽奖', 'wx-button'),
+    );
+    expect(spin.ok).toBe(true);
+    prizeName = spin.data.prize.name;
+    expect(spin.data.prize.id).toBe(WHEEL_PRIZE);
+
+    // the dialog opens when the wheel has stopped, on the sector the server drew
+    await preview.see('去券包查看');
+    const dialog = await preview.screen.locator('.wheel-dialog').innerText();
+    expect(dialog).toContain(prizeName);
+    // what the wheel tells a screen reader once it rests: the sector under the pointer
+    const wheel = preview.screen.locator('wx-view.lottery-wheel');
+    expect(await wheel.getAttribute('aria-label')).toContain(`指针停在：${prizeName}`);
+    const sectorIndex: number = spin.data.sectorIndex;
+    const sectors = await emulator.call('api', { action: 'campaign.get' }, A);
+    expect(sectors.data.wheel.sectors[sectorIndex].name).toBe(prizeName);
+    await preview.screenshot('wheel-result');
+  });
+
+  it("the coupon is in A's wallet, and its page shows the redemption QR", async () => {
+    await preview.tap('去券包查看', 'wx-button');
+    await preview.waitForRoute('pages/wallet/index');
+    await preview.see(prizeName);
+    await preview.screenshot('wallet');
+
+    await preview.tap(prizeName, 'coupon-card');
+    await preview.waitForRoute('pages/coupon/index');
+    await preview.see('出示给店员扫码核销');
+    await preview.page.waitForFunction(() => {
+      const canvas = (globalThis as any).document.querySelector('.pv-page--top wx-canvas > canvas');
+      return Boolean(canvas && canvas.width > 0);
+    });
+    await preview.screenshot('coupon');
+  });
+
+  it('demo-admin scans the QR off the coupon page and redeems it', async () => {
+    // switching users leaves the coupon page: the preview keeps the QR it showed
+    await preview.open('demo-admin', 'admin/pages/redeem/index');
+    await preview.see('扫码核销');
+    await preview.tap('扫码核销', 'wx-button');
+    const scan = preview.page.getByTestId('scan');
+    await scan.waitFor();
+    const token = await preview.page.getByTestId('scan-input').inputValue();
+    expect(token.length).toBeGreaterThan(20);
+    const redeemed = await preview.callDuring('coupon.redeem', () =>
+      preview.page.getByTestId('scan-confirm').click(),
+    );
+    expect(redeemed.ok).toBe(true);
+    expect(redeemed.data.coupon?.title ?? JSON.stringify(redeemed.data)).toBeTruthy();
+    await preview.see('核销成功');
+    await preview.screenshot('redeem');
+  });
+
+  it('the dashboard shows the funnel', async () => {
+    await preview.open('demo-admin', 'admin/pages/dashboard/index');
+    await preview.see('转化漏斗');
+    const stats = await emulator.call('admin', { action: 'stats.overview' }, 'demo-admin');
+    expect(stats.ok).toBe(true);
+    const text = await preview.text();
+    expect(text).toContain('转化漏斗');
+    await preview.screenshot('dashboard');
+    await preview.screenshot('dashboard-funnel', {
+      scrollTo: preview.screen.locator('.dash-funnel'),
+    });
+
+    await preview.open('demo-admin', 'admin/pages/groups/index');
+    await preview.see('群池');
+    await preview.screenshot('groups');
+  });
+});

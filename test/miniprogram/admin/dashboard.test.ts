@@ -120,6 +120,15 @@ test("an owner sees the scenario's figures, by channel, with the invites' outcom
   expect(funnel['领取福利']).toBe('2');
   expect(funnel['发起邀请']).toBe('1');
   expect(funnel['发券']).toBe('2'); // the gift's coupon, one each
+  // verified invites are counted per invite: compared with the inviters, not "the step before"
+  const hints = Object.fromEntries(
+    findIn(page, 'bar-chart__row').map((row) => [
+      textOf(findIn(row, 'bar-chart__label')[0]),
+      findIn(row, 'bar-chart__hint').map((n) => textOf(n))[0] ?? '',
+    ]),
+  );
+  expect(hints['领取福利']).toBe('上一步的 67%');
+  expect(hints['有效邀请']).toBe('每位邀请人平均 1.0 位');
 
   const poster = rowNamed(page, 'dash-channel', '门店海报');
   expect(textOf(findIn(poster, 'dash-channel__visitors')[0])).toBe('访客 1');

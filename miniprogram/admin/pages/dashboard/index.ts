@@ -45,12 +45,21 @@ const percentOf = (part: number, whole: number): number =>
 
 function funnelView(funnel: Overview['funnel']) {
   const byKey = new Map(funnel.map((step) => [step.key, step]));
+  const count = (key: string) => byKey.get(key)?.count ?? 0;
   return funnel.map((step, index) => {
-    // coupons are counted per coupon, not per person: only their redemption rate says something
+    // Most steps count people; verified invites and coupons count things, so their hints
+    // compare like with like instead of "the step before".
     let hint = '';
     if (step.key === 'couponsRedeemed') {
-      const issued = byKey.get('couponsIssued')?.count ?? 0;
-      if (issued > 0) hint = `核销率 ${percentOf(step.count, issued)}%`;
+      if (count('couponsIssued') > 0)
+        hint = `核销率 ${percentOf(step.count, count('couponsIssued'))}%`;
+    } else if (step.key === 'invitesVerified') {
+      if (count('inviters') > 0)
+        hint = `每位邀请人平均 ${(step.count / count('inviters')).toFixed(1)} 位`;
+    } else if (step.key === 'cardsUnlocked') {
+      if (count('inviters') > 0) hint = `邀请人的 ${percentOf(step.count, count('inviters'))}%`;
+    } else if (step.key === 'groupHandouts') {
+      if (count('claims') > 0) hint = `领取福利者的 ${percentOf(step.count, count('claims'))}%`;
     } else if (step.key !== 'couponsIssued' && index > 0) {
       const previous = funnel[index - 1].count;
       if (previous > 0) hint = `上一步的 ${percentOf(step.count, previous)}%`;

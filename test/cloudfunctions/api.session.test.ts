@@ -130,3 +130,29 @@ describe('admin.whoami', () => {
     expect(errorCode(await backend.admin('', 'admin.whoami'))).toBe('UNAUTHENTICATED');
   });
 });
+
+describe('unexpected faults', () => {
+  it('answer INTERNAL with the request id, never a stack trace, when the database fails', async () => {
+    const before = backend.snapshot();
+    backend.emulator.faults.failureRate = 1;
+    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const call = await backend.emulator.invoke(
+      'api',
+      { action: 'session.enter' },
+      { openid: 'visitor-1' },
+    );
+    backend.emulator.faults.failureRate = 0;
+    const answer = call.result as {
+      ok: boolean;
+      error: { code: string; message: string; requestId: string };
+    };
+    expect(answer.ok).toBe(false);
+    expect(answer.error.code).toBe('INTERNAL');
+    expect(answer.error.requestId).toBe(call.requestId);
+    expect(JSON.stringify(answer)).not.toMatch(/\bat .*\(|Error:|errCode|-50\d{4}/);
+    // the details went to the function's log, with the request id to find them
+    expect(errors).toHaveBeenCalledWith(expect.stringContaining(call.requestId), expect.anything());
+    errors.mockRestore();
+    expect(backend.snapshot()).toEqual(before);
+  });
+});

@@ -89,6 +89,11 @@ export function currentSession(): Session | null {
   return current;
 }
 
+/** This visitor's own invite code (never the one they arrived with), once entered. */
+export function ownInviteCode(): string | undefined {
+  return current?.inviteCode ?? getApp<IAppOption>().globalData.inviteCode;
+}
+
 /** Forget the session (the preview switches users; tests start afresh). */
 export function resetSession(): void {
   pending = null;

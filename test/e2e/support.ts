@@ -4,11 +4,11 @@
  * driven by playwright-core (never a downloaded browser), and a few words for what a person does
  * in the preview: open a page as a user, tap a text, read the phone, take a screenshot.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { spawnEmulator } from '../support/spawn-emulator';
 
 export const ROOT = join(__dirname, '..', '..');
 export const SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
@@ -23,26 +23,11 @@ export interface Emulator {
 
 export async function startEmulator(env: Record<string, string> = {}): Promise<Emulator> {
   const dataDir = mkdtempSync(join(tmpdir(), 'growth-kit-e2e-'));
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'dist', 'emulator', 'main.js')], {
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /gateway\s+(http:\/\/\S+)/.exec(out);
-      if (match) resolve(match[1]);
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`emulator exited (${code}):\n${out}`)));
-  });
+  const { url, stop } = await spawnEmulator({ dataDir, env });
   return {
     url,
     async stop() {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
+      await stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
     async call(name, event, openid) {

@@ -2,41 +2,10 @@
  * The emulator as `npm start` runs it: the built dist/emulator/main.js in its own process,
  * spoken to over HTTP only.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-const root = join(__dirname, '..', '..');
-
-interface Running {
-  child: ChildProcess;
-  url: string;
-}
-
-async function startEmulator(dataDir: string): Promise<Running> {
-  const child = spawn(process.execPath, [join(root, 'dist', 'emulator', 'main.js')], {
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /gateway\s+(http:\/\/\S+)/.exec(out);
-      if (match) resolve(match[1]);
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`emulator exited (${code}):\n${out}`)));
-  });
-  return { child, url };
-}
-
-async function stop(running: Running): Promise<void> {
-  const exited = new Promise((resolve) => running.child.once('exit', resolve));
-  running.child.kill('SIGTERM');
-  await exited;
-}
+import { spawnEmulator, type SpawnedEmulator } from '../support/spawn-emulator';
 
 async function post(url: string, body: unknown, openid?: string) {
   const res = await fetch(url, {
@@ -49,19 +18,19 @@ async function post(url: string, body: unknown, openid?: string) {
 
 describe('the emulator gateway', () => {
   let dataDir: string;
-  let running: Running | undefined;
+  let running: SpawnedEmulator | undefined;
 
   beforeEach(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'growth-kit-gateway-'));
   });
   afterEach(async () => {
-    if (running) await stop(running);
+    if (running) await running.stop();
     running = undefined;
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('answers healthz, runs the functions, and keeps the data across a restart', async () => {
-    running = await startEmulator(dataDir);
+    running = await spawnEmulator({ dataDir });
     expect(await (await fetch(`${running.url}/healthz`)).json()).toEqual({ ok: true });
 
     const campaign = await post(`${running.url}/functions/api`, { action: 'campaign.get' }, 'u1');
@@ -73,8 +42,8 @@ describe('the emulator gateway', () => {
     const first = await post(`${running.url}/functions/api`, { action: 'session.enter' }, 'u1');
     expect(first.body.data.isNew).toBe(true);
 
-    await stop(running);
-    running = await startEmulator(dataDir);
+    await running.stop();
+    running = await spawnEmulator({ dataDir });
     const again = await post(`${running.url}/functions/api`, { action: 'session.enter' }, 'u1');
     expect(again.body.data).toEqual({ ...first.body.data, isNew: false });
     const campaignAgain = await post(
@@ -86,7 +55,7 @@ describe('the emulator gateway', () => {
   });
 
   it('answers UNAUTHENTICATED without x-wx-openid, and BAD_REQUEST for a body that is not JSON', async () => {
-    running = await startEmulator(dataDir);
+    running = await spawnEmulator({ dataDir });
     const anonymous = await post(`${running.url}/functions/api`, { action: 'campaign.get' });
     expect(anonymous.body.error.code).toBe('UNAUTHENTICATED');
 
@@ -99,7 +68,7 @@ describe('the emulator gateway', () => {
   });
 
   it('advances the emulated clock, exports, resets and imports', async () => {
-    running = await startEmulator(dataDir);
+    running = await spawnEmulator({ dataDir });
     const before = (await (await fetch(`${running.url}/__emulator/clock`)).json()) as any;
     const advanced = await post(`${running.url}/__emulator/clock`, { advanceMs: 86_400_000 });
     expect(Date.parse(advanced.body.now) - Date.parse(before.now)).toBeGreaterThanOrEqual(
@@ -125,7 +94,7 @@ describe('the emulator gateway', () => {
   });
 
   it('serves the seeded group QR images it stored', async () => {
-    running = await startEmulator(dataDir);
+    running = await spawnEmulator({ dataDir });
     const res = await fetch(`${running.url}/__emulator/files/groups/demo-group-1.svg`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('image/svg+xml');

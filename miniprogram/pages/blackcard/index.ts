@@ -9,8 +9,10 @@
  */
 import type { ApiResults, InviteStatus } from '../../../cloudfunctions/_shared/contracts';
 import { callApi, friendlyMessage } from '../../services/api';
-import { currentSession, ensureSession, sharePath, type EntryQuery } from '../../services/session';
+import { ensureSession, ownInviteCode, sharePath, type EntryQuery } from '../../services/session';
+import { enableSharing, toast } from '../../services/ui';
 import { formatDate, formatDateTime } from '../../utils/format';
+import { instanceState } from '../../utils/instance-state';
 
 type Card = ApiResults['blackcard.get'];
 
@@ -75,16 +77,7 @@ interface Runtime {
 }
 
 // Runtime state lives beside the instance, not in `data`: data is copied to the view layer.
-const runtimes = new WeakMap<object, Runtime>();
-
-function runtimeOf(instance: object): Runtime {
-  let runtime = runtimes.get(instance);
-  if (!runtime) {
-    runtime = { loaded: false, loading: false };
-    runtimes.set(instance, runtime);
-  }
-  return runtime;
-}
+const runtimeOf = instanceState<Runtime>(() => ({ loaded: false, loading: false }));
 
 const emptyCard: Card = {
   required: 3,
@@ -110,7 +103,7 @@ Component({
 
   methods: {
     onLoad(query: EntryQuery = {}) {
-      wx.showShareMenu({ menus: ['shareAppMessage', 'shareTimeline'] }).catch(() => undefined);
+      enableSharing();
       return this.load(query);
     },
 
@@ -164,7 +157,7 @@ Component({
     fail(message: string) {
       // a refresh that fails keeps the card on screen; only a first load shows the error
       if (this.data.status === 'ready') {
-        wx.showToast({ title: message, icon: 'none' }).catch(() => undefined);
+        toast(message);
         return;
       }
       this.setData({ status: 'error', errorText: message });
@@ -177,18 +170,13 @@ Component({
     onShareAppMessage() {
       return {
         title: this.data.shareTitle || '送你一份新人福利，点开就能领',
-        path: sharePath(myInviteCode()),
+        path: sharePath(ownInviteCode()),
       };
     },
 
     onShareTimeline() {
-      const [, query = ''] = sharePath(myInviteCode()).split('?');
+      const [, query = ''] = sharePath(ownInviteCode()).split('?');
       return { title: this.data.shareTitle || '送你一份新人福利，点开就能领', query };
     },
   },
 });
-
-/** This visitor's own code (never the one they arrived with). */
-function myInviteCode(): string | undefined {
-  return currentSession()?.inviteCode ?? getApp<IAppOption>().globalData.inviteCode;
-}

@@ -10,6 +10,8 @@
 import type { Coupon, CouponStatus } from '../../../cloudfunctions/_shared/contracts';
 import { callApi, friendlyMessage } from '../../services/api';
 import { ensureSession } from '../../services/session';
+import { toast } from '../../services/ui';
+import { instanceState } from '../../utils/instance-state';
 import { tokenRefreshDelay } from '../../utils/redeem';
 
 type State = 'loading' | 'ready' | 'redeemed' | 'expired' | 'missing' | 'error';
@@ -28,16 +30,12 @@ interface Runtime {
 }
 
 // Runtime state lives beside the instance, not in `data`: data is copied to the view layer.
-const runtimes = new WeakMap<object, Runtime>();
-
-function runtimeOf(instance: object): Runtime {
-  let runtime = runtimes.get(instance);
-  if (!runtime) {
-    runtime = { couponId: '', loaded: false, visible: true, refreshing: false };
-    runtimes.set(instance, runtime);
-  }
-  return runtime;
-}
+const runtimeOf = instanceState<Runtime>(() => ({
+  couponId: '',
+  loaded: false,
+  visible: true,
+  refreshing: false,
+}));
 
 function stopTimer(runtime: Runtime): void {
   if (runtime.timer !== undefined) clearTimeout(runtime.timer);
@@ -137,9 +135,7 @@ Component({
         else if (code === 'NOT_FOUND') this.setData({ state: 'missing', token: '', coupon: null });
         else if (this.data.token) {
           // keep showing the code (it may still be valid) and try again shortly
-          wx.showToast({ title: friendlyMessage(answer.error), icon: 'none' }).catch(
-            () => undefined,
-          );
+          toast(friendlyMessage(answer.error));
           this.schedule(RETRY_MS);
         } else {
           this.setData({ state: 'error', message: friendlyMessage(answer.error) });

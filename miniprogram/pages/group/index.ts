@@ -10,7 +10,9 @@
 import type { FallbackContact } from '../../../cloudfunctions/_shared/contracts';
 import { callApi, friendlyMessage } from '../../services/api';
 import { ensureSession, type EntryQuery } from '../../services/session';
+import { toast } from '../../services/ui';
 import { formatDateTime } from '../../utils/format';
+import { instanceState } from '../../utils/instance-state';
 
 type State = 'loading' | 'group' | 'fallback' | 'claim-first' | 'card-first' | 'error';
 
@@ -23,16 +25,7 @@ interface Runtime {
 }
 
 // Runtime state lives beside the instance, not in `data`: data is copied to the view layer.
-const runtimes = new WeakMap<object, Runtime>();
-
-function runtimeOf(instance: object): Runtime {
-  let runtime = runtimes.get(instance);
-  if (!runtime) {
-    runtime = { loading: false, confirming: false };
-    runtimes.set(instance, runtime);
-  }
-  return runtime;
-}
+const runtimeOf = instanceState<Runtime>(() => ({ loading: false, confirming: false }));
 
 function fallbackView(contact: FallbackContact) {
   return {
@@ -141,9 +134,7 @@ Component({
             joinedText: `${formatDateTime(answer.data.joinedAt)} 已确认入群`,
           });
         } else {
-          wx.showToast({ title: friendlyMessage(answer.error), icon: 'none' }).catch(
-            () => undefined,
-          );
+          toast(friendlyMessage(answer.error));
         }
       } finally {
         runtime.confirming = false;

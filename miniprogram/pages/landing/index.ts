@@ -15,9 +15,11 @@ import type {
   PublicCampaign,
 } from '../../../cloudfunctions/_shared/contracts';
 import { callApi, friendlyMessage, newRequestId } from '../../services/api';
-import { currentSession, ensureSession, sharePath, type EntryQuery } from '../../services/session';
+import { ensureSession, ownInviteCode, sharePath, type EntryQuery } from '../../services/session';
+import { enableSharing, toast } from '../../services/ui';
 import { serverOffset } from '../../utils/countdown';
 import { formatDateTime } from '../../utils/format';
+import { instanceState } from '../../utils/instance-state';
 import { windowPhase, type WindowPhase } from '../../utils/schedule';
 
 type State = 'loading' | 'ready' | 'inactive' | 'error';
@@ -44,20 +46,12 @@ interface Runtime {
 }
 
 // Runtime state lives beside the instance, not in `data`: data is copied to the view layer.
-const runtimes = new WeakMap<object, Runtime>();
-
-function runtimeOf(instance: object): Runtime {
-  let runtime = runtimes.get(instance);
-  if (!runtime) {
-    runtime = { loading: false, loaded: false, claiming: false, offsetMs: 0 };
-    runtimes.set(instance, runtime);
-  }
-  return runtime;
-}
-
-function toast(title: string): void {
-  wx.showToast({ title, icon: 'none' }).catch(() => undefined);
-}
+const runtimeOf = instanceState<Runtime>(() => ({
+  loading: false,
+  loaded: false,
+  claiming: false,
+  offsetMs: 0,
+}));
 
 /** The claim button and what it says in each phase of the claim window. */
 function claimView(campaign: PublicCampaign, phase: WindowPhase) {
@@ -105,11 +99,6 @@ function rewardView(reward: MagnetReward) {
   return { coupon: reward.coupon ?? null, resourceUrl: reward.resourceUrl ?? '' };
 }
 
-/** This visitor's own code (never the one they arrived with). */
-function myInviteCode(): string | undefined {
-  return currentSession()?.inviteCode ?? getApp<IAppOption>().globalData.inviteCode;
-}
-
 Component({
   options: { styleIsolation: 'apply-shared' },
 
@@ -138,7 +127,7 @@ Component({
 
   methods: {
     onLoad(query: EntryQuery = {}) {
-      wx.showShareMenu({ menus: ['shareAppMessage', 'shareTimeline'] }).catch(() => undefined);
+      enableSharing();
       return this.load(query);
     },
 
@@ -296,14 +285,14 @@ Component({
       const { image } = this.data.magnet;
       return {
         title: this.shareTitle(),
-        path: sharePath(myInviteCode()),
+        path: sharePath(ownInviteCode()),
         // WeChat falls back to a screenshot of the page without one
         ...(image && !this.data.imageFailed ? { imageUrl: image } : {}),
       };
     },
 
     onShareTimeline() {
-      const [, query = ''] = sharePath(myInviteCode()).split('?');
+      const [, query = ''] = sharePath(ownInviteCode()).split('?');
       return { title: this.shareTitle(), query };
     },
   },

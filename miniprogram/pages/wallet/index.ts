@@ -7,6 +7,8 @@
 import type { CouponStatus } from '../../../cloudfunctions/_shared/contracts';
 import { callApi, friendlyMessage } from '../../services/api';
 import { ensureSession } from '../../services/session';
+import { refreshOnPullDown, toast } from '../../services/ui';
+import { instanceState } from '../../utils/instance-state';
 import { groupWallet, WALLET_TABS, type WalletGroups } from '../../utils/wallet';
 
 type State = 'loading' | 'ready' | 'error';
@@ -26,16 +28,7 @@ interface Runtime {
 }
 
 // Runtime state lives beside the instance, not in `data`: data is copied to the view layer.
-const runtimes = new WeakMap<object, Runtime>();
-
-function runtimeOf(instance: object): Runtime {
-  let runtime = runtimes.get(instance);
-  if (!runtime) {
-    runtime = { loaded: false };
-    runtimes.set(instance, runtime);
-  }
-  return runtime;
-}
+const runtimeOf = instanceState<Runtime>(() => ({ loaded: false }));
 
 function tabsView(groups: WalletGroups) {
   return WALLET_TABS.map(({ status, title }) => ({
@@ -70,12 +63,8 @@ Component({
       return undefined;
     },
 
-    async onPullDownRefresh() {
-      try {
-        await this.load();
-      } finally {
-        wx.stopPullDownRefresh().catch(() => undefined);
-      }
+    onPullDownRefresh() {
+      return refreshOnPullDown(() => this.load());
     },
 
     onRetry() {
@@ -101,7 +90,7 @@ Component({
         const message = friendlyMessage(answer.error);
         // a refresh that fails keeps the list on screen
         if (this.data.state === 'ready') {
-          wx.showToast({ title: message, icon: 'none' }).catch(() => undefined);
+          toast(message);
         } else {
           this.setData({ state: 'error', message });
         }

@@ -10,8 +10,10 @@
  */
 import type { ApiResults, PublicCampaign } from '../../../cloudfunctions/_shared/contracts';
 import { callApi, friendlyMessage, newRequestId } from '../../services/api';
-import { currentSession, ensureSession, sharePath } from '../../services/session';
+import { ensureSession, ownInviteCode, sharePath } from '../../services/session';
+import { enableSharing, toast } from '../../services/ui';
 import { serverOffset } from '../../utils/countdown';
+import { instanceState } from '../../utils/instance-state';
 import { windowPhase } from '../../utils/schedule';
 
 type State = 'loading' | 'ready' | 'inactive' | 'error';
@@ -37,20 +39,12 @@ interface Runtime {
 }
 
 // Runtime state lives beside the instance, not in `data`: data is copied to the view layer.
-const runtimes = new WeakMap<object, Runtime>();
-
-function runtimeOf(instance: object): Runtime {
-  let runtime = runtimes.get(instance);
-  if (!runtime) {
-    runtime = { loading: false, loaded: false, spinning: false, shareTitle: SHARE_TITLE };
-    runtimes.set(instance, runtime);
-  }
-  return runtime;
-}
-
-function toast(title: string): void {
-  wx.showToast({ title, icon: 'none' }).catch(() => undefined);
-}
+const runtimeOf = instanceState<Runtime>(() => ({
+  loading: false,
+  loaded: false,
+  spinning: false,
+  shareTitle: SHARE_TITLE,
+}));
 
 /** What the result dialog says for each kind of prize. */
 function resultView(answer: SpinAnswer) {
@@ -106,7 +100,7 @@ Component({
 
   methods: {
     onLoad() {
-      wx.showShareMenu({ menus: ['shareAppMessage', 'shareTimeline'] }).catch(() => undefined);
+      enableSharing();
       return this.load();
     },
 
@@ -242,17 +236,12 @@ Component({
     },
 
     onShareAppMessage() {
-      return { title: runtimeOf(this).shareTitle, path: sharePath(myInviteCode()) };
+      return { title: runtimeOf(this).shareTitle, path: sharePath(ownInviteCode()) };
     },
 
     onShareTimeline() {
-      const [, query = ''] = sharePath(myInviteCode()).split('?');
+      const [, query = ''] = sharePath(ownInviteCode()).split('?');
       return { title: runtimeOf(this).shareTitle, query };
     },
   },
 });
-
-/** This visitor's own code (never the one they arrived with). */
-function myInviteCode(): string | undefined {
-  return currentSession()?.inviteCode ?? getApp<IAppOption>().globalData.inviteCode;
-}

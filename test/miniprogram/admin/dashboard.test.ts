@@ -3,7 +3,7 @@
  * The operators' dashboard against the real backend: the figures of a small scenario, the
  * alerts cron raises for a nearly-full pool, and who may see what.
  */
-import { startPageBackend, type PageBackend } from '../support/backend';
+import { usePageBackend } from '../support/backend';
 import {
   attach,
   classesOf,
@@ -16,14 +16,7 @@ import {
   type SimRoot,
 } from '../support/simulate';
 
-let backend: PageBackend;
-beforeEach(async () => {
-  backend = await startPageBackend();
-});
-afterEach(async () => {
-  jest.restoreAllMocks();
-  await backend.close();
-});
+const backend = usePageBackend();
 
 type Page = SimRoot & { instance: Record<string, (...args: any[]) => any> };
 

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatDate, formatDateTime } from '../../../miniprogram/utils/format';
-import { startPageBackend, type PageBackend } from '../support/backend';
+import { usePageBackend } from '../support/backend';
 import {
   attach,
   attrOf,
@@ -18,19 +18,17 @@ import {
   render,
   tap,
   textOf,
+  until,
   type SimRoot,
 } from '../support/simulate';
 
-let backend: PageBackend;
+const backend = usePageBackend();
 let scratch: string;
-beforeEach(async () => {
-  backend = await startPageBackend();
+beforeEach(() => {
   scratch = mkdtempSync(join(tmpdir(), 'growth-kit-groups-'));
 });
-afterEach(async () => {
-  jest.restoreAllMocks();
+afterEach(() => {
   rmSync(scratch, { recursive: true, force: true });
-  await backend.close();
 });
 
 type Page = SimRoot & { instance: Record<string, (...args: any[]) => any> };
@@ -51,15 +49,6 @@ async function openGroups(): Promise<Page> {
 const text = (page: Page, selector: string) => textOf(page.querySelector(selector));
 const names = (page: Page) => findIn(page, 'grps-group__name').map((n) => textOf(n));
 const actions = () => backend.calls.map((c) => c.data.action);
-
-/** Event-loop turns until the page shows what a tap led to (no clock involved). */
-async function until(done: () => boolean, what: string): Promise<void> {
-  for (let turn = 0; turn < 500; turn++) {
-    if (done()) return;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  throw new Error(`still waiting for ${what}`);
-}
 
 /** The phone's photo picker answers one image: a real file in a scratch folder. */
 function pickerAnswers(fileName: string) {

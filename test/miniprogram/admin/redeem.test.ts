@@ -3,7 +3,7 @@
  * The redeem page against the real backend: a customer's coupon token, scanned (wx.scanCode
  * driven by the test) or typed, is redeemed exactly once; every refusal says why.
  */
-import { startPageBackend, type PageBackend } from '../support/backend';
+import { usePageBackend } from '../support/backend';
 import {
   attach,
   classesOf,
@@ -11,17 +11,11 @@ import {
   render,
   tap,
   textOf,
+  until,
   type SimRoot,
 } from '../support/simulate';
 
-let backend: PageBackend;
-beforeEach(async () => {
-  backend = await startPageBackend();
-});
-afterEach(async () => {
-  jest.restoreAllMocks();
-  await backend.close();
-});
+const backend = usePageBackend();
 
 type Page = SimRoot & { instance: Record<string, (...args: any[]) => any> };
 
@@ -35,15 +29,6 @@ async function openRedeem(): Promise<Page> {
 }
 
 const text = (page: Page, selector: string) => textOf(page.querySelector(selector));
-
-/** Event-loop turns until the page shows what a tap led to (no clock involved). */
-async function until(done: () => boolean, what: string): Promise<void> {
-  for (let turn = 0; turn < 500; turn++) {
-    if (done()) return;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  throw new Error(`still waiting for ${what}`);
-}
 
 /** A customer who claimed the gift (a 5-yuan coupon) and shows its redemption QR. */
 async function customerShowsCoupon() {

@@ -4,7 +4,7 @@
  * friends who arrive with the inviter's code and claim the gift unlock it.
  */
 import { formatDate } from '../../../miniprogram/utils/format';
-import { startPageBackend, type PageBackend } from '../support/backend';
+import { usePageBackend } from '../support/backend';
 import {
   attach,
   attrOf,
@@ -17,14 +17,7 @@ import {
   type SimRoot,
 } from '../support/simulate';
 
-let backend: PageBackend;
-beforeEach(async () => {
-  backend = await startPageBackend();
-});
-afterEach(async () => {
-  jest.restoreAllMocks();
-  await backend.close();
-});
+const backend = usePageBackend();
 
 type Page = SimRoot & { instance: Record<string, (...args: any[]) => any> };
 

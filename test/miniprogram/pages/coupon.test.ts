@@ -8,7 +8,7 @@
  * in this process and read the global one), so `travel` moves both sides together.
  */
 import { encodeQr } from '../../../miniprogram/utils/qrcode';
-import { startPageBackend, type PageBackend } from '../support/backend';
+import { usePageBackend } from '../support/backend';
 import {
   attach,
   canvasOf,
@@ -16,6 +16,7 @@ import {
   flushMicrotasks,
   render,
   textOf,
+  until,
   type FakeCanvas,
   type SimRoot,
 } from '../support/simulate';
@@ -23,22 +24,14 @@ import {
 const DAY = 86_400_000;
 type Page = SimRoot & { instance: Record<string, (...args: any[]) => any> };
 
-let backend: PageBackend;
 let opened: Page[] = [];
-
-beforeEach(async () => {
-  backend = await startPageBackend();
-  jest.useFakeTimers({
-    doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'queueMicrotask', 'performance'],
-  });
-});
-afterEach(async () => {
+// before usePageBackend: jest runs afterEach hooks in declaration order, and the pages must go
+// before the clock turns real and the backend closes
+afterEach(() => {
   opened.forEach((page) => page.detach());
   opened = [];
-  jest.useRealTimers();
-  jest.restoreAllMocks();
-  await backend.close();
 });
+const backend = usePageBackend({ fakeTimers: true });
 
 async function openCoupon(query: Record<string, string>): Promise<Page> {
   const page = attach(render('pages/coupon/index')) as Page;
@@ -46,15 +39,6 @@ async function openCoupon(query: Record<string, string>): Promise<Page> {
   await page.instance.onLoad(query);
   await flushMicrotasks();
   return page;
-}
-
-/** Event-loop turns until `done` (the clock stands still). */
-async function until(done: () => boolean, what: string): Promise<void> {
-  for (let turn = 0; turn < 500; turn++) {
-    if (done()) return;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  throw new Error(`still waiting for ${what}`);
 }
 
 /** A few event-loop turns: whatever the page started has answered by then. */

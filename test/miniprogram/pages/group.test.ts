@@ -4,7 +4,7 @@
  * and what a visitor sees when they may not have a group yet or when the pool is exhausted.
  */
 import { formatDateTime } from '../../../miniprogram/utils/format';
-import { startPageBackend, type PageBackend } from '../support/backend';
+import { usePageBackend } from '../support/backend';
 import {
   attach,
   attrOf,
@@ -12,17 +12,11 @@ import {
   render,
   tap,
   textOf,
+  until,
   type SimRoot,
 } from '../support/simulate';
 
-let backend: PageBackend;
-beforeEach(async () => {
-  backend = await startPageBackend();
-});
-afterEach(async () => {
-  jest.restoreAllMocks();
-  await backend.close();
-});
+const backend = usePageBackend();
 
 type Page = SimRoot & { instance: Record<string, (...args: any[]) => any> };
 
@@ -34,15 +28,6 @@ async function openGroupPage(query: Record<string, string> = {}): Promise<Page> 
 }
 
 const text = (page: Page, selector: string) => textOf(page.querySelector(selector));
-
-/** Event-loop turns until the page shows what a tap led to (no clock involved). */
-async function until(done: () => boolean, what: string): Promise<void> {
-  for (let turn = 0; turn < 500; turn++) {
-    if (done()) return;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  throw new Error(`still waiting for ${what}`);
-}
 
 async function claimedVisitor(openid: string) {
   await backend.as(openid, 'api', { action: 'session.enter', channel: 'poster' });

@@ -9,7 +9,7 @@
  * (the emulator's database) runs on real microtasks and `setImmediate` turns.
  */
 import { countdownParts, formatCountdown } from '../../../miniprogram/utils/countdown';
-import { startPageBackend, type PageBackend } from '../support/backend';
+import { usePageBackend } from '../support/backend';
 import {
   attach,
   attrOf,
@@ -18,28 +18,21 @@ import {
   render,
   tap,
   textOf,
+  until,
   type SimRoot,
 } from '../support/simulate';
 
 const DAY = 86_400_000;
 type Page = SimRoot & { instance: Record<string, (...args: any[]) => any> };
 
-let backend: PageBackend;
 let opened: Page[] = [];
-
-beforeEach(async () => {
-  backend = await startPageBackend();
-  jest.useFakeTimers({
-    doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'queueMicrotask', 'performance'],
-  });
-});
-afterEach(async () => {
+// before usePageBackend: jest runs afterEach hooks in declaration order, and the pages must go
+// before the clock turns real and the backend closes
+afterEach(() => {
   opened.forEach((page) => page.detach());
   opened = [];
-  jest.useRealTimers();
-  jest.restoreAllMocks();
-  await backend.close();
 });
+const backend = usePageBackend({ fakeTimers: true });
 
 /** Opens the page as WeChat does: attach, then onLoad with the query. */
 async function openLanding(query: Record<string, string> = {}): Promise<Page> {
@@ -48,15 +41,6 @@ async function openLanding(query: Record<string, string> = {}): Promise<Page> {
   await page.instance.onLoad(query);
   await flushMicrotasks();
   return page;
-}
-
-/** Event-loop turns until the page shows what a tap led to (the clock stands still). */
-async function until(done: () => boolean, what: string): Promise<void> {
-  for (let turn = 0; turn < 500; turn++) {
-    if (done()) return;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  throw new Error(`still waiting for ${what}`);
 }
 
 /** Moves the clock for the page and the functions alike. */

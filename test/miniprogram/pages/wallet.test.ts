@@ -4,7 +4,7 @@
  * status, with counts; a coupon used at the counter moves to 已使用 on the next refresh, one past
  * its expiry is under 已过期; an available coupon opens its redemption page.
  */
-import { startPageBackend, type PageBackend } from '../support/backend';
+import { usePageBackend } from '../support/backend';
 import {
   attach,
   classesOf,
@@ -19,14 +19,7 @@ import {
 const DAY = 86_400_000;
 type Page = SimRoot & { instance: Record<string, (...args: any[]) => any> };
 
-let backend: PageBackend;
-beforeEach(async () => {
-  backend = await startPageBackend();
-});
-afterEach(async () => {
-  jest.restoreAllMocks();
-  await backend.close();
-});
+const backend = usePageBackend();
 
 async function openWallet(): Promise<Page> {
   const page = attach(render('pages/wallet/index')) as Page;

@@ -9,7 +9,7 @@
  * emulator's own clock offset is not consulted while `Date` is faked.
  */
 import { sectorAtPointer } from '../../../miniprogram/utils/wheel';
-import { startPageBackend, type PageBackend } from '../support/backend';
+import { usePageBackend } from '../support/backend';
 import {
   attrOf,
   attach,
@@ -19,6 +19,7 @@ import {
   render,
   tap,
   textOf,
+  until,
   type FakeCanvas,
   type SimRoot,
 } from '../support/simulate';
@@ -26,22 +27,14 @@ import {
 const DAY = 86_400_000;
 type Page = SimRoot & { instance: Record<string, (...args: any[]) => any> };
 
-let backend: PageBackend;
 let opened: Page[] = [];
-
-beforeEach(async () => {
-  backend = await startPageBackend();
-  jest.useFakeTimers({
-    doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'queueMicrotask', 'performance'],
-  });
-});
-afterEach(async () => {
+// before usePageBackend: jest runs afterEach hooks in declaration order, and the pages must go
+// before the clock turns real and the backend closes
+afterEach(() => {
   opened.forEach((page) => page.detach());
   opened = [];
-  jest.useRealTimers();
-  jest.restoreAllMocks();
-  await backend.close();
 });
+const backend = usePageBackend({ fakeTimers: true });
 
 async function openWheel(): Promise<Page> {
   const page = attach(render('pages/wheel/index')) as Page;
@@ -49,15 +42,6 @@ async function openWheel(): Promise<Page> {
   await page.instance.onLoad({});
   await flushMicrotasks();
   return page;
-}
-
-/** Event-loop turns until `done` (the clock stands still). */
-async function until(done: () => boolean, what: string): Promise<void> {
-  for (let turn = 0; turn < 500; turn++) {
-    if (done()) return;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  throw new Error(`still waiting for ${what}`);
 }
 
 /** Lets `ms` of fake time pass in animation-sized steps, with the event loop turning between. */

@@ -55,3 +55,40 @@ export async function startPageBackend(): Promise<PageBackend> {
   backend.actAs('visitor');
   return backend;
 }
+
+export interface PageBackendOptions {
+  /**
+   * Jest's fake clock in every test: it drives the pages' timers *and* the functions' `Date`
+   * (they run in this process), while the turns the emulator's promises need stay real.
+   */
+  fakeTimers?: boolean;
+}
+
+/**
+ * A fresh page backend for every test of the calling file: registers beforeEach/afterEach
+ * (which also restore jest's mocks, and the real clock with `fakeTimers`) and answers an object
+ * that always speaks to the current test's backend.
+ */
+export function usePageBackend(options: PageBackendOptions = {}): PageBackend {
+  let current: PageBackend | undefined;
+  beforeEach(async () => {
+    current = await startPageBackend();
+    if (options.fakeTimers) {
+      jest.useFakeTimers({
+        doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'queueMicrotask', 'performance'],
+      });
+    }
+  });
+  afterEach(async () => {
+    if (options.fakeTimers) jest.useRealTimers();
+    jest.restoreAllMocks();
+    await current?.close();
+    current = undefined;
+  });
+  return new Proxy({} as PageBackend, {
+    get(_target, property: keyof PageBackend) {
+      if (!current) throw new Error('the page backend exists only inside a test');
+      return current[property];
+    },
+  });
+}

@@ -209,6 +209,18 @@ export async function flushMicrotasks(rounds = 10): Promise<void> {
   for (let i = 0; i < rounds; i++) await Promise.resolve();
 }
 
+/**
+ * Event-loop turns (`setImmediate`, never the clock: a faked one stands still) until `done`,
+ * e.g. until the page shows what a tap led to; fails naming `what` after 500 turns.
+ */
+export async function until(done: () => boolean, what: string): Promise<void> {
+  for (let turn = 0; turn < 500; turn++) {
+    if (done()) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error(`still waiting for ${what}`);
+}
+
 /** Taps `node` as a finger would, and waits for the handlers. */
 export async function tap(node: SimNode | undefined): Promise<void> {
   if (!node) throw new Error('nothing to tap: the selector matched no node');

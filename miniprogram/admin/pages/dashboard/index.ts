@@ -10,7 +10,9 @@ import type {
   InviteRejectionReason,
 } from '../../../../cloudfunctions/_shared/contracts';
 import { callAdmin, friendlyMessage } from '../../../services/api';
+import { refreshOnPullDown } from '../../../services/ui';
 import { formatCount, formatDateTime, formatFen } from '../../../utils/format';
+import { instanceState } from '../../../utils/instance-state';
 
 type Overview = AdminResults['stats.overview'];
 type State = 'loading' | 'refused' | 'staff' | 'owner' | 'error';
@@ -169,16 +171,7 @@ interface Runtime {
 }
 
 // Runtime state lives beside the instance, not in `data`: data is copied to the view layer.
-const runtimes = new WeakMap<object, Runtime>();
-
-function runtimeOf(instance: object): Runtime {
-  let runtime = runtimes.get(instance);
-  if (!runtime) {
-    runtime = { loading: false };
-    runtimes.set(instance, runtime);
-  }
-  return runtime;
-}
+const runtimeOf = instanceState<Runtime>(() => ({ loading: false }));
 
 Component({
   options: { styleIsolation: 'apply-shared' },
@@ -195,12 +188,8 @@ Component({
       return this.load();
     },
 
-    async onPullDownRefresh() {
-      try {
-        await this.load();
-      } finally {
-        wx.stopPullDownRefresh().catch(() => undefined);
-      }
+    onPullDownRefresh() {
+      return refreshOnPullDown(() => this.load());
     },
 
     onRetry() {

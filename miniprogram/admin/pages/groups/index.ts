@@ -10,7 +10,9 @@
  */
 import type { AdminResults, ValidationIssue } from '../../../../cloudfunctions/_shared/contracts';
 import { callAdmin, friendlyMessage, uploadImage } from '../../../services/api';
+import { refreshOnPullDown, toast } from '../../../services/ui';
 import { formatCount, formatDate, formatDateTime } from '../../../utils/format';
+import { instanceState } from '../../../utils/instance-state';
 
 /**
  * A pool entry. `qrUrl` is needed to re-send a group's fields when toggling it; `stats.overview`
@@ -132,16 +134,13 @@ interface Runtime {
 }
 
 // Runtime state lives beside the instance, not in `data`: data is copied to the view layer.
-const runtimes = new WeakMap<object, Runtime>();
-
-function runtimeOf(instance: object): Runtime {
-  let runtime = runtimes.get(instance);
-  if (!runtime) {
-    runtime = { loading: false, submitting: false, toggling: false, pool: [], qrUrls: new Map() };
-    runtimes.set(instance, runtime);
-  }
-  return runtime;
-}
+const runtimeOf = instanceState<Runtime>(() => ({
+  loading: false,
+  submitting: false,
+  toggling: false,
+  pool: [],
+  qrUrls: new Map(),
+}));
 
 const noErrors: FieldErrors = {};
 
@@ -164,12 +163,8 @@ Component({
       return this.load();
     },
 
-    async onPullDownRefresh() {
-      try {
-        await this.load();
-      } finally {
-        wx.stopPullDownRefresh().catch(() => undefined);
-      }
+    onPullDownRefresh() {
+      return refreshOnPullDown(() => this.load());
     },
 
     onRetry() {
@@ -338,7 +333,7 @@ Component({
         if (!saved.ok) {
           const title =
             saved.error.code === 'BAD_REQUEST' ? saved.error.message : friendlyMessage(saved.error);
-          wx.showToast({ title, icon: 'none' }).catch(() => undefined);
+          toast(title);
           return;
         }
         runtime.qrUrls.set(saved.data.id, saved.data.qrUrl);

@@ -6,7 +6,9 @@
  */
 import type { ErrorCode } from '../../../../cloudfunctions/_shared/contracts';
 import { callAdmin, friendlyMessage } from '../../../services/api';
+import { toast } from '../../../services/ui';
 import { formatDateTime } from '../../../utils/format';
+import { instanceState } from '../../../utils/instance-state';
 
 type State = 'loading' | 'refused' | 'ready' | 'error';
 
@@ -35,16 +37,7 @@ interface Runtime {
 }
 
 // Runtime state lives beside the instance, not in `data`: data is copied to the view layer.
-const runtimes = new WeakMap<object, Runtime>();
-
-function runtimeOf(instance: object): Runtime {
-  let runtime = runtimes.get(instance);
-  if (!runtime) {
-    runtime = { busy: false };
-    runtimes.set(instance, runtime);
-  }
-  return runtime;
-}
+const runtimeOf = instanceState<Runtime>(() => ({ busy: false }));
 
 /** A scan the user backed out of is not an error. */
 function isCancel(error: unknown): boolean {
@@ -86,9 +79,7 @@ Component({
           scanned = res.result;
         } catch (error) {
           if (!isCancel(error)) {
-            wx.showToast({ title: '没有识别到券码，可手动输入', icon: 'none' }).catch(
-              () => undefined,
-            );
+            toast('没有识别到券码，可手动输入');
           }
         }
         if (scanned) await this.redeem(scanned);

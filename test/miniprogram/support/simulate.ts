@@ -209,16 +209,21 @@ export async function flushMicrotasks(rounds = 10): Promise<void> {
   for (let i = 0; i < rounds; i++) await Promise.resolve();
 }
 
+/** How long `until` waits before it fails: a timeout for a stuck test, not a measurement. */
+const UNTIL_TIMEOUT_MS = 10_000;
+
 /**
  * Event-loop turns (`setImmediate`, never the clock: a faked one stands still) until `done`,
- * e.g. until the page shows what a tap led to; fails naming `what` after 500 turns.
+ * e.g. until the page shows what a tap led to (which may wait on real I/O, such as reading a
+ * chosen image); fails naming `what` after UNTIL_TIMEOUT_MS of real time (`performance`, which
+ * the page tests do not fake), so a busy CI machine is not mistaken for a broken page.
  */
 export async function until(done: () => boolean, what: string): Promise<void> {
-  for (let turn = 0; turn < 500; turn++) {
-    if (done()) return;
+  const deadline = performance.now() + UNTIL_TIMEOUT_MS;
+  while (!done()) {
+    if (performance.now() > deadline) throw new Error(`still waiting for ${what}`);
     await new Promise((resolve) => setImmediate(resolve));
   }
-  throw new Error(`still waiting for ${what}`);
 }
 
 /** Taps `node` as a finger would, and waits for the handlers. */

@@ -78,7 +78,7 @@ export class Emulator {
     );
     installClock(emulator.clock);
     await emulator.restoreClock();
-    if (options.seed !== false) await seedIfEmpty(emulator.sdk, emulator.clock.now());
+    if (options.seed !== false) await emulator.seed();
     return emulator;
   }
 
@@ -121,7 +121,7 @@ export class Emulator {
     this.clock.setOffset(0);
     this.faults.latencyMs = 0;
     this.faults.failureRate = 0;
-    if (options.seed !== false) await seedIfEmpty(this.sdk, this.clock.now());
+    if (options.seed !== false) await this.seed();
   }
 
   /** Replaces all data with an export (the emulated clock included). */
@@ -129,6 +129,15 @@ export class Emulator {
     this.store.importSnapshot(snapshot);
     this.clock.setOffset(0);
     await this.restoreClock();
+  }
+
+  /** The demo data, when the store is empty (the campaign goes through the admin function). */
+  private async seed(): Promise<void> {
+    await seedIfEmpty(
+      this.sdk,
+      async (name, event, openid) => (await this.invoke(name, event, { openid })).result,
+      this.clock.now(),
+    );
   }
 
   async advanceClock(ms: number): Promise<Date> {

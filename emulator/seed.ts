@@ -2,20 +2,27 @@
  * First-start data for the local emulator: the demo campaign (active), an owner admin
  * `demo-admin`, a staff account `demo-staff`, and a pool of three group QR codes whose images
  * are stored in the emulated cloud storage. Nothing is written when a campaign already exists.
+ * The campaign is put through the real `admin` function, as an operator would: the same
+ * validation, and the same stock and counter documents.
  */
 import QRCode from 'qrcode';
-import { COLLECTIONS, emptyCounterShards } from '../cloudfunctions/_shared/collections';
+import { COLLECTIONS } from '../cloudfunctions/_shared/collections';
 import { demoCampaign } from '../cloudfunctions/_shared/demo-campaign';
-import { initialStock } from '../cloudfunctions/_shared/domain/lottery';
-import type { CampaignDoc } from '../cloudfunctions/_shared/repositories/campaigns';
 import type { EmulatedWxServerSdk } from './wx-server-sdk';
+
+/** Calls a function as a user (the emulator's runner). */
+export type Invoke = (name: string, event: unknown, openid: string) => Promise<unknown>;
 
 export const DEMO_ADMIN_OPENID = 'demo-admin';
 export const DEMO_STAFF_OPENID = 'demo-staff';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export async function seedIfEmpty(sdk: EmulatedWxServerSdk, nowMs: number): Promise<boolean> {
+export async function seedIfEmpty(
+  sdk: EmulatedWxServerSdk,
+  invoke: Invoke,
+  nowMs: number,
+): Promise<boolean> {
   const db = sdk.database();
   const existing = await db.collection(COLLECTIONS.campaigns).count();
   if (existing.total > 0) return false;
@@ -29,24 +36,18 @@ export async function seedIfEmpty(sdk: EmulatedWxServerSdk, nowMs: number): Prom
     'demo/contact-qr.svg',
     await qrSvg('https://u.wechat.com/demo-shop-manager'),
   );
-  await db.collection(COLLECTIONS.campaigns).add({
-    data: {
-      _id: campaign.id,
-      config: campaign,
-      active: true,
-      updatedAt: now,
-      stock: initialStock(campaign.lottery.prizes),
-    } satisfies CampaignDoc,
-  });
-  for (const shard of emptyCounterShards(campaign.id)) {
-    await db.collection(COLLECTIONS.counters).add({ data: shard });
-  }
   await db.collection(COLLECTIONS.admins).add({
     data: { _id: DEMO_ADMIN_OPENID, role: 'owner', name: '演示运营' },
   });
   await db.collection(COLLECTIONS.admins).add({
     data: { _id: DEMO_STAFF_OPENID, role: 'staff', name: '演示店员' },
   });
+  const put = (await invoke(
+    'admin',
+    { action: 'campaign.put', config: campaign },
+    DEMO_ADMIN_OPENID,
+  )) as { ok: boolean; error?: { message: string } };
+  if (!put.ok) throw new Error(`the demo campaign was refused: ${put.error?.message}`);
 
   const pool = [
     { id: 'demo-group-1', name: '福利群 1 群', expiresInDays: 6 },

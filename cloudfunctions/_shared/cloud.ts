@@ -67,11 +67,19 @@ export async function displayUrl(url: string): Promise<string> {
   return file && file.status === 0 ? file.tempFileURL : url;
 }
 
+export interface RiskRankAnswer {
+  /** 0 (safest) … 4 (riskiest), or null when the service did not say */
+  rank: number | null;
+  /** the call failed (permission missing, service not enabled, quota, outage): worth an alert */
+  failed: boolean;
+  errCode?: number;
+}
+
 /**
- * The caller's marketing risk rank (scene 1), or null when the service cannot say (not enabled
- * for the Mini Program, quota, outage): an outage of ours must not punish the visitor.
+ * The caller's marketing risk rank (scene 1). When the service cannot say, the rank is null: an
+ * outage of ours must not punish the visitor, but the failure is reported so it is seen.
  */
-export async function userRiskRank(who: Caller): Promise<number | null> {
+export async function userRiskRank(who: Caller): Promise<RiskRankAnswer> {
   try {
     const res = await openapi.riskControl.getUserRiskRank({
       appid: who.appid,
@@ -79,8 +87,12 @@ export async function userRiskRank(who: Caller): Promise<number | null> {
       scene: 1,
       clientIp: who.clientIp,
     });
-    return res.errCode === 0 && Number.isFinite(res.riskRank) ? res.riskRank : null;
-  } catch {
-    return null;
+    if (res.errCode === 0 && Number.isFinite(res.riskRank)) {
+      return { rank: res.riskRank, failed: false };
+    }
+    return { rank: null, failed: true, errCode: res.errCode };
+  } catch (error) {
+    const errCode = (error as { errCode?: unknown })?.errCode;
+    return { rank: null, failed: true, ...(typeof errCode === 'number' ? { errCode } : {}) };
   }
 }

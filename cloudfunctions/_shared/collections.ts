@@ -5,26 +5,33 @@
 import { COUNTER_SHARDS } from './limits';
 
 export const COLLECTIONS = {
-  /** one document per visitor, `_id` = openid */
+  /** one document per person, `_id` = openid: identity, invite code, how they first arrived */
   users: 'users',
+  /**
+   * one document per person and campaign, `_id` = `<campaignId>:<openid>`: everything the
+   * visitor does in that campaign (claim, spins and their results, invites, group)
+   */
+  participants: 'participants',
   /** operators and staff, `_id` = openid */
   admins: 'admins',
   /** campaign configs; exactly one has `active: true` */
   campaigns: 'campaigns',
+  /** remaining stock of limited prizes, sharded: `_id` = `<campaignId>:<prizeId>:<shard>` */
+  stock: 'stock',
   /** 群活码: the pool of group QR codes handed out in turn */
   groups: 'groups',
   /** sharded funnel counters, `_id` = `<campaignId>:<shard>` */
   counters: 'counters',
   /** issued coupons; `_id` derived from what issued them */
   coupons: 'coupons',
-  /** spin results, `_id` derived from (openid, requestId) */
-  spins: 'spins',
-  /** invites refused for returning users, one per (invitee, code) */
+  /** invites refused for returning visitors, one per (visitor, reason, day) */
   inviteRejections: 'invite_rejections',
-  /** operator alerts raised by cron */
+  /** operator alerts raised by cron and by failing checks */
   alerts: 'alerts',
   /** server-side secrets (the redemption token key) */
   secrets: 'secrets',
+  /** state of background jobs (the reconciler's last run) */
+  jobs: 'jobs',
 } as const;
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
@@ -40,4 +47,14 @@ export function emptyCounterShards(campaignId: string): Array<{ _id: string; cam
     _id: counterShardId(campaignId, shard),
     campaignId,
   }));
+}
+
+/** A person's document in one campaign. */
+export function participantId(campaignId: string, openid: string): string {
+  return `${campaignId}:${openid}`;
+}
+
+/** One stock shard of a limited prize. */
+export function stockShardId(campaignId: string, prizeId: string, shard: number): string {
+  return `${campaignId}:${prizeId}:${shard}`;
 }

@@ -67,3 +67,20 @@ export async function insert(collection: string, doc: object): Promise<boolean> 
 export function command() {
   return db().command;
 }
+
+/** Documents by `_id`, at most `ids.length` (≤ 1000) in one round trip. */
+export async function byIds<T>(collection: string, ids: readonly string[]): Promise<T[]> {
+  if (ids.length === 0) return [];
+  return many<T>(
+    db()
+      .collection(collection)
+      .where({ _id: command().in([...ids]) })
+      .limit(ids.length),
+  );
+}
+
+/** How many documents match, in one round trip. */
+export async function countWhere(collection: string, where: object): Promise<number> {
+  const res = (await db().collection(collection).where(where).count()) as { total: number };
+  return res.total;
+}

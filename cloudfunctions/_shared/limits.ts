@@ -16,3 +16,15 @@ export const INVITEES_SHOWN = 50;
 /** Dashboard lists. */
 export const TOP_INVITERS = 10;
 export const ALERTS_SHOWN = 20;
+/** Shards each limited prize's stock is spread over (repositories/stock). */
+export const STOCK_SHARDS = 4;
+/**
+ * How long a started action may take before the reconciler treats what it left behind as
+ * abandoned (a stock unit held for a spin that was never recorded, a seat counted for nobody).
+ * Far beyond any function's timeout, so it never races a call still running.
+ */
+export const ABANDONED_AFTER_MS = 10 * 60 * 1000;
+/** Distinct invite codes a returning visitor may open per Shanghai day before RATE_LIMITED. */
+export const INVITE_CODES_PER_DAY = 10;
+/** Documents the reconciler reads per page (CloudBase's maximum per get()). */
+export const RECONCILE_PAGE = 1000;

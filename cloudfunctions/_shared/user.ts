@@ -1,11 +1,47 @@
 /**
- * The visitor document (`users`, `_id` = openid): its shape and a new one. Pure, so the seed,
- * tests and scripts can build documents without loading the server SDK.
+ * The two documents of a visitor, and new ones. Pure, so the seed, tests and scripts can build
+ * documents without loading the server SDK.
+ *
+ * - `users` (`UserDoc`, `_id` = openid): the person. Who they are, their invite code, how they
+ *   first arrived and who invited them. Written once at the first ever visit, then rarely.
+ * - `participants` (`ParticipantDoc`, `_id` = `<campaignId>:<openid>`): the person in one
+ *   campaign. Everything that must change atomically with their own actions lives here, so each
+ *   rule is one conditional single-document update (repositories/participants):
+ *   the claim is set once; a spin is consumed in the same write that records its result; an
+ *   inviter's progress only changes by increments under conditions, and `progress.credits`
+ *   records which invitees were counted. A new campaign starts everyone afresh.
  */
-import type { InviteStatus } from './contracts';
+import type { InviteStatus, PrizeKind } from './contracts';
 import type { InviteRejection } from './domain/invite';
 
-export interface UserInvite {
+/** How a new visitor's invite code was judged when they first arrived (never changes). */
+export interface ArrivalInvite {
+  /** the code's owner, or null when nobody holds the code */
+  inviterId: string | null;
+  inviterCode: string;
+  /** the campaign live at arrival (null: none was) */
+  campaignId: string | null;
+  status: 'pending' | 'rejected';
+  reason?: InviteRejection;
+  at: Date;
+}
+
+export interface UserDoc {
+  /** the openid: one document per person, and the platform makes it unique */
+  _id: string;
+  inviteCode: string;
+  createdAt: Date;
+  /** where the first ever visit came from; later visits never move it */
+  firstTouch: { campaignId: string | null; channel: string; scene: string | null; at: Date };
+  /** the invite code this person arrived with on their first ever visit, as judged then */
+  invite: ArrivalInvite | null;
+  /** invite codes a returning visitor opened today (a limit keeps made-up codes out) */
+  codeAttempts: { dayKey: string | null; codes: string[] };
+  growthTag: 'S' | 'A' | 'B' | 'C' | null;
+}
+
+/** The invite a participant arrived with, as it stands in this campaign. */
+export interface ParticipantInvite {
   inviterId: string;
   inviterCode: string;
   status: InviteStatus;
@@ -14,18 +50,24 @@ export interface UserInvite {
   verifiedAt?: Date;
 }
 
-export interface UserClaim {
+export interface ParticipantClaim {
   at: Date;
   requestId: string;
   couponId: string | null;
   resourceUrl: string | null;
 }
 
-export interface InviterProgressDoc {
+/** How an inviter counted one invitee (keyed by the invitee's invite code). */
+export interface Credit {
+  at: Date;
+  /** false: refused because the inviter's daily cap was full when the invitee qualified */
+  counted: boolean;
+}
+
+export interface InviterProgress {
   /** when the first friend arrived with this user's code (makes them an inviter in the funnel) */
   firstInviteAt: Date | null;
   verified: number;
-  pending: number;
   /** bonus spins earned and not yet spent; carries over days */
   bonusBalance: number;
   /** the Shanghai day the two daily figures below belong to */
@@ -33,54 +75,112 @@ export interface InviterProgressDoc {
   verifiedToday: number;
   bonusEarnedToday: number;
   unlockedAt: Date | null;
-  /** invitee invite code → when it was credited: each invitee counts once */
-  credits: Record<string, Date>;
+  /** invitee invite code → how it was counted: each invitee is judged once */
+  credits: Record<string, Credit>;
 }
 
-export interface UserSpins {
+/**
+ * The recorded result of one spin: written in the same update that consumes the spin, before
+ * any other effect, so a retry of its requestId finds the decision and finishes it.
+ */
+export interface SpinRecord {
+  requestId: string;
+  /** the spin's id across the environment (derives its coupon and its stock hold) */
+  spinId: string;
+  at: Date;
+  prizeId: string;
+  name: string;
+  kind: PrizeKind;
+  sectorIndex: number;
+  couponId: string | null;
+  /** the template the coupon is issued from (as configured when the spin was decided) */
+  couponTemplateId: string | null;
+  resourceUrl: string | null;
+  spinsLeft: number;
+  /** the stock shard holding this spin's unit of a limited prize */
+  stockShard: string | null;
+}
+
+export interface ParticipantSpins {
   dayKey: string | null;
   freeUsed: number;
   total: number;
-  /** requestId → when it consumed a spin */
-  requests: Record<string, Date>;
+  lastAt: Date | null;
+  /** `r_<requestId>` → the spin's record */
+  log: Record<string, SpinRecord>;
 }
 
-export interface UserDoc {
-  /** the openid: one document per visitor, and the platform makes it unique */
+export interface ParticipantDoc {
   _id: string;
+  campaignId: string;
+  openid: string;
+  /** the person's invite code (their shares carry it; inviters' credits are keyed by it) */
   inviteCode: string;
+  /** the channel of their first entry into this campaign */
   channel: string;
-  scene: string | null;
+  /** their first ever visit was into this campaign */
+  isNewUser: boolean;
   createdAt: Date;
-  invite: UserInvite | null;
-  claim: UserClaim | null;
-  progress: InviterProgressDoc;
-  spins: UserSpins;
+  /** when they entered the campaign (null: only known as an inviter whose friend arrived) */
+  enteredAt: Date | null;
+  invite: ParticipantInvite | null;
+  claim: ParticipantClaim | null;
+  progress: InviterProgress;
+  spins: ParticipantSpins;
   group: { groupId: string; at: Date } | null;
   joinedAt: Date | null;
-  growthTag: 'S' | 'A' | 'B' | 'C' | null;
 }
 
 export function newUser(fields: {
   openid: string;
   inviteCode: string;
+  campaignId: string | null;
   channel: string;
   scene: string | null;
   now: Date;
-  invite: UserInvite | null;
+  invite: ArrivalInvite | null;
 }): UserDoc {
   return {
     _id: fields.openid,
     inviteCode: fields.inviteCode,
-    channel: fields.channel,
-    scene: fields.scene,
     createdAt: fields.now,
+    firstTouch: {
+      campaignId: fields.campaignId,
+      channel: fields.channel,
+      scene: fields.scene,
+      at: fields.now,
+    },
+    invite: fields.invite,
+    codeAttempts: { dayKey: null, codes: [] },
+    growthTag: null,
+  };
+}
+
+export function newParticipant(fields: {
+  id: string;
+  campaignId: string;
+  user: Pick<UserDoc, '_id' | 'inviteCode'>;
+  channel: string;
+  isNewUser: boolean;
+  invite: ParticipantInvite | null;
+  now: Date;
+  /** false: created because a friend arrived with their code, not because they visited */
+  entered: boolean;
+}): ParticipantDoc {
+  return {
+    _id: fields.id,
+    campaignId: fields.campaignId,
+    openid: fields.user._id,
+    inviteCode: fields.user.inviteCode,
+    channel: fields.channel,
+    isNewUser: fields.isNewUser,
+    createdAt: fields.now,
+    enteredAt: fields.entered ? fields.now : null,
     invite: fields.invite,
     claim: null,
     progress: {
       firstInviteAt: null,
       verified: 0,
-      pending: 0,
       bonusBalance: 0,
       dayKey: null,
       verifiedToday: 0,
@@ -88,9 +188,13 @@ export function newUser(fields: {
       unlockedAt: null,
       credits: {},
     },
-    spins: { dayKey: null, freeUsed: 0, total: 0, requests: {} },
+    spins: { dayKey: null, freeUsed: 0, total: 0, lastAt: null, log: {} },
     group: null,
     joinedAt: null,
-    growthTag: null,
   };
+}
+
+/** Where a spin's record lives in `spins.log`: never an Object.prototype name. */
+export function spinLogKey(requestId: string): string {
+  return `r_${requestId}`;
 }

@@ -1,29 +1,55 @@
 /**
- * `cron`: the hourly timer trigger (cloudbaserc.json). Expires coupons, retires expired group
- * QRs and raises operator alerts. Timer invocations carry no OPENID, so this function does not
- * use the visitor/admin dispatcher; it still answers the envelope, and never throws.
+ * `cron`: the hourly timer trigger (cloudbaserc.json, cron/config.json). Raises operator
+ * alerts, expires coupons, retires expired group QRs, then runs the reconciler. It runs only for
+ * timer invocations: a timer event carries no OPENID and the trigger's own shape, while every
+ * call from the Mini Program carries the caller's OPENID — anyone else gets FORBIDDEN.
  */
 import { randomUUID } from 'node:crypto';
-import type { Envelope } from '../_shared/contracts';
+import { caller } from '../_shared/cloud';
+import type { ActionError, Envelope } from '../_shared/contracts';
 import { groupPoolAlerts } from '../_shared/domain/group';
 import { shanghaiDayKey } from '../_shared/domain/time';
 import { raiseAlert } from '../_shared/repositories/alerts';
+import { findActiveCampaign } from '../_shared/repositories/campaigns';
 import { markExpiredCoupons } from '../_shared/repositories/coupons';
 import { findAllGroups, retireExpiredGroups } from '../_shared/repositories/groups';
+import { recordJobRun } from '../_shared/repositories/jobs';
+import { reconcile, type ReconcileReport } from './reconcile';
 
 export interface CronReport {
   ranAt: string;
   couponsExpired: number;
   groupsRetired: number;
   alertsRaised: number;
+  reconciled: ReconcileReport | null;
+}
+
+/**
+ * What CloudBase passes a timer-triggered function: `{ Type: 'Timer', TriggerName, Time }`
+ * (Tencent SCF's timer event; the Message field is optional).
+ */
+export function isTimerEvent(event: unknown): boolean {
+  if (!event || typeof event !== 'object' || Array.isArray(event)) return false;
+  const e = event as Record<string, unknown>;
+  return (
+    typeof e.Type === 'string' &&
+    e.Type.toLowerCase() === 'timer' &&
+    typeof e.TriggerName === 'string' &&
+    typeof e.Time === 'string'
+  );
 }
 
 export async function main(
-  _event?: unknown,
+  event?: unknown,
   context: { request_id?: string } = {},
 ): Promise<Envelope<CronReport>> {
-  const now = new Date();
+  const requestId = context.request_id ?? randomUUID();
+  const failure = (error: ActionError) => ({ ok: false as const, error });
   try {
+    if (caller().openid || !isTimerEvent(event)) {
+      return failure({ code: 'FORBIDDEN', message: '定时任务只能由定时触发器运行' });
+    }
+    const now = new Date();
     // Alerts first: a QR that just expired is reported before it leaves the pool.
     const dayKey = shanghaiDayKey(now);
     let alertsRaised = 0;
@@ -32,13 +58,19 @@ export async function main(
     }
     const couponsExpired = await markExpiredCoupons(now);
     const groupsRetired = await retireExpiredGroups(now);
-    return {
-      ok: true,
-      data: { ranAt: now.toISOString(), couponsExpired, groupsRetired, alertsRaised },
+    const campaign = await findActiveCampaign();
+    const reconciled = campaign ? await reconcile(campaign, now) : null;
+    const report: CronReport = {
+      ranAt: now.toISOString(),
+      couponsExpired,
+      groupsRetired,
+      alertsRaised,
+      reconciled,
     };
+    await recordJobRun('cron', { ...report }, now);
+    return { ok: true, data: report };
   } catch (error) {
-    const requestId = context.request_id ?? randomUUID();
     console.error(`[cron] ${requestId}`, error);
-    return { ok: false, error: { code: 'INTERNAL', message: 'cron failed', requestId } };
+    return failure({ code: 'INTERNAL', message: 'cron failed', requestId });
   }
 }

@@ -10,7 +10,7 @@ import {
   requestId,
   useBackend,
 } from '../support/emulator';
-import { newUser } from '../../cloudfunctions/_shared/user';
+import { newParticipant, newUser } from '../../cloudfunctions/_shared/user';
 import { toJsonSafe } from '../../emulator/store';
 
 const backend = useBackend();
@@ -20,24 +20,38 @@ const funnelOf = async () =>
     data(await backend.admin(OWNER, 'stats.overview')).funnel.map((s) => [s.key, s.count]),
   );
 
-/** Adds `count` users straight into the store (no function calls), as if they had visited. */
+/** Adds `count` visitors of the demo campaign straight into the store (no function calls). */
 function seedUsers(count: number) {
   const snapshot = backend.emulator.store.exportSnapshot();
   const now = new Date(backend.emulator.clock.now());
   const users = (snapshot.collections.users ?? []) as unknown[];
+  const participants = (snapshot.collections.participants ?? []) as unknown[];
   for (let i = 0; i < count; i++) {
     const user = newUser({
       openid: `seeded-${i}`,
       inviteCode: `S${i.toString(36).toUpperCase().padStart(7, '0')}`,
+      campaignId: 'demo-opening',
       channel: 'poster',
       scene: null,
       now,
       invite: null,
     });
-    user.progress.verified = i % 97 === 0 ? 1 : 0; // some inviters for the top-inviters list
+    const participant = newParticipant({
+      id: `demo-opening:${user._id}`,
+      campaignId: 'demo-opening',
+      user,
+      channel: 'poster',
+      isNewUser: true,
+      invite: null,
+      now,
+      entered: true,
+    });
+    participant.progress.verified = i % 97 === 0 ? 1 : 0; // some inviters for the top list
     users.push(toJsonSafe(user));
+    participants.push(toJsonSafe(participant));
   }
   snapshot.collections.users = users;
+  snapshot.collections.participants = participants;
   return backend.emulator.importSnapshot(snapshot);
 }
 

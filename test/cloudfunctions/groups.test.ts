@@ -1,5 +1,13 @@
 /** SPEC §3 Group QR (群活码): sticky, atomic capacity, expiry, the fallback contact. */
-import { OWNER, data, enter, enterAndClaim, errorCode, useBackend } from '../support/emulator';
+import {
+  OWNER,
+  data,
+  enter,
+  enterAndClaim,
+  errorCode,
+  useBackend,
+  runCron,
+} from '../support/emulator';
 
 const backend = useBackend();
 
@@ -132,18 +140,18 @@ describe('group.get', () => {
       await enterAndClaim(backend, `m${i}`);
       data(await backend.api(`m${i}`, 'group.get'));
     }
-    const run = await backend.emulator.invoke('cron', {}, { source: 'wx_cron' });
-    expect(run.result).toMatchObject({ ok: true });
+    const run = await runCron(backend);
+    expect(run).toMatchObject({ ok: true });
     const alerts = data(await backend.admin(OWNER, 'stats.overview')).alerts;
     expect(alerts.map((a) => a.kind).sort()).toEqual(['POOL_NEARLY_FULL', 'QR_EXPIRING']);
     expect(alerts.find((a) => a.kind === 'QR_EXPIRING')?.groupId).toBe(full);
     // Running again the same day raises nothing new.
-    await backend.emulator.invoke('cron', {}, { source: 'wx_cron' });
+    await runCron(backend);
     expect(data(await backend.admin(OWNER, 'stats.overview')).alerts).toHaveLength(2);
 
     // After expiry the hourly job retires the QR.
     await backend.emulator.advanceClock(21 * HOUR);
-    const retired = await backend.emulator.invoke('cron', {}, { source: 'wx_cron' });
-    expect(retired.result).toMatchObject({ ok: true, data: { groupsRetired: 1 } });
+    const retired = await runCron(backend);
+    expect(retired).toMatchObject({ ok: true, data: { groupsRetired: 1 } });
   });
 });

@@ -114,3 +114,19 @@ export function useBackend(options: EmulatorOptions = {}): TestBackend {
     },
   });
 }
+
+/** What CloudBase's timer trigger sends `cron` (no caller identity). */
+export function timerEvent(at = new Date()): Record<string, string> {
+  return { Type: 'Timer', TriggerName: 'hourly', Time: at.toISOString() };
+}
+
+/** Runs the hourly job as its timer trigger does. */
+export async function runCron(backend: TestBackend) {
+  return (await backend.emulator.invoke('cron', timerEvent(), { openid: '', source: 'wx_trigger' }))
+    .result as Envelope<{
+    couponsExpired: number;
+    groupsRetired: number;
+    alertsRaised: number;
+    reconciled: Record<string, unknown> | null;
+  }>;
+}

@@ -38,8 +38,30 @@ export function canHandOut(group: GroupQr, now: Date): boolean {
   );
 }
 
+/**
+ * Whether a participant may be handed a group yet (`groups.after`): after claiming the magnet,
+ * or after unlocking the black card.
+ */
+export function groupGate(
+  campaign: { groups: { after: 'claim' | 'blackcard' } },
+  participant: { claim: unknown; progress: { unlockedAt: Date | null } },
+): 'open' | 'claim-first' | 'card-first' {
+  if (campaign.groups.after === 'claim' && !participant.claim) return 'claim-first';
+  if (campaign.groups.after === 'blackcard' && !participant.progress.unlockedAt)
+    return 'card-first';
+  return 'open';
+}
+
+/**
+ * A group already handed to someone stays theirs while its QR still admits people (active and
+ * not expired), even once it is full: they hold one of its seats.
+ */
+export function keepsGroup(group: GroupQr, now: Date): boolean {
+  return group.active && now.getTime() < group.expiresAt.getTime();
+}
+
 /** Pool order: oldest first, so one group fills before the next one starts. */
-function inPoolOrder(groups: readonly GroupQr[]): GroupQr[] {
+function inPoolOrder<G extends GroupQr>(groups: readonly G[]): G[] {
   return [...groups].sort(
     (a, b) =>
       a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
@@ -47,7 +69,7 @@ function inPoolOrder(groups: readonly GroupQr[]): GroupQr[] {
 }
 
 /** The group to hand to a user who has none yet, or null (→ GROUP_UNAVAILABLE + fallback contact). */
-export function chooseGroup(groups: readonly GroupQr[], now: Date): GroupQr | null {
+export function chooseGroup<G extends GroupQr>(groups: readonly G[], now: Date): G | null {
   return inPoolOrder(groups).find((g) => canHandOut(g, now)) ?? null;
 }
 

@@ -4,16 +4,17 @@
  * A share alone earns nothing: WeChat forbids rewarding the share itself.
  *
  * Decisions:
- * - The daily cap on verified invites (`maxVerifiedPerInviterPerDay`) is checked when the invite
- *   is recorded, against the inviter's verified count today; an invite recorded under the cap
- *   still counts when it verifies later.
+ * - The daily cap on verified invites (`maxVerifiedPerInviterPerDay`) is checked twice: when a
+ *   friend arrives (an early, cheap refusal), and again when the friend qualifies, because that
+ *   is when the invite would count: friends who all arrive before any of them claims cannot push
+ *   the inviter past it. Beyond it the invite is refused INVITER_DAILY_CAP.
  * - Bonus spins are a balance that carries over days; at most `maxBonusSpinsPerDay` can be
  *   *earned* per Shanghai day. An invite verified after today's bonus is used up still counts
  *   for the black card, it just earns no spin.
  * - Once unlocked, the black card stays unlocked, even if an operator later raises
  *   `invitesRequired`.
- * - "Exactly once" is the repository's job (a conditional pending → verified update); these
- *   functions only decide what that update writes.
+ * - "Exactly once" is the repository's job (`creditInvitee`: a conditional update keyed by the
+ *   invitee); these functions decide what that update writes and which stored facts it needs.
  */
 import type { Campaign } from '../campaign';
 import type { RiskDecision } from './risk';
@@ -66,48 +67,77 @@ export function evaluateInvite(input: InviteAttempt): InviteEvaluation {
   return { status: 'pending' };
 }
 
-/** The inviter's black-card progress as stored. */
+/** The inviter's figures as stored (their participant document's `progress`). */
 export interface InviterProgress {
   verified: number;
-  /** Bonus spins earned on `bonusDayKey`; earlier days do not limit today. */
+  /** The Shanghai day the two daily figures belong to; other days do not limit today. */
+  dayKey: string | null;
+  verifiedToday: number;
   bonusEarnedToday: number;
-  bonusDayKey: string | null;
   unlockedAt: Date | null;
 }
 
 export interface InviteVerification {
   progress: InviterProgress;
-  campaign: Pick<Campaign, 'startAt' | 'endAt' | 'lottery' | 'blackCard'>;
+  campaign: Pick<Campaign, 'lottery' | 'blackCard' | 'invite'>;
   now: Date;
-  /** The invitee's risk decision at claim time. */
-  inviteeRisk: RiskDecision;
 }
 
-export type VerifyOutcome =
-  | { counts: false; reason: Extract<InviteRejection, 'RISK' | 'CAMPAIGN_ENDED'> }
+/** An inclusive range a stored figure must lie in for a decision to stand. */
+export interface FigureRange {
+  min?: number;
+  max?: number;
+}
+
+/**
+ * What crediting one invitee does to the inviter, and the facts it relied on. The repository
+ * applies it as one conditional update whose condition is exactly `requires`: if a concurrent
+ * credit moved a figure out of its range meanwhile, the update does not apply and the caller
+ * decides again from a fresh read.
+ */
+export type CreditDecision = {
+  dayKey: string;
+  /** the stored day is `dayKey` (figures as read) or another day (today starts from zero) */
+  sameDay: boolean;
+  requires: { verifiedToday?: FigureRange; bonusEarnedToday?: FigureRange };
+} & (
   | {
       counts: true;
-      /** Spins to add to the inviter's balance now (0 once today's cap is reached). */
+      /** Spins to add to the inviter's balance now (0 once today's bonus is used up). */
       bonusSpins: number;
       verifiedAfter: number;
       /** The card was locked and this verification brings the count to `invitesRequired`. */
       unlocksNow: boolean;
-      /** What to store as the inviter's `bonusDayKey` / `bonusEarnedToday`. */
-      dayKey: string;
-      bonusEarnedTodayAfter: number;
-    };
+    }
+  | { counts: false; reason: Extract<InviteRejection, 'INVITER_DAILY_CAP'> }
+);
 
-/** Decides what a pending invite becomes when its invitee claims the magnet. */
-export function verifyInvite(input: InviteVerification): VerifyOutcome {
+/**
+ * Decides what an invitee's qualifying action (claiming the magnet) does for their inviter:
+ * +1 verified and bonus spins within today's cap, or, when the inviter already has
+ * `maxVerifiedPerInviterPerDay` verified invites today, nothing (INVITER_DAILY_CAP). The cap is
+ * enforced here, when the invite is verified, so friends who all arrive before any of them
+ * claims cannot push an inviter past it. Risk was judged at the claim: only allowed invitees get
+ * here.
+ */
+export function verifyInvite(input: InviteVerification): CreditDecision {
   const { progress, campaign, now } = input;
-  // A downgraded or blocked invitee does not count (SPEC §3, Risk).
-  if (input.inviteeRisk !== 'allow') return { counts: false, reason: 'RISK' };
-  if (campaignPhase(campaign, now) !== 'open') return { counts: false, reason: 'CAMPAIGN_ENDED' };
-
   const dayKey = shanghaiDayKey(now);
-  const earnedToday = progress.bonusDayKey === dayKey ? progress.bonusEarnedToday : 0;
-  const room = Math.max(0, campaign.lottery.maxBonusSpinsPerDay - earnedToday);
-  const bonusSpins = Math.min(campaign.lottery.spinsPerVerifiedInvite, room);
+  const sameDay = progress.dayKey === dayKey;
+  const verifiedToday = sameDay ? progress.verifiedToday : 0;
+  const earnedToday = sameDay ? progress.bonusEarnedToday : 0;
+  const cap = campaign.invite.maxVerifiedPerInviterPerDay;
+  if (verifiedToday >= cap) {
+    return {
+      counts: false,
+      reason: 'INVITER_DAILY_CAP',
+      dayKey,
+      sameDay,
+      requires: sameDay ? { verifiedToday: { min: cap } } : {},
+    };
+  }
+  const { spinsPerVerifiedInvite: perInvite, maxBonusSpinsPerDay: maxBonus } = campaign.lottery;
+  const bonusSpins = Math.max(0, Math.min(perInvite, maxBonus - earnedToday));
   const verifiedAfter = progress.verified + 1;
   return {
     counts: true,
@@ -115,6 +145,20 @@ export function verifyInvite(input: InviteVerification): VerifyOutcome {
     verifiedAfter,
     unlocksNow: progress.unlockedAt === null && verifiedAfter >= campaign.blackCard.invitesRequired,
     dayKey,
-    bonusEarnedTodayAfter: earnedToday + bonusSpins,
+    sameDay,
+    requires: sameDay
+      ? {
+          verifiedToday: { max: cap - 1 },
+          bonusEarnedToday: earnedRangeFor(bonusSpins, perInvite, maxBonus),
+        }
+      : {},
   };
+}
+
+/** The values of today's earned bonus that give exactly `bonus` spins for one more invite. */
+function earnedRangeFor(bonus: number, perInvite: number, maxBonus: number): FigureRange {
+  if (perInvite === 0) return {}; // invites never earn spins: any figure gives 0
+  if (bonus === perInvite) return { max: maxBonus - perInvite }; // full room
+  if (bonus === 0) return { min: maxBonus }; // no room left
+  return { min: maxBonus - bonus, max: maxBonus - bonus }; // exactly this much room
 }

@@ -20,3 +20,11 @@ export function riskDecision(
   if (rank >= rules.riskRankDowngrade) return 'downgrade';
   return 'allow';
 }
+
+/** What operators are told when the risk service keeps failing (everyone is let through). */
+export function riskCheckAlert(errCode: number | undefined): { kind: string; message: string } {
+  return {
+    kind: 'RISK_CHECK_FAILING',
+    message: `风控检查调用失败${errCode !== undefined ? `（错误码 ${errCode}）` : ''}，访客暂时都会被放行：请确认已开通「安全风控」，并在云函数 config.json 中声明 riskControl.getUserRiskRank 权限`,
+  };
+}

@@ -1,19 +1,29 @@
-/** Operator alerts raised by the hourly job (group pool filling up, QRs expiring). */
+/**
+ * Operator alerts: raised by the hourly job (group pool filling up, QRs expiring) and by checks
+ * that fail where nobody would otherwise notice (the risk service not answering).
+ */
+import { db } from '../cloud';
 import { COLLECTIONS } from '../collections';
 import { insert, many } from '../db';
-import type { GroupAlert } from '../domain/group';
-import { db } from '../cloud';
+
+export interface OperatorAlert {
+  kind: string;
+  groupId?: string;
+  /** for operators, in Chinese */
+  message: string;
+}
 
 export interface AlertDoc {
-  /** `<kind>:<groupId|pool>:<day>`: one alert per problem per day, however often cron runs */
+  /** `<kind>:<groupId|pool>:<day>`: one alert per problem per day, however often it is seen */
   _id: string;
-  kind: GroupAlert['kind'];
+  kind: string;
   groupId: string | null;
   message: string;
   at: Date;
 }
 
-export function raiseAlert(alert: GroupAlert, dayKey: string, now: Date): Promise<boolean> {
+/** True when this is the first time the problem is raised today. */
+export function raiseAlert(alert: OperatorAlert, dayKey: string, now: Date): Promise<boolean> {
   return insert(COLLECTIONS.alerts, {
     _id: `${alert.kind}:${alert.groupId ?? 'pool'}:${dayKey}`,
     kind: alert.kind,

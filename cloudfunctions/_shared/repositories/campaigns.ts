@@ -1,16 +1,16 @@
 /**
- * Campaign configs; exactly one has `active: true`. The active campaign document also holds the
- * remaining stock of every limited prize (`stock.<prizeId>`), so the draw reads stock with the
- * config, and taking one is a conditional decrement of that one document.
+ * Campaign configs; exactly one has `active: true`. Limited prizes' remaining stock is kept
+ * apart, in sharded documents (repositories/stock), so that winners do not all write this one.
  *
- * Visitor functions keep the active campaign for CACHE_TTL_MS per warm container: every action
- * needs it, and an operator's edit reaching visitors a few seconds later is harmless. Stock in
- * the cached copy may be stale; the conditional decrement is the truth (a lost race gets the
- * fallback), and the copy is corrected by what the decrement answers.
+ * Visitor functions keep the active campaign for CAMPAIGN_CACHE_TTL_MS per warm container:
+ * every action needs it, and an operator's edit reaching visitors a few seconds later is
+ * harmless.
  */
 import type { Campaign } from '../campaign';
+import { db } from '../cloud';
 import { COLLECTIONS } from '../collections';
-import { command, first, insert, updateWhere } from '../db';
+import { first, updateWhere } from '../db';
+import { isTransactionConflict } from '../errors';
 import { CAMPAIGN_CACHE_TTL_MS } from '../limits';
 
 export interface CampaignDoc {
@@ -19,8 +19,6 @@ export interface CampaignDoc {
   config: Campaign;
   active: boolean;
   updatedAt: Date;
-  /** remaining stock of each limited prize (prizes with `stock: null` are not listed) */
-  stock: Record<string, number>;
 }
 
 let cache: { doc: CampaignDoc | null; fetchedAt: number } | null = null;
@@ -44,26 +42,45 @@ export function findActiveCampaign(): Promise<CampaignDoc | null> {
   return first<CampaignDoc>(COLLECTIONS.campaigns, { active: true });
 }
 
-/** Takes one unit of a limited prize; false when none is left (a lost race). */
-export async function takeStock(campaign: CampaignDoc, prizeId: string): Promise<boolean> {
-  const _ = command();
-  const path = `stock.${prizeId}`;
-  const taken =
-    (await updateWhere(
-      COLLECTIONS.campaigns,
-      { _id: campaign._id, [path]: _.gt(0) },
-      { [path]: _.inc(-1) },
-    )) === 1;
-  // Keep the cached copy honest so the next draws in this container know.
-  const left = campaign.stock[prizeId] ?? 0;
-  campaign.stock[prizeId] = taken ? Math.max(0, left - 1) : 0;
-  return taken;
+/** Replaces the config of a stored campaign. */
+export async function updateCampaignConfig(id: string, config: Campaign, now: Date): Promise<void> {
+  await updateWhere(
+    COLLECTIONS.campaigns,
+    { _id: id },
+    { config: db().command.set(config), updatedAt: now },
+  );
 }
 
-export function insertCampaign(doc: CampaignDoc): Promise<boolean> {
-  return insert(COLLECTIONS.campaigns, doc);
+/**
+ * Makes `campaign` the active one in one transaction (document operations only), so visitors
+ * never see two active campaigns or none. The previous one is kept for history. Answers false
+ * when a concurrent switch won (the caller reports CONFLICT).
+ */
+export async function activateCampaign(
+  campaign: Campaign,
+  previousId: string | null,
+  now: Date,
+): Promise<boolean> {
+  const doc: Omit<CampaignDoc, '_id'> = { config: campaign, active: true, updatedAt: now };
+  try {
+    await db().runTransaction(async (transaction: TransactionLike) => {
+      const campaigns = transaction.collection(COLLECTIONS.campaigns);
+      if (previousId) await campaigns.doc(previousId).update({ data: { active: false } });
+      await campaigns.doc(campaign.id).set({ data: doc });
+    });
+    return true;
+  } catch (error) {
+    if (isTransactionConflict(error)) return false;
+    throw error;
+  }
 }
 
-export function updateCampaign(id: string, data: object): Promise<number> {
-  return updateWhere(COLLECTIONS.campaigns, { _id: id }, data);
+/** The part of a CloudBase transaction used here (the SDK types it as `any`). */
+interface TransactionLike {
+  collection(name: string): {
+    doc(id: string): {
+      update(options: { data: object }): Promise<unknown>;
+      set(options: { data: object }): Promise<unknown>;
+    };
+  };
 }

@@ -2,6 +2,10 @@
  * Funnel counters, maintained on every write so the dashboard never scans users (SPEC §3).
  * Every campaign has COUNTER_SHARDS documents; a write increments one shard picked at random,
  * so a busy campaign does not queue on one hot document; a read sums the shards (one query).
+ *
+ * Counters are the fast path; the records are the truth. An action bumps them once, after the
+ * write that made the event happen; if it dies in between, or a reply is lost, a figure can be
+ * off until the reconciler (cron) recounts the records and corrects it with `correctCounters`.
  */
 import { db } from '../cloud';
 import { COLLECTIONS, counterShardId } from '../collections';
@@ -69,4 +73,25 @@ function nest(entries: Array<[string, number]>): Record<string, unknown> {
     node[keys[keys.length - 1]] = by;
   }
   return root;
+}
+
+/**
+ * Moves the stored figures to `truth` by adding the difference (never by overwriting, so
+ * increments that land meanwhile are kept). Only paths `owns` accepts are touched: figures the
+ * records cannot tell (e.g. failed risk checks) stay as counted. Answers what was corrected.
+ */
+export async function correctCounters(
+  campaignId: string,
+  truth: ReadonlyMap<string, number>,
+  owns: (path: string) => boolean,
+): Promise<CounterIncrements> {
+  const stored = await readCounters(campaignId);
+  const diff: CounterIncrements = {};
+  for (const path of new Set([...truth.keys(), ...stored.keys()])) {
+    if (!owns(path)) continue;
+    const by = (truth.get(path) ?? 0) - (stored.get(path) ?? 0);
+    if (by !== 0) diff[path] = by;
+  }
+  await bumpCounters(campaignId, diff);
+  return diff;
 }

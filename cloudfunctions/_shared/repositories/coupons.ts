@@ -2,11 +2,10 @@
  * Issued coupons (优惠券). Ids are derived from what issued them (the claim, the spin), so a
  * retried issue finds the coupon already there instead of issuing a second one.
  */
-import { createHash } from 'node:crypto';
 import type { CouponTemplate } from '../campaign';
 import { COLLECTIONS } from '../collections';
 import type { Coupon } from '../contracts';
-import { byId, command, insert, many, updateWhere } from '../db';
+import { byId, byIds, command, countWhere, insert, many, updateWhere } from '../db';
 import { couponExpiry, couponStatus, describeCouponTemplate } from '../domain/coupon';
 import { db } from '../cloud';
 import { WALLET_LIMIT } from '../limits';
@@ -31,10 +30,7 @@ export interface CouponDoc {
   redeemedBy: string | null;
 }
 
-/** A short, stable id for a coupon issued because of `cause` (e.g. `magnet:<openid>`). */
-export function couponIdFor(cause: string): string {
-  return `cp_${createHash('sha256').update(cause).digest('base64url').slice(0, 22)}`;
-}
+export { couponIdFor } from '../ids';
 
 export function couponFromTemplate(fields: {
   id: string;
@@ -65,9 +61,28 @@ export function couponFromTemplate(fields: {
   };
 }
 
-/** Issues the coupon unless it already exists (a retry); either way it exists afterwards. */
-export async function issueCoupon(coupon: CouponDoc): Promise<void> {
-  await insert(COLLECTIONS.coupons, coupon);
+/**
+ * Rule: one coupon per cause. The id is derived from what issued it (the claim, the spin), so a
+ * retried issue finds it already there instead of issuing a second one; either way it exists
+ * afterwards. True when this call issued it.
+ */
+export function issueCoupon(coupon: CouponDoc): Promise<boolean> {
+  return insert(COLLECTIONS.coupons, coupon);
+}
+
+export function findCouponsByIds(ids: readonly string[]): Promise<CouponDoc[]> {
+  return byIds<CouponDoc>(COLLECTIONS.coupons, ids);
+}
+
+/** Coupons a campaign issued, and how many of them were redeemed (index: campaignId). */
+export async function countCampaignCoupons(
+  campaignId: string,
+): Promise<{ issued: number; redeemed: number }> {
+  const [issued, redeemed] = await Promise.all([
+    countWhere(COLLECTIONS.coupons, { campaignId }),
+    countWhere(COLLECTIONS.coupons, { campaignId, redeemedAt: command().neq(null) }),
+  ]);
+  return { issued, redeemed };
 }
 
 export function findCoupon(id: string): Promise<CouponDoc | null> {
@@ -85,7 +100,10 @@ export function findCouponsOf(owner: string): Promise<CouponDoc[]> {
   );
 }
 
-/** Marks the coupon redeemed if it is still available and unexpired; true when this call did. */
+/**
+ * Rule: one redemption per coupon. Marks it redeemed only if it is still unredeemed and
+ * unexpired; true when this call did.
+ */
 export async function redeemCoupon(id: string, staff: string, now: Date): Promise<boolean> {
   const _ = command();
   const changed = await updateWhere(

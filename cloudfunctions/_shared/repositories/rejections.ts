@@ -1,23 +1,40 @@
 /**
- * Invites refused when a *returning* user arrives with a code (SELF_INVITE, NOT_NEW_USER), kept
- * for the admin. A new user's refused invite is kept on their own user document instead.
- * One record per (invitee, code): reopening the same link does not inflate the figures.
+ * Invites refused for *returning* visitors (SELF_INVITE, NOT_NEW_USER, UNKNOWN_CODE), kept for
+ * the admin. A new visitor's refused invite is kept on their participant document instead.
+ * One record per (campaign, visitor, reason, Shanghai day): reopening links, or a visitor
+ * typing made-up codes, does not inflate the figures.
  */
 import { COLLECTIONS } from '../collections';
-import { insert } from '../db';
+import { command, countWhere, insert } from '../db';
 import type { InviteRejection } from '../domain/invite';
 
-export function recordRejection(fields: {
+export interface RejectionDoc {
+  _id: string;
+  campaignId: string;
   invitee: string;
   inviteCode: string;
   reason: InviteRejection;
-  now: Date;
-}): Promise<boolean> {
+  dayKey: string;
+  at: Date;
+}
+
+/** Rule: a visitor's refusals count once per reason and day. True when this one is new. */
+export function recordRejection(fields: Omit<RejectionDoc, '_id'>): Promise<boolean> {
   return insert(COLLECTIONS.inviteRejections, {
-    _id: `${fields.invitee}:${fields.inviteCode}`,
-    invitee: fields.invitee,
-    inviteCode: fields.inviteCode,
-    reason: fields.reason,
-    at: fields.now,
-  });
+    _id: `${fields.campaignId}:${fields.invitee}:${fields.reason}:${fields.dayKey}`,
+    ...fields,
+  } satisfies RejectionDoc);
+}
+
+/** Recorded refusals of a campaign by reason (the reconciler's truth). */
+export async function countRejections(
+  campaignId: string,
+  reasons: readonly InviteRejection[],
+): Promise<Map<InviteRejection, number>> {
+  const counts = await Promise.all(
+    reasons.map((reason) =>
+      countWhere(COLLECTIONS.inviteRejections, { campaignId, reason: command().eq(reason) }),
+    ),
+  );
+  return new Map(reasons.map((reason, i) => [reason, counts[i]]));
 }

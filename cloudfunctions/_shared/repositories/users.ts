@@ -1,20 +1,13 @@
 /**
- * One document per visitor (`_id` = openid). It carries everything that must change atomically
- * with the visitor's own actions, so each rule is one conditional single-document update:
- * - `claim` is set once (`claim: null` in the condition): one claim per user, whatever the
- *   concurrency, and the invite it verifies changes in the same write;
- * - `spins.requests.<requestId>` is set in the same write that consumes a spin: one spin per
- *   requestId;
- * - `progress` (the inviter side) changes by increments under conditions, never by overwriting
- *   what was read, and `progress.credits` records which invitees were already counted, so
- *   crediting an invite is idempotent and many invitees of one inviter can qualify at once.
+ * People (`users`, `_id` = openid): identity, the invite code, how they first arrived. Written
+ * at the first ever visit; afterwards only the operator's tag and the returning visitor's
+ * invite-code allowance change.
  */
-import { db } from '../cloud';
 import { COLLECTIONS } from '../collections';
-import { byId, command, first, insert, many, updateWhere } from '../db';
+import { byId, command, first, insert, updateWhere } from '../db';
 import type { UserDoc } from '../user';
 
-export type { InviterProgressDoc, UserClaim, UserDoc, UserInvite, UserSpins } from '../user';
+export type { ArrivalInvite, UserDoc } from '../user';
 export { newUser } from '../user';
 
 export function findUser(openid: string): Promise<UserDoc | null> {
@@ -28,45 +21,59 @@ export function findUserByInviteCode(inviteCode: string): Promise<UserDoc | null
 export type CreateUserResult = 'created' | 'exists' | 'code-taken';
 
 /**
- * Inserts the user. The unique indexes decide races: `_id` (a concurrent first visit of the same
- * openid) and `inviteCode` (a code collision, which the caller retries with a new code).
+ * Inserts the person. The unique indexes decide races: `_id` (a concurrent first visit of the
+ * same openid) and `inviteCode` (a code collision, which the caller retries with a new code).
  */
 export async function createUser(user: UserDoc): Promise<CreateUserResult> {
   if (await insert(COLLECTIONS.users, user)) return 'created';
   return (await findUser(user._id)) ? 'exists' : 'code-taken';
 }
 
-/** Applies `data` to the user only if `condition` still holds; true when it did. */
-export async function updateUserIf(
-  openid: string,
-  condition: object,
-  data: object,
-): Promise<boolean> {
-  return (await updateWhere(COLLECTIONS.users, { _id: openid, ...condition }, data)) === 1;
+export type CodeAttempt = 'counted' | 'seen' | 'limited';
+
+/**
+ * Rule: a returning visitor may open at most `limit` distinct invite codes per Shanghai day
+ * (made-up codes must not flood the operator's figures). `seen`: this code was already opened
+ * today (nothing to count again); `counted`: it is new today and within the limit; `limited`:
+ * beyond it. The condition holds the facts read: today's list still lacks the code and has room.
+ */
+export async function noteInviteCode(
+  user: UserDoc,
+  code: string,
+  dayKey: string,
+  limit: number,
+): Promise<CodeAttempt> {
+  const _ = command();
+  let attempts = user.codeAttempts;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const today = attempts.dayKey === dayKey ? attempts.codes : [];
+    if (today.includes(code)) return 'seen';
+    if (today.length >= limit) return 'limited';
+    const applied =
+      attempts.dayKey === dayKey
+        ? await updateWhere(
+            COLLECTIONS.users,
+            {
+              _id: user._id,
+              'codeAttempts.dayKey': dayKey,
+              'codeAttempts.codes': _.neq(code),
+              [`codeAttempts.codes.${limit - 1}`]: _.exists(false),
+            },
+            { 'codeAttempts.codes': _.push([code]) },
+          )
+        : await updateWhere(
+            COLLECTIONS.users,
+            { _id: user._id, 'codeAttempts.dayKey': attempts.dayKey },
+            { codeAttempts: _.set({ dayKey, codes: [code] }) },
+          );
+    if (applied === 1) return 'counted';
+    const fresh = await findUser(user._id);
+    if (!fresh) return 'limited';
+    attempts = fresh.codeAttempts;
+  }
+  return 'limited';
 }
 
-/** The invitees of one inviter, newest first (index: invite.inviterId + createdAt). */
-export function findInvitees(inviterId: string, limit: number): Promise<UserDoc[]> {
-  return many<UserDoc>(
-    usersOf()
-      .where({ 'invite.inviterId': inviterId })
-      .orderBy('createdAt', 'desc')
-      .limit(limit)
-      .field({ _id: true, invite: true, createdAt: true }),
-  );
-}
-
-/** The inviters with the most verified invites (index: progress.verified). */
-export function findTopInviters(limit: number): Promise<UserDoc[]> {
-  return many<UserDoc>(
-    usersOf()
-      .where({ 'progress.verified': command().gt(0) })
-      .orderBy('progress.verified', 'desc')
-      .limit(limit)
-      .field({ _id: true, inviteCode: true, 'progress.verified': true }),
-  );
-}
-
-function usersOf() {
-  return db().collection(COLLECTIONS.users);
+export async function setGrowthTag(openid: string, growthTag: UserDoc['growthTag']): Promise<void> {
+  await updateWhere(COLLECTIONS.users, { _id: openid }, { growthTag });
 }

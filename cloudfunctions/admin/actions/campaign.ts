@@ -2,16 +2,18 @@
  * `campaign.get` / `campaign.put`: the operator reads and replaces the campaign config. A config
  * is validated in full first; an invalid one changes nothing and the old config stays active.
  */
-import { parseCampaign, type Campaign } from '../../_shared/campaign';
-import { db } from '../../_shared/cloud';
+import { parseCampaign } from '../../_shared/campaign';
 import { COLLECTIONS, emptyCounterShards } from '../../_shared/collections';
 import type { AdminResults, ValidationIssue } from '../../_shared/contracts';
-import { command, insert } from '../../_shared/db';
+import { insert } from '../../_shared/db';
 import type { ActionContext } from '../../_shared/dispatch';
-import { initialStock } from '../../_shared/domain/lottery';
-import { fail, isTransactionConflict } from '../../_shared/errors';
-import { findActiveCampaign, type CampaignDoc } from '../../_shared/repositories/campaigns';
-import { readCounters } from '../../_shared/repositories/counters';
+import { fail } from '../../_shared/errors';
+import {
+  activateCampaign,
+  findActiveCampaign,
+  updateCampaignConfig,
+} from '../../_shared/repositories/campaigns';
+import { syncStock } from '../../_shared/repositories/stock';
 
 export async function getCampaign(
   _params: object,
@@ -22,6 +24,12 @@ export async function getCampaign(
   return { config: doc.config, updatedAt: doc.updatedAt.toISOString() };
 }
 
+/**
+ * Saves the config, then brings the stock shards to it by deltas (`syncStock`): raising a
+ * prize's stock from 20 to 30 adds 10 units whatever was won meanwhile, and saving an unchanged
+ * config changes no stock at all. A cut below what is already won is refused before anything is
+ * written. A save interrupted half-way is finished by saving again (every step is idempotent).
+ */
 export async function putCampaign(
   { config }: { config: Record<string, unknown> },
   { now }: ActionContext,
@@ -31,71 +39,29 @@ export async function putCampaign(
     return fail(
       'BAD_REQUEST',
       `活动配置有 ${parsed.problems.length} 处问题：\n${parsed.problems.join('\n')}`,
-      {
-        issues: parsed.problems.map(toIssue),
-      },
+      { issues: parsed.problems.map(toIssue) },
     );
   }
   const campaign = parsed.campaign;
+  const stock = await syncStock(campaign.id, campaign.lottery.prizes);
+  if (!stock.ok) {
+    const message = `奖品 ${stock.prizeId} 已发出 ${stock.won} 件，库存不能少于 ${stock.won}`;
+    const index = campaign.lottery.prizes.findIndex((p) => p.id === stock.prizeId);
+    return fail('BAD_REQUEST', message, {
+      issues: [{ path: `config.lottery.prizes.${index}.stock`, message }],
+    });
+  }
   const active = await findActiveCampaign();
   if (active && active._id === campaign.id) {
-    await db()
-      .collection(COLLECTIONS.campaigns)
-      .doc(campaign.id)
-      .update({
-        data: {
-          config: command().set(campaign),
-          stock: command().set(await stockAfterEdit(campaign)),
-          updatedAt: now,
-        },
-      });
+    await updateCampaignConfig(campaign.id, campaign, now);
   } else {
-    await activateNew(campaign, active, now);
+    if (!(await activateCampaign(campaign, active?._id ?? null, now))) {
+      // Two operators switching campaigns at once: one wins, the other is told to retry.
+      return fail('CONFLICT', '另一位运营同时修改了活动，请刷新后重试');
+    }
+    for (const shard of emptyCounterShards(campaign.id)) await insert(COLLECTIONS.counters, shard);
   }
   return { id: campaign.id, updatedAt: now.toISOString() };
-}
-
-/**
- * A new campaign replaces the active one in one transaction (document operations only), so
- * visitors never see two active campaigns or none. The old one is kept for history.
- */
-async function activateNew(
-  campaign: Campaign,
-  active: CampaignDoc | null,
-  now: Date,
-): Promise<void> {
-  const doc: Omit<CampaignDoc, '_id'> = {
-    config: campaign,
-    active: true,
-    updatedAt: now,
-    stock: await stockAfterEdit(campaign),
-  };
-  try {
-    await db().runTransaction(async (transaction: TransactionLike) => {
-      const campaigns = transaction.collection(COLLECTIONS.campaigns);
-      if (active) await campaigns.doc(active._id).update({ data: { active: false } });
-      await campaigns.doc(campaign.id).set({ data: doc });
-    });
-  } catch (error) {
-    // Two operators switching campaigns at once: one wins, the other is told to retry.
-    if (isTransactionConflict(error))
-      return fail('CONFLICT', '另一位运营同时修改了活动，请刷新后重试');
-    throw error;
-  }
-  for (const shard of emptyCounterShards(campaign.id)) await insert(COLLECTIONS.counters, shard);
-}
-
-/**
- * Remaining stock = configured stock − already issued (never below zero), so raising a prize's
- * stock from 20 to 30 after 20 were won makes 10 more available.
- */
-async function stockAfterEdit(campaign: Campaign): Promise<Record<string, number>> {
-  const counters = await readCounters(campaign.id);
-  const stock = initialStock(campaign.lottery.prizes);
-  for (const id of Object.keys(stock)) {
-    stock[id] = Math.max(0, stock[id] - (counters.get(`prizes.${id}.issued`) ?? 0));
-  }
-  return stock;
 }
 
 function toIssue(problem: string): ValidationIssue {
@@ -103,14 +69,4 @@ function toIssue(problem: string): ValidationIssue {
   return at > 0
     ? { path: `config.${problem.slice(0, at)}`, message: problem.slice(at + 2) }
     : { path: 'config', message: problem };
-}
-
-/** The part of a CloudBase transaction used here (the SDK types it as `any`). */
-interface TransactionLike {
-  collection(name: string): {
-    doc(id: string): {
-      update(options: { data: object }): Promise<unknown>;
-      set(options: { data: object }): Promise<unknown>;
-    };
-  };
 }

@@ -1,11 +1,16 @@
-/** `coupon.redeem` (核销): staff scan the customer's QR; each coupon is redeemed exactly once. */
+/**
+ * `coupon.redeem` (核销): staff scan the customer's QR; each coupon is redeemed exactly once.
+ * The cashier who redeemed it is told so again however often they rescan (a reply lost to a bad
+ * connection must not read as "already redeemed" to the person who did it); anyone else is told
+ * it was used.
+ */
 import type { AdminResults } from '../../_shared/contracts';
 import type { ActionContext } from '../../_shared/dispatch';
 import { couponStatus, type CouponStatus } from '../../_shared/domain/coupon';
 import { verifyRedeemToken } from '../../_shared/domain/redeem-token';
 import { fail } from '../../_shared/errors';
 import { bumpCounters } from '../../_shared/repositories/counters';
-import { findCoupon, redeemCoupon } from '../../_shared/repositories/coupons';
+import { findCoupon, redeemCoupon, type CouponDoc } from '../../_shared/repositories/coupons';
 import { REDEEM_TOKEN_SECRET, secret } from '../../_shared/repositories/secrets';
 
 const TOKEN_PROBLEMS = {
@@ -22,23 +27,27 @@ export async function redeem(
   if (!check.ok) return fail('BAD_TOKEN', TOKEN_PROBLEMS[check.reason]);
   const coupon = await findCoupon(check.couponId);
   if (!coupon) return fail('NOT_FOUND', '优惠券不存在');
+  const answer = (redeemedAt: Date) => ({
+    couponId: coupon._id,
+    title: coupon.title,
+    label: coupon.label,
+    redeemedAt: redeemedAt.toISOString(),
+  });
   const refuse = (status: CouponStatus): never => {
     if (status === 'redeemed') return fail('COUPON_ALREADY_REDEEMED', '这张券已经核销过了');
     if (status === 'expired') return fail('COUPON_EXPIRED', '这张券已过期');
     return fail('CONFLICT', '核销冲突，请重试');
   };
+  const mine = (doc: CouponDoc) => doc.redeemedAt !== null && doc.redeemedBy === caller.openid;
+  if (mine(coupon)) return answer(coupon.redeemedAt as Date);
   const before = couponStatus(coupon, now);
   if (before !== 'available') return refuse(before);
   if (!(await redeemCoupon(coupon._id, caller.openid, now))) {
-    // Another scan won the race: say what happened to the coupon.
+    // Another scan won the race (or this one's reply was lost): say what happened to it.
     const after = await findCoupon(coupon._id);
+    if (after && mine(after)) return answer(after.redeemedAt as Date);
     return refuse(after ? couponStatus(after, now) : 'available');
   }
   await bumpCounters(coupon.campaignId, { couponsRedeemed: 1 });
-  return {
-    couponId: coupon._id,
-    title: coupon.title,
-    label: coupon.label,
-    redeemedAt: now.toISOString(),
-  };
+  return answer(now);
 }

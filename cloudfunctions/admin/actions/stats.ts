@@ -11,7 +11,8 @@ import { findRecentAlerts } from '../../_shared/repositories/alerts';
 import { findActiveCampaign } from '../../_shared/repositories/campaigns';
 import { readCounters } from '../../_shared/repositories/counters';
 import { findAllGroups } from '../../_shared/repositories/groups';
-import { findTopInviters } from '../../_shared/repositories/users';
+import { findTopInviters } from '../../_shared/repositories/participants';
+import { readStock, remainingByPrize } from '../../_shared/repositories/stock';
 
 type Overview = AdminResults['stats.overview'];
 
@@ -40,12 +41,14 @@ export async function overview(_params: object, _context: ActionContext): Promis
   const campaignDoc = await findActiveCampaign();
   if (!campaignDoc) return fail('CAMPAIGN_NOT_ACTIVE', '没有进行中的活动');
   const campaign = campaignDoc.config;
-  const [counters, groups, alerts, inviters] = await Promise.all([
+  const [counters, groups, alerts, inviters, stock] = await Promise.all([
     readCounters(campaignDoc._id),
     findAllGroups(),
     findRecentAlerts(ALERTS_SHOWN),
-    findTopInviters(TOP_INVITERS),
+    findTopInviters(campaignDoc._id, TOP_INVITERS),
+    readStock(campaignDoc._id),
   ]);
+  const remaining = remainingByPrize(stock);
   const count = (key: string) => counters.get(key) ?? 0;
 
   return {
@@ -75,7 +78,7 @@ export async function overview(_params: object, _context: ActionContext): Promis
     prizes: campaign.lottery.prizes.map((prize) => ({
       id: prize.id,
       name: prize.name,
-      stock: prize.stock === null ? null : (campaignDoc.stock[prize.id] ?? 0),
+      stock: prize.stock === null ? null : (remaining.get(prize.id) ?? 0),
       issued: count(`prizes.${prize.id}.issued`),
     })),
     groups: groups.map((g) => ({

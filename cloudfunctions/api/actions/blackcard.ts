@@ -1,34 +1,39 @@
 /** `blackcard.get`: the inviter's card (黑卡), its progress, rights and invitees. */
-import { requireCampaign, requireUser } from '../../_shared/context';
 import type { ApiResults } from '../../_shared/contracts';
 import type { ActionContext } from '../../_shared/dispatch';
 import { inviteeLabel } from '../../_shared/domain/mask';
+import { requireCampaign, requireParticipant } from '../../_shared/guards';
 import { INVITEES_SHOWN } from '../../_shared/limits';
-import { findInvitees } from '../../_shared/repositories/users';
+import { countPendingInvitees, findInvitees } from '../../_shared/repositories/participants';
 
 export async function getBlackCard(
   _params: object,
   { caller, now }: ActionContext,
 ): Promise<ApiResults['blackcard.get']> {
-  const campaign = (await requireCampaign(now, { running: false })).config;
-  const user = await requireUser(caller.openid);
-  const invitees = await findInvitees(caller.openid, INVITEES_SHOWN);
-  const { progress } = user;
+  const campaignDoc = await requireCampaign(now, { running: false });
+  const campaign = campaignDoc.config;
+  const participant = await requireParticipant(campaignDoc._id, caller.openid);
+  // Pending is counted from the invitees themselves, so it can never drift or go negative.
+  const [invitees, pending] = await Promise.all([
+    findInvitees(campaignDoc._id, caller.openid, INVITEES_SHOWN),
+    countPendingInvitees(campaignDoc._id, caller.openid),
+  ]);
+  const { progress } = participant;
   return {
     required: campaign.blackCard.invitesRequired,
     verified: progress.verified,
-    pending: progress.pending,
+    pending,
     unlocked: progress.unlockedAt !== null,
     ...(progress.unlockedAt ? { unlockedAt: progress.unlockedAt.toISOString() } : {}),
-    joinedGroup: user.joinedAt !== null,
+    joinedGroup: participant.joinedAt !== null,
     // Always the current config: rights keep changing (权益会不断更新), never a copy.
     rights: campaign.blackCard.rights.map((r) => ({ ...r })),
     invitees: invitees
-      .filter((u) => u.invite)
-      .map((u) => ({
-        label: inviteeLabel(null, u._id),
-        status: u.invite!.status,
-        at: (u.invite!.verifiedAt ?? u.invite!.at).toISOString(),
+      .filter((p) => p.invite)
+      .map((p) => ({
+        label: inviteeLabel(null, p.openid),
+        status: p.invite!.status,
+        at: (p.invite!.verifiedAt ?? p.invite!.at).toISOString(),
       })),
   };
 }

@@ -1,16 +1,21 @@
 /**
  * 大转盘: `lottery.status` and `lottery.spin`. The server draws (crypto RNG, weights over prizes
- * whose stock remains), commits, and answers the sector; the client only animates to it.
+ * whose stock remains), records, and answers the sector; the client only animates to it.
  *
- * Exactly-once per requestId: the write that consumes a spin also records the requestId on the
- * user document (`spins.requests.<id>` must not exist), so concurrent or retried calls with the
- * same requestId consume one spin; the others wait for the winner's recorded answer.
+ * A spin, in order:
+ * 1. Read the participant: a record under this requestId means an earlier call decided it;
+ *    finish and answer that (a retry, or a duplicate sent at the same time).
+ * 2. Read the stock (one query over the campaign's shards). If this spin already holds a unit
+ *    (an earlier call died after taking it), that prize is the decision; else draw, and take a
+ *    unit of a limited prize (`holdStock`, at most once per spin); none left → the fallback.
+ * 3. `consumeSpin`: consume the allowance and record the result in one write. From here on the
+ *    spin exists exactly once and its requestId answers it.
+ * 4. `finishSpin`: the coupon, keyed by the spin.
+ * A unit held by a call that never reached 3 is given back by the reconciler.
  */
 import { randomInt } from 'node:crypto';
-import type { Campaign } from '../../_shared/campaign';
-import { requireCampaign, requireUser, riskOf } from '../../_shared/context';
+import type { Campaign, Prize } from '../../_shared/campaign';
 import type { ApiResults } from '../../_shared/contracts';
-import { command } from '../../_shared/db';
 import type { ActionContext } from '../../_shared/dispatch';
 import {
   chooseSpinSource,
@@ -21,25 +26,33 @@ import {
   type SpinCounters,
 } from '../../_shared/domain/lottery';
 import type { RiskDecision } from '../../_shared/domain/risk';
+import { shardOrder } from '../../_shared/domain/stock';
 import { shanghaiDayKey } from '../../_shared/domain/time';
 import { fail } from '../../_shared/errors';
-import { takeStock, type CampaignDoc } from '../../_shared/repositories/campaigns';
+import { finishSpin } from '../../_shared/flows/spin';
+import { requireCampaign, requireParticipant, riskOf } from '../../_shared/guards';
+import { couponIdFor, seedOf, spinIdFor } from '../../_shared/ids';
+import type { CampaignDoc } from '../../_shared/repositories/campaigns';
 import { bumpCounters, type CounterIncrements } from '../../_shared/repositories/counters';
+import { toCoupon } from '../../_shared/repositories/coupons';
 import {
-  couponFromTemplate,
-  couponIdFor,
-  issueCoupon,
-  toCoupon,
-} from '../../_shared/repositories/coupons';
-import { findSpin, recordSpin, spinIdFor } from '../../_shared/repositories/spins';
-import { findUser, updateUserIf, type UserDoc } from '../../_shared/repositories/users';
+  consumeSpin,
+  findParticipantById,
+  type ParticipantDoc,
+  type SpinRecord,
+} from '../../_shared/repositories/participants';
+import {
+  holdStock,
+  readStock,
+  releaseStock,
+  remainingByPrize,
+  type StockShard,
+} from '../../_shared/repositories/stock';
+import { spinLogKey } from '../../_shared/user';
 
 type SpinAnswer = ApiResults['lottery.spin'];
 
-/** How often a call that lost the requestId race re-reads the winner's answer. */
-const AWAIT_RESULT_POLLS = 40;
-const AWAIT_RESULT_INTERVAL_MS = 100;
-/** Concurrent spins of the same user (different requestIds) may each need a fresh read. */
+/** Concurrent spins of the same participant (other requestIds) may each need a fresh read. */
 const MAX_CONSUME_ATTEMPTS = 5;
 
 export async function lotteryStatus(
@@ -47,8 +60,8 @@ export async function lotteryStatus(
   { caller, now }: ActionContext,
 ): Promise<ApiResults['lottery.status']> {
   const campaign = await requireCampaign(now, { running: false });
-  const user = await requireUser(caller.openid);
-  return spinAllowance(spinCounters(user, campaign.config, now));
+  const participant = await requireParticipant(campaign._id, caller.openid);
+  return spinAllowance(spinCounters(participant, campaign.config, now));
 }
 
 export async function spin(
@@ -57,130 +70,186 @@ export async function spin(
 ): Promise<SpinAnswer> {
   const campaignDoc = await requireCampaign(now, { running: true });
   const campaign = campaignDoc.config;
-  let user = await requireUser(caller.openid);
-  const spinId = spinIdFor(caller.openid, requestId);
-  if (user.spins.requests[requestId]) return awaitRecordedSpin(spinId);
-  const risk = await riskOf(caller, campaign);
+  let participant = await requireParticipant(campaignDoc._id, caller.openid);
+  const earlier = recordOf(participant, requestId);
+  if (earlier) return answer(earlier, participant, campaignDoc, now);
+  let counters = spinCounters(participant, campaign, now);
+  if (!chooseSpinSource(counters)) return noSpinsLeft();
+  const risk = await riskOf(caller, campaign, now);
 
-  // Consume one spin, recording the requestId in the same conditional write.
-  let counters = spinCounters(user, campaign, now);
+  const spinId = spinIdFor(participant._id, requestId);
+  const { prize, stockShard } = await decidePrize(
+    campaignDoc,
+    spinId,
+    participant._id,
+    risk.decision,
+    now,
+  );
+  const firstSpin = participant.spins.total === 0;
   for (let attempt = 0; ; attempt++) {
     const source = chooseSpinSource(counters);
-    if (!source) return fail('NO_SPINS_LEFT', '今天的抽奖次数用完了，邀请好友可再得机会');
-    if (await consumeSpin(user, source, requestId, now)) break;
-    if (attempt + 1 >= MAX_CONSUME_ATTEMPTS) return fail('CONFLICT', '抽奖太频繁，请稍后再试');
-    const fresh = await findUser(caller.openid);
-    if (!fresh) return fail('NOT_FOUND', '请先进入活动页面');
-    user = fresh;
-    if (user.spins.requests[requestId]) return awaitRecordedSpin(spinId);
-    counters = spinCounters(user, campaign, now);
-  }
-  const spinsLeft = spinAllowance(counters).spinsLeft - 1;
-
-  const prize = await drawAndTake(campaignDoc, risk);
-  const increments: CounterIncrements = { spins: 1, [`prizes.${prize.id}.issued`]: 1 };
-  if (user.spins.total === 0) increments.spinners = 1;
-  const answer: SpinAnswer = {
-    sectorIndex: sectorIndexOf(campaign, prize.id),
-    prize: { id: prize.id, name: prize.name, kind: prize.kind },
-    spinsLeft,
-  };
-  const template = campaign.couponTemplates.find((t) => t.id === prize.couponTemplateId);
-  if (prize.kind === 'coupon' && template) {
-    const coupon = couponFromTemplate({
-      id: couponIdFor(`spin:${spinId}`),
-      owner: caller.openid,
-      campaignId: campaignDoc._id,
-      template,
-      source: 'lottery',
+    if (!source) {
+      if (stockShard) await releaseStock(stockShard, spinId);
+      return noSpinsLeft();
+    }
+    const record = spinRecord({
+      requestId,
+      spinId,
+      prize,
+      stockShard,
+      campaign,
       now,
+      spinsLeft: spinAllowance(counters).spinsLeft - 1,
     });
-    await issueCoupon(coupon);
-    answer.coupon = toCoupon(coupon, now);
-    increments.couponsIssued = 1;
+    if (await consumeSpin(participant, source, record, dailyRules(campaign, now))) {
+      const increments: CounterIncrements = {
+        spins: 1,
+        [`prizes.${prize.id}.issued`]: 1,
+        ...(firstSpin ? { spinners: 1 } : {}),
+        ...(risk.failed ? { riskChecksFailed: 1 } : {}),
+      };
+      return answer(record, participant, campaignDoc, now, increments);
+    }
+    // Someone else's write got in first: a duplicate of this very request, or another spin of
+    // the same participant that used the allowance this one counted on.
+    const fresh = await findParticipantById(participant._id);
+    if (!fresh) return fail('NOT_FOUND', '请先进入活动页面');
+    const theirs = recordOf(fresh, requestId);
+    if (theirs) {
+      // A duplicate sent at the same moment drew on its own and won the record: give back the
+      // unit this call took for a prize the record does not name.
+      if (stockShard && theirs.stockShard !== stockShard) await releaseStock(stockShard, spinId);
+      return answer(theirs, fresh, campaignDoc, now);
+    }
+    if (attempt + 1 >= MAX_CONSUME_ATTEMPTS) return fail('CONFLICT', '抽奖太频繁，请稍后再试');
+    participant = fresh;
+    counters = spinCounters(participant, campaign, now);
   }
-  if (prize.kind === 'resource' && prize.resourceUrl) answer.resourceUrl = prize.resourceUrl;
-
-  await recordSpin({
-    _id: spinId,
-    owner: caller.openid,
-    requestId,
-    campaignId: campaignDoc._id,
-    prizeId: prize.id,
-    at: now,
-    answer,
-  });
-  await bumpCounters(campaignDoc._id, increments);
-  return answer;
 }
 
 /**
- * Weighted draw over prizes whose stock remains; a limited prize is only won if its stock can
- * be taken (conditional decrement), else the fallback: stock never goes below zero. A
- * downgraded (risky) user only ever gets the fallback.
+ * The prize of this spin, and the stock shard holding its unit (limited prizes). A unit this
+ * spin already holds decides it; otherwise a weighted draw over what has stock left, and a unit
+ * taken; none left → the fallback. A downgraded (risky) participant only ever gets the fallback.
  */
-async function drawAndTake(campaignDoc: CampaignDoc, risk: RiskDecision) {
+async function decidePrize(
+  campaignDoc: CampaignDoc,
+  spinId: string,
+  owner: string,
+  risk: RiskDecision,
+  now: Date,
+): Promise<{ prize: Prize; stockShard: string | null }> {
   const prizes = campaignDoc.config.lottery.prizes;
-  if (risk === 'downgrade') return fallbackPrize(prizes);
+  const fallback = { prize: fallbackPrize(prizes), stockShard: null };
+  const stock = await readStock(campaignDoc._id, spinId);
+  const held = stock.find((s) => s.heldBySpin);
+  if (held) {
+    const prize = prizes.find((p) => p.id === held.prizeId);
+    if (prize) return { prize, stockShard: held.id };
+    await releaseStock(held.id, spinId); // the prize left the wheel meanwhile
+    return fallback;
+  }
+  if (risk === 'downgrade') return fallback;
+  const remaining = remainingByPrize(stock);
   const drawn = drawPrize(
-    prizes.map((p) => ({
-      ...p,
-      remaining: p.stock === null ? null : (campaignDoc.stock[p.id] ?? 0),
-    })),
+    prizes.map((p) => ({ ...p, remaining: p.stock === null ? null : (remaining.get(p.id) ?? 0) })),
     (max) => randomInt(max),
   );
-  if (drawn.stock === null) return drawn;
-  return (await takeStock(campaignDoc, drawn.id)) ? drawn : fallbackPrize(prizes);
-}
-
-async function consumeSpin(
-  user: UserDoc,
-  source: 'free' | 'bonus',
-  requestId: string,
-  now: Date,
-): Promise<boolean> {
-  const _ = command();
-  const today = shanghaiDayKey(now);
-  const requestPath = `spins.requests.${requestId}`;
-  const common = { [requestPath]: now, 'spins.total': _.inc(1) };
-  const unseen = { [requestPath]: _.exists(false) };
-  if (source === 'bonus') {
-    return updateUserIf(
-      user._id,
-      { ...unseen, 'progress.bonusBalance': _.gt(0) },
-      { ...common, 'progress.bonusBalance': _.inc(-1) },
-    );
-  }
-  if (user.spins.dayKey === today) {
-    return updateUserIf(
-      user._id,
-      { ...unseen, 'spins.dayKey': today, 'spins.freeUsed': user.spins.freeUsed },
-      { ...common, 'spins.freeUsed': _.inc(1) },
-    );
-  }
-  // First free spin of a new Shanghai day: the daily count starts again.
-  return updateUserIf(
-    user._id,
-    { ...unseen, 'spins.dayKey': user.spins.dayKey },
-    { ...common, 'spins.dayKey': today, 'spins.freeUsed': 1 },
+  if (drawn.stock === null) return { prize: drawn, stockShard: null };
+  const shard = await holdUnit(
+    stock.filter((s) => s.prizeId === drawn.id),
+    spinId,
+    { owner, at: now },
   );
+  return shard ? { prize: drawn, stockShard: shard } : fallback;
 }
 
-function spinCounters(user: UserDoc, campaign: Campaign, now: Date): SpinCounters {
-  const today = shanghaiDayKey(now);
+/** Tries the prize's shards that had units left, starting where this spin's id points. */
+async function holdUnit(
+  shards: readonly StockShard[],
+  spinId: string,
+  holder: { owner: string; at: Date },
+): Promise<string | null> {
+  for (const shard of shardOrder(shards, seedOf(spinId))) {
+    if (await holdStock(shard.id, spinId, holder)) return shard.id;
+  }
+  return null;
+}
+
+function spinRecord(fields: {
+  requestId: string;
+  spinId: string;
+  prize: Prize;
+  stockShard: string | null;
+  campaign: Campaign;
+  now: Date;
+  spinsLeft: number;
+}): SpinRecord {
+  const { prize, campaign } = fields;
+  const template =
+    prize.kind === 'coupon'
+      ? campaign.couponTemplates.find((t) => t.id === prize.couponTemplateId)
+      : undefined;
   return {
-    dailyFreeSpins: campaign.lottery.dailyFreeSpins,
-    freeUsedToday: user.spins.dayKey === today ? user.spins.freeUsed : 0,
-    bonusBalance: user.progress.bonusBalance,
+    requestId: fields.requestId,
+    spinId: fields.spinId,
+    at: fields.now,
+    prizeId: prize.id,
+    name: prize.name,
+    kind: prize.kind,
+    sectorIndex: sectorIndexOf(campaign, prize.id),
+    couponId: template ? couponIdFor(`spin:${fields.spinId}`) : null,
+    couponTemplateId: template?.id ?? null,
+    resourceUrl: prize.kind === 'resource' ? (prize.resourceUrl ?? null) : null,
+    spinsLeft: Math.max(0, fields.spinsLeft),
+    stockShard: fields.stockShard,
   };
 }
 
-/** The answer recorded by the call that consumed the spin for this requestId. */
-async function awaitRecordedSpin(spinId: string): Promise<SpinAnswer> {
-  for (let poll = 0; poll < AWAIT_RESULT_POLLS; poll++) {
-    const recorded = await findSpin(spinId);
-    if (recorded) return recorded.answer;
-    await new Promise((resolve) => setTimeout(resolve, AWAIT_RESULT_INTERVAL_MS));
+/**
+ * Finishes what the record decided and answers it. The call that recorded the spin counts it;
+ * a retry only finishes (the reconciler recounts whatever a dead call left uncounted).
+ */
+async function answer(
+  record: SpinRecord,
+  participant: ParticipantDoc,
+  campaignDoc: CampaignDoc,
+  now: Date,
+  increments?: CounterIncrements,
+): Promise<SpinAnswer> {
+  const effects = await finishSpin(record, participant, campaignDoc);
+  if (increments) {
+    if (effects.issuedNow) increments.couponsIssued = 1;
+    await bumpCounters(campaignDoc._id, increments);
   }
-  return fail('CONFLICT', '抽奖结果处理中，请稍后在卡包查看');
+  return {
+    sectorIndex: record.sectorIndex,
+    prize: { id: record.prizeId, name: record.name, kind: record.kind },
+    ...(effects.coupon ? { coupon: toCoupon(effects.coupon, now) } : {}),
+    ...(record.resourceUrl ? { resourceUrl: record.resourceUrl } : {}),
+    spinsLeft: record.spinsLeft,
+  };
+}
+
+function recordOf(participant: ParticipantDoc, requestId: string): SpinRecord | undefined {
+  const key = spinLogKey(requestId);
+  const log = participant.spins.log;
+  return Object.prototype.hasOwnProperty.call(log, key) ? log[key] : undefined;
+}
+
+function dailyRules(campaign: Campaign, now: Date) {
+  return { dayKey: shanghaiDayKey(now), dailyFreeSpins: campaign.lottery.dailyFreeSpins };
+}
+
+function spinCounters(participant: ParticipantDoc, campaign: Campaign, now: Date): SpinCounters {
+  const today = shanghaiDayKey(now);
+  return {
+    dailyFreeSpins: campaign.lottery.dailyFreeSpins,
+    freeUsedToday: participant.spins.dayKey === today ? participant.spins.freeUsed : 0,
+    bonusBalance: participant.progress.bonusBalance,
+  };
+}
+
+function noSpinsLeft(): never {
+  return fail('NO_SPINS_LEFT', '今天的抽奖次数用完了，邀请好友可再得机会');
 }

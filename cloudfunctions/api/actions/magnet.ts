@@ -1,33 +1,29 @@
 /**
- * `magnet.claim`: the lead magnet (引流抓手) within its claim window, once per user, and the
- * qualifying action that verifies the invite the user arrived with.
+ * `magnet.claim`: the lead magnet (引流抓手) within its claim window, once per participant, and
+ * the qualifying action that verifies the invite the participant arrived with.
+ *
+ * The claim write (`claimOnce`) is the record: it holds what was decided (the coupon's id, the
+ * resource, the invite's verdict) before any other effect. The coupon and the inviter's credit
+ * follow (`finishClaim`); a retry, by requestId or any other, finds the claim and finishes them.
  */
-import type { Campaign, CouponTemplate } from '../../_shared/campaign';
 import type { ApiResults } from '../../_shared/contracts';
 import type { ActionContext } from '../../_shared/dispatch';
 import { claimWindowPhase } from '../../_shared/domain/schedule';
-import { requireCampaign, requireUser, riskOf } from '../../_shared/context';
 import { fail } from '../../_shared/errors';
-import { command } from '../../_shared/db';
+import { finishClaim, magnetCouponId, magnetTemplate } from '../../_shared/flows/claim';
+import { requireCampaign, requireParticipant, riskOf } from '../../_shared/guards';
 import type { CampaignDoc } from '../../_shared/repositories/campaigns';
 import { bumpCounters, type CounterIncrements } from '../../_shared/repositories/counters';
+import { toCoupon } from '../../_shared/repositories/coupons';
 import {
-  couponFromTemplate,
-  couponIdFor,
-  type CouponDoc,
-  findCoupon,
-  issueCoupon,
-  toCoupon,
-} from '../../_shared/repositories/coupons';
-import {
-  findUser,
-  updateUserIf,
-  type UserClaim,
-  type UserDoc,
-} from '../../_shared/repositories/users';
-import { creditInviter } from './credit';
+  claimOnce,
+  findParticipantById,
+  type ParticipantClaim,
+  type ParticipantDoc,
+} from '../../_shared/repositories/participants';
 
 type Answer = ApiResults['magnet.claim'];
+type Claimed = ParticipantDoc & { claim: ParticipantClaim };
 
 export async function claimMagnet(
   { requestId }: { requestId: string },
@@ -35,113 +31,77 @@ export async function claimMagnet(
 ): Promise<Answer> {
   const campaignDoc = await requireCampaign(now, { running: true });
   const campaign = campaignDoc.config;
-  const user = await requireUser(caller.openid);
-  if (user.claim) return alreadyClaimed(user, campaignDoc, now);
+  const participant = await requireParticipant(campaignDoc._id, caller.openid);
+  if (participant.claim) return answer(participant as Claimed, campaignDoc, now, true);
 
   const window = claimWindowPhase(campaign, now);
   if (window === 'upcoming') return fail('CLAIM_WINDOW_CLOSED', '领取还没开始，请稍后再来');
   if (window === 'over') return fail('CLAIM_WINDOW_CLOSED', '领取时间已过，下次早点来哦');
-  const risk = await riskOf(caller, campaign);
+  const risk = await riskOf(caller, campaign, now);
 
-  const template = magnetTemplate(campaign);
-  const claim: UserClaim = {
+  const claim: ParticipantClaim = {
     at: now,
     requestId,
-    couponId: template ? couponIdFor(`magnet:${campaignDoc._id}:${caller.openid}`) : null,
+    couponId: magnetTemplate(campaign) ? magnetCouponId(participant._id) : null,
     resourceUrl: campaign.magnet.reward.resourceUrl ?? null,
   };
-  // The pending invite changes in the same write as the claim: verified, or refused for risk.
-  const invite = user.invite?.status === 'pending' ? user.invite : null;
-  const inviteUpdate = !invite
-    ? {}
-    : risk === 'allow'
-      ? { 'invite.status': 'verified', 'invite.verifiedAt': now }
-      : { 'invite.status': 'rejected', 'invite.reason': 'RISK' };
-  const _ = command();
-  // `_.set`: an object value in an update is otherwise merged field by field (dot paths).
-  const won = await updateUserIf(
-    caller.openid,
-    { claim: _.eq(null) },
-    { claim: _.set(claim), ...inviteUpdate },
-  );
-  if (!won) {
-    // A concurrent claim of the same user got there first: answer what it claimed.
-    const winner = await findUser(caller.openid);
-    if (winner?.claim) return alreadyClaimed(winner, campaignDoc, now);
+  // The pending invite is judged in the same write: verified, or refused for risk.
+  const pending = participant.invite?.status === 'pending';
+  const verdict = !pending
+    ? null
+    : risk.decision === 'allow'
+      ? ({ status: 'verified', verifiedAt: now } as const)
+      : ({ status: 'rejected', reason: 'RISK' } as const);
+  if (!(await claimOnce(participant._id, claim, verdict))) {
+    // A concurrent claim of the same participant got there first: answer what it claimed.
+    const winner = await findParticipantById(participant._id);
+    if (winner?.claim) return answer(winner as Claimed, campaignDoc, now, true);
     return fail('CONFLICT', '领取冲突，请重试');
   }
-
-  const increments: CounterIncrements = { claims: 1, [`channels.${user.channel}.claims`]: 1 };
-  let coupon;
-  if (template && claim.couponId) {
-    const doc = magnetCoupon(claim.couponId, caller.openid, campaignDoc, template, now);
-    await issueCoupon(doc);
-    coupon = toCoupon(doc, now);
-    increments.couponsIssued = 1;
-  }
-  if (invite && risk === 'allow') {
-    const credit = await creditInviter(user, invite.inviterId, campaign, now);
-    if (credit.credited) {
-      increments.invitesVerified = 1;
-      increments[`channels.${user.channel}.verified`] = 1;
-      if (credit.unlocksNow) increments.cardsUnlocked = 1;
-    }
-  } else if (invite) {
-    increments['rejected.RISK'] = 1;
-    await updateUserIf(invite.inviterId, {}, { 'progress.pending': _.inc(-1) });
-  }
-  await bumpCounters(campaignDoc._id, increments);
-  return { reward: rewardOf(claim, coupon), alreadyClaimed: false };
+  const claimed: Claimed = {
+    ...participant,
+    claim,
+    invite:
+      participant.invite && verdict ? { ...participant.invite, ...verdict } : participant.invite,
+  };
+  const increments: CounterIncrements = {
+    claims: 1,
+    [`channels.${participant.channel}.claims`]: 1,
+    ...(risk.failed ? { riskChecksFailed: 1 } : {}),
+    ...(verdict?.status === 'rejected' ? { 'rejected.RISK': 1 } : {}),
+  };
+  return answer(claimed, campaignDoc, now, false, increments);
 }
 
 /**
- * The same reward again. If the first call died between verifying the invite and crediting the
- * inviter, or before issuing the coupon, this finishes the job (both are idempotent).
+ * Finishes what the claim decided and answers it. The call that made the claim counts it;
+ * a retry only finishes (the reconciler recounts whatever a dead call left uncounted).
  */
-async function alreadyClaimed(user: UserDoc, campaignDoc: CampaignDoc, now: Date): Promise<Answer> {
-  const claim = user.claim as UserClaim;
-  if (user.invite?.status === 'verified') {
-    await creditInviter(user, user.invite.inviterId, campaignDoc.config, now);
-  }
-  let doc = claim.couponId ? await findCoupon(claim.couponId) : null;
-  if (claim.couponId && !doc) {
-    // The first call died between the claim and the coupon: issue it now, as it was meant.
-    const template = magnetTemplate(campaignDoc.config);
-    if (template) {
-      doc = magnetCoupon(claim.couponId, user._id, campaignDoc, template, claim.at);
-      await issueCoupon(doc);
-    }
-  }
-  return { reward: rewardOf(claim, doc ? toCoupon(doc, now) : undefined), alreadyClaimed: true };
-}
-
-function magnetTemplate(campaign: Campaign): CouponTemplate | undefined {
-  return campaign.couponTemplates.find((t) => t.id === campaign.magnet.reward.couponTemplateId);
-}
-
-function magnetCoupon(
-  id: string,
-  owner: string,
+async function answer(
+  participant: Claimed,
   campaignDoc: CampaignDoc,
-  template: CouponTemplate,
-  issuedAt: Date,
-): CouponDoc {
-  return couponFromTemplate({
-    id,
-    owner,
-    campaignId: campaignDoc._id,
-    template,
-    source: 'magnet',
-    now: issuedAt,
-  });
-}
-
-function rewardOf(
-  claim: UserClaim,
-  coupon: ReturnType<typeof toCoupon> | undefined,
-): Answer['reward'] {
+  now: Date,
+  alreadyClaimed: boolean,
+  increments?: CounterIncrements,
+): Promise<Answer> {
+  const effects = await finishClaim(participant, campaignDoc, now);
+  if (increments) {
+    if (effects.issuedNow) increments.couponsIssued = 1;
+    const credit = effects.credit;
+    if (credit?.judgedNow && credit.counted) {
+      increments.invitesVerified = 1;
+      increments[`channels.${participant.channel}.verified`] = 1;
+    }
+    if (credit?.judgedNow && !credit.counted) increments['rejected.INVITER_DAILY_CAP'] = 1;
+    if (credit?.unlockedNow) increments.cardsUnlocked = 1;
+    await bumpCounters(campaignDoc._id, increments);
+  }
+  const { claim } = participant;
   return {
-    ...(claim.resourceUrl ? { resourceUrl: claim.resourceUrl } : {}),
-    ...(coupon ? { coupon } : {}),
+    reward: {
+      ...(claim.resourceUrl ? { resourceUrl: claim.resourceUrl } : {}),
+      ...(effects.coupon ? { coupon: toCoupon(effects.coupon, now) } : {}),
+    },
+    alreadyClaimed,
   };
 }

@@ -1,34 +1,50 @@
 /**
- * `session.enter`: the first call of every visit. Creates the visitor on the first ever visit
+ * `session.enter`: the first call of every visit. Creates the person on their first ever visit
  * and records the invite they arrived with (SPEC §3 Invites): one inviter per invitee, forever,
- * only for a new user; otherwise the refusal and its reason are kept for the admin.
+ * only for a new person; otherwise the refusal and its reason are kept for the admin. Then the
+ * person enters the active campaign (their participant document), once per campaign.
+ *
+ * Resumable: each write is keyed by what it records (the person, the participant, the inviter's
+ * first invite), and the participant is built from the person document, not from this call's
+ * memory, so a call that died between the two is finished by the next one with the same answer.
  */
 import { randomBytes } from 'node:crypto';
 import type { Campaign } from '../../_shared/campaign';
-import { userRiskRank } from '../../_shared/cloud';
+import { participantId } from '../../_shared/collections';
 import type { ApiResults } from '../../_shared/contracts';
 import type { ActionContext } from '../../_shared/dispatch';
 import { evaluateInvite, type InviteRejection } from '../../_shared/domain/invite';
 import { generateInviteCode } from '../../_shared/domain/invite-code';
-import { riskDecision } from '../../_shared/domain/risk';
 import { shanghaiDayKey } from '../../_shared/domain/time';
 import { fail } from '../../_shared/errors';
-import { activeCampaign } from '../../_shared/repositories/campaigns';
+import { assessRisk } from '../../_shared/guards';
+import { INVITE_CODES_PER_DAY } from '../../_shared/limits';
+import { activeCampaign, type CampaignDoc } from '../../_shared/repositories/campaigns';
 import { bumpCounters, type CounterIncrements } from '../../_shared/repositories/counters';
+import {
+  createParticipant,
+  findParticipant,
+  findParticipantById,
+  markEntered,
+  markFirstInvite,
+  newParticipant,
+  type ParticipantDoc,
+  type ParticipantInvite,
+} from '../../_shared/repositories/participants';
 import { recordRejection } from '../../_shared/repositories/rejections';
 import {
   createUser,
   findUser,
   findUserByInviteCode,
   newUser,
-  updateUserIf,
+  noteInviteCode,
+  type ArrivalInvite,
   type UserDoc,
-  type UserInvite,
 } from '../../_shared/repositories/users';
-import { command } from '../../_shared/db';
 
 type Answer = ApiResults['session.enter'];
 type Params = { inviteCode?: string; channel?: string; scene?: string };
+type Caller = ActionContext['caller'];
 
 const MAX_CODE_ATTEMPTS = 5;
 /** Channel of a visit that came through a friend's share (SPEC §3: `?inv=CODE&ch=share`). */
@@ -39,102 +55,249 @@ export async function enterSession(
   { caller, now }: ActionContext,
 ): Promise<Answer> {
   const code = params.inviteCode?.toUpperCase();
+  const campaignDoc = await activeCampaign(now);
   const existing = await findUser(caller.openid);
-  const campaign = (await activeCampaign(now))?.config ?? null;
+  const person = existing
+    ? { user: existing, created: false }
+    : await createPerson(caller, code, params, campaignDoc, now);
+  const { user } = person;
 
-  if (existing) return revisit(existing, code, campaign, now);
+  let participant: ParticipantDoc | null = null;
+  let enteredNow = false;
+  if (campaignDoc) {
+    const entry = await enterCampaign(user, campaignDoc, params, code, now);
+    participant = entry.participant;
+    enteredNow = entry.enteredNow;
+  }
+  const isNew = person.created || (enteredNow && participant?.isNewUser === true);
 
-  const channel = channelOf(params.channel, code, campaign);
-  const invite = code ? await inviteOnArrival(caller, code, campaign, now) : null;
+  // A returning visitor opening someone's link: refused, and kept for the admin (bounded).
+  const arrivedWithIt =
+    code === user.invite?.inviterCode && user.invite?.campaignId === (campaignDoc?._id ?? null);
+  if (code && !isNew && !arrivedWithIt) {
+    const reason = await refuseReturningInvite(user, code, campaignDoc, now);
+    return answerOf(user, participant, false, { status: 'rejected', reason });
+  }
+  // The invite as it stands in this campaign (a person's arrival in an earlier one is history).
+  const invite = campaignDoc ? (participant?.invite ?? null) : user.invite;
+  return answerOf(user, participant, isNew, inviteView(invite));
+}
+
+/** The first ever visit: the person, with a fresh invite code and the invite judged once. */
+async function createPerson(
+  caller: Caller,
+  code: string | undefined,
+  params: Params,
+  campaignDoc: CampaignDoc | null,
+  now: Date,
+): Promise<{ user: UserDoc; created: boolean }> {
+  const campaign = campaignDoc?.config ?? null;
+  const invite = code ? await inviteOnArrival(caller, code, campaignDoc, now) : null;
   for (let attempt = 0; attempt < MAX_CODE_ATTEMPTS; attempt++) {
-    const inviteCode = generateInviteCode((n) => randomBytes(n));
     const user = newUser({
       openid: caller.openid,
-      inviteCode,
-      channel,
+      inviteCode: generateInviteCode((n) => randomBytes(n)),
+      campaignId: campaignDoc?._id ?? null,
+      channel: channelOf(params.channel, code, campaign),
       scene: params.scene ?? null,
       now,
       invite,
     });
     const created = await createUser(user);
-    if (created === 'created') {
-      await afterFirstVisit(user, campaign, now);
-      return { inviteCode, isNew: true, invite: inviteView(invite), claimed: false };
-    }
+    if (created === 'created') return { user, created: true };
     if (created === 'exists') {
-      // A concurrent first visit of the same user won the insert: this call is a revisit.
+      // A concurrent first visit of the same person won the insert: this call is a revisit.
       const winner = await findUser(caller.openid);
-      if (winner) return revisitAnswer(winner, inviteView(winner.invite));
+      if (winner) return { user: winner, created: false };
     }
   }
   return fail('CONFLICT', '生成邀请码冲突，请重试');
 }
 
-/**
- * A returning visitor. Arriving with someone's code again changes nothing but is recorded once
- * (NOT_NEW_USER, or SELF_INVITE for their own code); without a code they see their own invite.
- */
-async function revisit(
-  user: UserDoc,
-  code: string | undefined,
-  campaign: Campaign | null,
-  now: Date,
-): Promise<Answer> {
-  const answer = (invite: Answer['invite']) => revisitAnswer(user, invite);
-  if (!code || code === user.invite?.inviterCode) return answer(inviteView(user.invite));
-  let reason: InviteRejection;
-  if (code === user.inviteCode) reason = 'SELF_INVITE';
-  else reason = (await findUserByInviteCode(code)) ? 'NOT_NEW_USER' : 'UNKNOWN_CODE';
-  const firstTime = await recordRejection({ invitee: user._id, inviteCode: code, reason, now });
-  if (firstTime && campaign) await bumpCounters(campaign.id, { [`rejected.${reason}`]: 1 });
-  return answer({ status: 'rejected', reason });
-}
-
-function revisitAnswer(user: UserDoc, invite: Answer['invite']): Answer {
-  return { inviteCode: user.inviteCode, isNew: false, invite, claimed: user.claim !== null };
-}
-
-/** What a new user's invite code amounts to: pending, or refused with a reason. */
+/** What a new person's invite code amounts to: pending, or refused with a reason. */
 async function inviteOnArrival(
-  caller: ActionContext['caller'],
+  caller: Caller,
   code: string,
-  campaign: Campaign | null,
+  campaignDoc: CampaignDoc | null,
   now: Date,
-): Promise<UserInvite> {
+): Promise<ArrivalInvite> {
   const inviter = await findUserByInviteCode(code);
-  const base = { inviterId: inviter?._id ?? '', inviterCode: code, at: now };
-  if (!campaign) return { ...base, status: 'rejected', reason: 'CAMPAIGN_ENDED' };
+  const base = {
+    inviterId: inviter?._id ?? null,
+    inviterCode: code,
+    campaignId: campaignDoc?._id ?? null,
+    at: now,
+  };
+  if (!campaignDoc) return { ...base, status: 'rejected', reason: 'CAMPAIGN_ENDED' };
+  const campaign = campaignDoc.config;
+  const inviterHere = inviter ? await findParticipant(campaignDoc._id, inviter._id) : null;
   const today = shanghaiDayKey(now);
+  const progress = inviterHere?.progress;
   const evaluation = evaluateInvite({
     invitee: { openid: caller.openid, isNew: true },
     inviter: inviter ? { openid: inviter._id } : null,
     campaign,
     now,
-    inviterVerifiedToday: inviter?.progress.dayKey === today ? inviter.progress.verifiedToday : 0,
+    // An early refusal only: the cap is enforced again when the friend qualifies.
+    inviterVerifiedToday: progress?.dayKey === today ? progress.verifiedToday : 0,
     // Only worth asking the risk service when there is an invite to judge.
-    inviteeRisk: inviter ? riskDecision(await userRiskRank(caller), campaign.invite) : 'allow',
+    inviteeRisk: inviter ? (await assessRisk(caller, campaign, now)).decision : 'allow',
   });
   return evaluation.status === 'pending'
     ? { ...base, status: 'pending' }
     : { ...base, status: 'rejected', reason: evaluation.reason };
 }
 
-async function afterFirstVisit(user: UserDoc, campaign: Campaign | null, now: Date): Promise<void> {
-  const invite = user.invite;
-  const increments: CounterIncrements = { visitors: 1, [`channels.${user.channel}.visitors`]: 1 };
-  if (invite?.status === 'pending') {
-    const _ = command();
-    // The inviter's first friend makes them an inviter in the funnel: decided atomically.
-    const first = await updateUserIf(
-      invite.inviterId,
-      { 'progress.firstInviteAt': _.eq(null) },
-      { 'progress.firstInviteAt': now, 'progress.pending': _.inc(1) },
-    );
-    if (first) increments.inviters = 1;
-    else await updateUserIf(invite.inviterId, {}, { 'progress.pending': _.inc(1) });
+/**
+ * The person enters the campaign, once. A first visit carries the invite judged on arrival; the
+ * inviter becomes one (their own participant document exists from then on, even before they
+ * visit the campaign themselves).
+ */
+async function enterCampaign(
+  user: UserDoc,
+  campaignDoc: CampaignDoc,
+  params: Params,
+  code: string | undefined,
+  now: Date,
+): Promise<{ participant: ParticipantDoc; enteredNow: boolean }> {
+  const campaign = campaignDoc.config;
+  const existing = await findParticipant(campaignDoc._id, user._id);
+  if (existing?.enteredAt) return { participant: existing, enteredNow: false };
+  const channel =
+    user.firstTouch.campaignId === campaignDoc._id
+      ? user.firstTouch.channel
+      : channelOf(params.channel, code, campaign);
+  if (existing) return enterKnownInviter(existing, channel, now);
+
+  const firstVisitHere = user.firstTouch.campaignId === campaignDoc._id;
+  const participant = newParticipant({
+    id: participantId(campaignDoc._id, user._id),
+    campaignId: campaignDoc._id,
+    user,
+    channel,
+    isNewUser: firstVisitHere,
+    invite: firstVisitHere && user.invite ? participantInvite(user.invite) : null,
+    now,
+    entered: true,
+  });
+  if (!(await createParticipant(participant))) {
+    // A concurrent call of this person entered first, or a friend's arrival made them known.
+    const winner = await findParticipantById(participant._id);
+    if (!winner) return fail('CONFLICT', '进入活动冲突，请重试');
+    if (!winner.enteredAt) return enterKnownInviter(winner, channel, now);
+    return { participant: winner, enteredNow: false };
   }
+  await afterEntry(participant, now);
+  return { participant, enteredNow: true };
+}
+
+/** Someone known only because a friend arrived with their code now visits themselves. */
+async function enterKnownInviter(
+  known: ParticipantDoc,
+  channel: string,
+  now: Date,
+): Promise<{ participant: ParticipantDoc; enteredNow: boolean }> {
+  if (await markEntered(known._id, channel, now)) {
+    const participant = { ...known, channel, enteredAt: now };
+    await bumpCounters(known.campaignId, visitorIncrements(participant));
+    return { participant, enteredNow: true };
+  }
+  const again = await findParticipantById(known._id);
+  return { participant: again ?? known, enteredNow: false };
+}
+
+function participantInvite(invite: ArrivalInvite): ParticipantInvite {
+  return {
+    inviterId: invite.inviterId ?? '',
+    inviterCode: invite.inviterCode,
+    status: invite.status,
+    ...(invite.reason ? { reason: invite.reason } : {}),
+    at: invite.at,
+  };
+}
+
+function visitorIncrements(participant: ParticipantDoc): CounterIncrements {
+  return { visitors: 1, [`channels.${participant.channel}.visitors`]: 1 };
+}
+
+async function afterEntry(participant: ParticipantDoc, now: Date): Promise<void> {
+  const increments = visitorIncrements(participant);
+  const invite = participant.invite;
   if (invite?.status === 'rejected' && invite.reason) increments[`rejected.${invite.reason}`] = 1;
-  if (campaign) await bumpCounters(campaign.id, increments);
+  if (invite?.status === 'pending') {
+    const inviter = await ensureInviter(participant.campaignId, invite, now);
+    if (await markFirstInvite(inviter, now)) increments.inviters = 1;
+  }
+  await bumpCounters(participant.campaignId, increments);
+}
+
+/** The inviter's participant document in this campaign, made if they have not visited it yet. */
+async function ensureInviter(
+  campaignId: string,
+  invite: ParticipantInvite,
+  now: Date,
+): Promise<string> {
+  const id = participantId(campaignId, invite.inviterId);
+  await createParticipant(
+    newParticipant({
+      id,
+      campaignId,
+      user: { _id: invite.inviterId, inviteCode: invite.inviterCode },
+      channel: 'direct',
+      isNewUser: false,
+      invite: null,
+      now,
+      entered: false,
+    }),
+  );
+  return id;
+}
+
+/**
+ * A returning visitor arriving with someone's code: refused (SELF_INVITE for their own code,
+ * NOT_NEW_USER, UNKNOWN_CODE), counted once per reason and day, and at most
+ * INVITE_CODES_PER_DAY distinct codes a day are looked at: beyond that, RATE_LIMITED.
+ */
+async function refuseReturningInvite(
+  user: UserDoc,
+  code: string,
+  campaignDoc: CampaignDoc | null,
+  now: Date,
+): Promise<InviteRejection> {
+  const dayKey = shanghaiDayKey(now);
+  const attempt = await noteInviteCode(user, code, dayKey, INVITE_CODES_PER_DAY);
+  if (attempt === 'limited') {
+    return fail('RATE_LIMITED', '今天打开的邀请链接太多了，请直接进入活动');
+  }
+  let reason: InviteRejection;
+  if (code === user.inviteCode) reason = 'SELF_INVITE';
+  else reason = (await findUserByInviteCode(code)) ? 'NOT_NEW_USER' : 'UNKNOWN_CODE';
+  if (attempt === 'counted' && campaignDoc) {
+    const first = await recordRejection({
+      campaignId: campaignDoc._id,
+      invitee: user._id,
+      inviteCode: code,
+      reason,
+      dayKey,
+      at: now,
+    });
+    if (first) await bumpCounters(campaignDoc._id, { [`rejected.${reason}`]: 1 });
+  }
+  return reason;
+}
+
+function answerOf(
+  user: UserDoc,
+  participant: ParticipantDoc | null,
+  isNew: boolean,
+  invite: Answer['invite'],
+): Answer {
+  return {
+    inviteCode: user.inviteCode,
+    isNew,
+    invite,
+    claimed: participant?.claim != null,
+  };
 }
 
 /** Known channel codes count as themselves; a link with an invite counts as a share. */
@@ -149,7 +312,7 @@ function channelOf(
   return channel ? 'other' : 'direct';
 }
 
-function inviteView(invite: UserInvite | null): Answer['invite'] {
+function inviteView(invite: ParticipantInvite | ArrivalInvite | null): Answer['invite'] {
   if (!invite) return { status: 'none' };
   return invite.reason
     ? { status: invite.status, reason: invite.reason }

@@ -3,6 +3,7 @@
  * The operators' dashboard against the real backend: the figures of a small scenario, the
  * alerts cron raises for a nearly-full pool, and who may see what.
  */
+import { timerEvent } from '../../support/emulator';
 import { usePageBackend } from '../support/backend';
 import {
   attach,
@@ -169,7 +170,7 @@ test('after cron, a nearly-full pool and an expiring QR are flagged', async () =
     const handed = await backend.as(member, 'api', { action: 'group.get' });
     expect(handed.groupId).toBe(groupId);
   }
-  const cron = await backend.emulator.invoke('cron', {}, { source: 'wx_cron' });
+  const cron = await backend.emulator.invoke('cron', timerEvent(), { openid: '' });
   expect(cron.result).toMatchObject({ ok: true, data: { alertsRaised: 2 } });
 
   backend.actAs(OWNER);

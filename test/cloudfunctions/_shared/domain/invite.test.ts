@@ -73,24 +73,44 @@ describe('evaluateInvite (session.enter with an invite code)', () => {
 
 describe('verifyInvite (the invitee claims the magnet)', () => {
   const base: InviteVerification = {
-    progress: { verified: 0, bonusEarnedToday: 0, bonusDayKey: null, unlockedAt: null },
+    progress: {
+      verified: 0,
+      dayKey: null,
+      verifiedToday: 0,
+      bonusEarnedToday: 0,
+      unlockedAt: null,
+    },
     campaign,
     now: NOW,
-    inviteeRisk: 'allow',
   };
+  const today = '2025-03-10';
   const verify = (
     progress: Partial<InviteVerification['progress']>,
     change: Partial<InviteVerification> = {},
   ) => verifyInvite({ ...base, ...change, progress: { ...base.progress, ...progress } });
+  const withLottery = (lottery: Partial<typeof campaign.lottery>) => ({
+    campaign: { ...campaign, lottery: { ...campaign.lottery, ...lottery } },
+  });
 
-  it('counts the first invite with a bonus spin', () => {
+  it('counts the first invite with a bonus spin, relying on nothing stored for today', () => {
     expect(verify({})).toEqual({
       counts: true,
       bonusSpins: 1,
       verifiedAfter: 1,
       unlocksNow: false,
-      dayKey: '2025-03-10',
-      bonusEarnedTodayAfter: 1,
+      dayKey: today,
+      sameDay: false,
+      requires: {},
+    });
+  });
+
+  it('relies on exactly the daily figures it read on the same day', () => {
+    expect(verify({ dayKey: today, verifiedToday: 2, bonusEarnedToday: 2 })).toMatchObject({
+      counts: true,
+      sameDay: true,
+      bonusSpins: 1,
+      // room under the cap (50) and room for the whole bonus (5 − 1)
+      requires: { verifiedToday: { max: 49 }, bonusEarnedToday: { max: 4 } },
     });
   });
 
@@ -105,45 +125,55 @@ describe('verifyInvite (the invitee claims the magnet)', () => {
   });
 
   it('stops earning bonus spins at the daily maximum but still counts the invite', () => {
-    const capped = verify({ verified: 7, bonusEarnedToday: 5, bonusDayKey: '2025-03-10' });
+    const capped = verify({ verified: 7, dayKey: today, verifiedToday: 7, bonusEarnedToday: 5 });
     expect(capped).toMatchObject({
       counts: true,
       bonusSpins: 0,
       verifiedAfter: 8,
-      bonusEarnedTodayAfter: 5,
+      requires: { bonusEarnedToday: { min: 5 } },
     });
   });
 
-  it('gives only the room left under the daily maximum', () => {
-    const generous = { ...campaign, lottery: { ...campaign.lottery, spinsPerVerifiedInvite: 3 } };
+  it('gives only the room left under the daily maximum, and relies on exactly that room', () => {
     expect(
-      verify({ bonusEarnedToday: 4, bonusDayKey: '2025-03-10' }, { campaign: generous }),
-    ).toMatchObject({ bonusSpins: 1, bonusEarnedTodayAfter: 5 });
+      verify({ dayKey: today, bonusEarnedToday: 4 }, withLottery({ spinsPerVerifiedInvite: 3 })),
+    ).toMatchObject({ bonusSpins: 1, requires: { bonusEarnedToday: { min: 4, max: 4 } } });
   });
 
-  it('starts a fresh daily allowance on the next Shanghai day', () => {
-    const progress = { verified: 7, bonusEarnedToday: 5, bonusDayKey: '2025-03-10' };
+  it('earns no spins when invites are worth none, whatever was earned today', () => {
+    const decision = verify(
+      { dayKey: today, bonusEarnedToday: 0 },
+      withLottery({ spinsPerVerifiedInvite: 0 }),
+    );
+    expect(decision).toMatchObject({ counts: true, bonusSpins: 0 });
+    expect(decision.requires.bonusEarnedToday).toEqual({});
+  });
+
+  it('refuses the invite once the inviter has the daily cap of verified invites today', () => {
+    const cap = campaign.invite.maxVerifiedPerInviterPerDay;
+    expect(verify({ dayKey: today, verifiedToday: cap - 1 })).toMatchObject({ counts: true });
+    expect(verify({ dayKey: today, verifiedToday: cap })).toEqual({
+      counts: false,
+      reason: 'INVITER_DAILY_CAP',
+      dayKey: today,
+      sameDay: true,
+      requires: { verifiedToday: { min: cap } },
+    });
+  });
+
+  it('starts a fresh daily allowance and cap on the next Shanghai day', () => {
+    const cap = campaign.invite.maxVerifiedPerInviterPerDay;
+    const progress = { verified: 60, dayKey: today, verifiedToday: cap, bonusEarnedToday: 5 };
     // 23:59:59.999 Shanghai is still the same day…
     expect(verify(progress, { now: new Date('2025-03-10T15:59:59.999Z') })).toMatchObject({
-      bonusSpins: 0,
+      counts: false,
     });
-    // …and at Shanghai midnight the cap resets.
+    // …and at Shanghai midnight the caps reset.
     expect(verify(progress, { now: new Date('2025-03-10T16:00:00.000Z') })).toMatchObject({
+      counts: true,
       bonusSpins: 1,
       dayKey: '2025-03-11',
-      bonusEarnedTodayAfter: 1,
-    });
-  });
-
-  it('does not count a downgraded or blocked invitee', () => {
-    expect(verify({}, { inviteeRisk: 'downgrade' })).toEqual({ counts: false, reason: 'RISK' });
-    expect(verify({}, { inviteeRisk: 'block' })).toEqual({ counts: false, reason: 'RISK' });
-  });
-
-  it('does not count after the campaign ended', () => {
-    expect(verify({}, { now: new Date(Date.parse(campaign.endAt)) })).toEqual({
-      counts: false,
-      reason: 'CAMPAIGN_ENDED',
+      sameDay: false,
     });
   });
 });

@@ -1,0 +1,78 @@
+/**
+ * The dashboard's figures recounted from the records (the reconciler's truth). Counters are
+ * the fast path, bumped by the call that made each event happen; these functions say what they
+ * must equal. Pure: the reconciler feeds them documents page by page.
+ */
+import type { InviteRejection } from './invite';
+
+/** What the tally reads of a participant document. */
+export interface TalliedParticipant {
+  channel: string;
+  enteredAt: Date | null;
+  invite: { status: string; reason?: InviteRejection } | null;
+  claim: unknown;
+  progress: { firstInviteAt: Date | null; unlockedAt: Date | null };
+  spins: { log: Record<string, { prizeId: string }> };
+  group: unknown;
+  joinedAt: Date | null;
+}
+
+export type Tally = Map<string, number>;
+
+function add(tally: Tally, path: string, by = 1): void {
+  tally.set(path, (tally.get(path) ?? 0) + by);
+}
+
+/** Adds one participant's events to the tally. */
+export function tallyParticipant(tally: Tally, p: TalliedParticipant): void {
+  if (p.enteredAt) {
+    add(tally, 'visitors');
+    add(tally, `channels.${p.channel}.visitors`);
+  }
+  if (p.claim) {
+    add(tally, 'claims');
+    add(tally, `channels.${p.channel}.claims`);
+  }
+  const records = Object.values(p.spins.log);
+  if (records.length > 0) add(tally, 'spinners');
+  for (const record of records) {
+    add(tally, 'spins');
+    add(tally, `prizes.${record.prizeId}.issued`);
+  }
+  if (p.progress.firstInviteAt) add(tally, 'inviters');
+  if (p.progress.unlockedAt) add(tally, 'cardsUnlocked');
+  if (p.invite?.status === 'verified') {
+    add(tally, 'invitesVerified');
+    add(tally, `channels.${p.channel}.verified`);
+  }
+  if (p.invite?.status === 'rejected' && p.invite.reason) add(tally, `rejected.${p.invite.reason}`);
+  if (p.group) add(tally, 'groupHandouts');
+  if (p.joinedAt) add(tally, 'groupJoins');
+}
+
+/** Adds what other collections say: coupons, and refusals of returning visitors. */
+export function tallyRecords(
+  tally: Tally,
+  records: {
+    couponsIssued: number;
+    couponsRedeemed: number;
+    rejections: ReadonlyMap<InviteRejection, number>;
+  },
+): void {
+  add(tally, 'couponsIssued', records.couponsIssued);
+  add(tally, 'couponsRedeemed', records.couponsRedeemed);
+  for (const [reason, count] of records.rejections) add(tally, `rejected.${reason}`, count);
+}
+
+const RECOUNTED = [
+  /^(visitors|claims|spins|spinners|inviters|invitesVerified|cardsUnlocked)$/,
+  /^(groupHandouts|groupJoins|couponsIssued|couponsRedeemed)$/,
+  /^rejected\.[A-Z_]+$/,
+  /^channels\.[^.]+\.(visitors|claims|verified)$/,
+  /^prizes\.[^.]+\.issued$/,
+];
+
+/** The counter paths the records can tell; others (failed risk checks…) stay as counted. */
+export function isRecounted(path: string): boolean {
+  return RECOUNTED.some((pattern) => pattern.test(path));
+}

@@ -1,0 +1,69 @@
+/** Lookups most visitor actions start with, and the refusals that go with them. */
+import type { Campaign } from './campaign';
+import { userRiskRank, type Caller } from './cloud';
+import { riskCheckAlert, riskDecision, type RiskDecision } from './domain/risk';
+import { campaignPhase } from './domain/schedule';
+import { shanghaiDayKey } from './domain/time';
+import { fail } from './errors';
+import { raiseAlert } from './repositories/alerts';
+import { activeCampaign, type CampaignDoc } from './repositories/campaigns';
+import { findParticipant, type ParticipantDoc } from './repositories/participants';
+
+/** The active campaign, or CAMPAIGN_NOT_ACTIVE; `running` also requires now ∈ [startAt, endAt). */
+export async function requireCampaign(
+  now: Date,
+  options: { running: boolean },
+): Promise<CampaignDoc> {
+  const campaign = await activeCampaign(now);
+  if (!campaign) return fail('CAMPAIGN_NOT_ACTIVE', '活动暂未开始');
+  if (options.running) {
+    const phase = campaignPhase(campaign.config, now);
+    if (phase === 'upcoming') return fail('CAMPAIGN_NOT_ACTIVE', '活动还没开始，敬请期待');
+    if (phase === 'over') return fail('CAMPAIGN_NOT_ACTIVE', '活动已结束，感谢参与');
+  }
+  return campaign;
+}
+
+/** The caller in this campaign; the Mini Program calls `session.enter` before anything else. */
+export async function requireParticipant(
+  campaignId: string,
+  openid: string,
+): Promise<ParticipantDoc> {
+  const participant = await findParticipant(campaignId, openid);
+  if (!participant || !participant.enteredAt) return fail('NOT_FOUND', '请先进入活动页面');
+  return participant;
+}
+
+export interface RiskCheck {
+  decision: RiskDecision;
+  /** the service did not answer: the caller counts it, and operators are alerted */
+  failed: boolean;
+}
+
+/** Days on which this container already raised the failing-risk-check alert. */
+const alertedDays = new Set<string>();
+
+/** Consults the risk service; a blocked caller is refused here. */
+export async function riskOf(caller: Caller, campaign: Campaign, now: Date): Promise<RiskCheck> {
+  const check = await assessRisk(caller, campaign, now);
+  if (check.decision === 'block') return fail('RISK_BLOCKED', '当前账号存在风险，暂时无法参与');
+  return check;
+}
+
+/** The risk decision without refusing anyone (to judge an invite, not the caller's action). */
+export async function assessRisk(
+  caller: Caller,
+  campaign: Campaign,
+  now: Date,
+): Promise<RiskCheck> {
+  const answer = await userRiskRank(caller);
+  if (answer.failed) await alertRiskFailing(answer.errCode, now);
+  return { decision: riskDecision(answer.rank, campaign.invite), failed: answer.failed };
+}
+
+async function alertRiskFailing(errCode: number | undefined, now: Date): Promise<void> {
+  const dayKey = shanghaiDayKey(now);
+  if (alertedDays.has(dayKey)) return;
+  await raiseAlert(riskCheckAlert(errCode), dayKey, now);
+  alertedDays.add(dayKey);
+}

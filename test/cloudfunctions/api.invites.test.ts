@@ -57,6 +57,7 @@ describe('invites', () => {
   it('verifies exactly once when B claims twice, or many times at once', async () => {
     const { session } = await enterAndClaim(backend, 'user-a');
     await enter(backend, 'user-b', session.inviteCode);
+    backend.emulator.faults.latencyMs = 1;
     const claims = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
         backend.api('user-b', 'magnet.claim', {
@@ -64,6 +65,7 @@ describe('invites', () => {
         }),
       ),
     );
+    backend.emulator.faults.latencyMs = 0;
     const answers = claims.map(data);
     expect(answers.filter((a) => !a.alreadyClaimed)).toHaveLength(1);
     // Every answer carries the same reward.
@@ -72,14 +74,18 @@ describe('invites', () => {
     expect(data(await backend.api('user-a', 'lottery.status')).bonusSpinsLeft).toBe(1);
   });
 
-  it('credits an inviter exactly once per invitee when many invitees claim at the same moment', async () => {
+  it('credits an inviter exactly once per invitee when many invitees claim, each many times, at the same moment', async () => {
     const { session } = await enterAndClaim(backend, 'inviter');
     const friends = Array.from({ length: 12 }, (_, i) => `friend-${i}`);
     for (const friend of friends) await enter(backend, friend, session.inviteCode);
     backend.emulator.faults.latencyMs = 2; // interleave the read-modify-write of the inviter
+    // Every friend's claim is sent four times at once (a flaky network's retries): each retry
+    // finishes the claim, so each one tries to credit the inviter.
     await Promise.all(
-      friends.map((friend) =>
-        backend.api(friend, 'magnet.claim', { requestId: `claim-${friend}-x` }).then(data),
+      friends.flatMap((friend) =>
+        Array.from({ length: 4 }, (_, n) =>
+          backend.api(friend, 'magnet.claim', { requestId: `claim-${friend}-${n}` }).then(data),
+        ),
       ),
     );
     backend.emulator.faults.latencyMs = 0;
@@ -90,6 +96,36 @@ describe('invites', () => {
     const stats = data(await backend.admin(OWNER, 'stats.overview'));
     expect(stats.funnel.find((s) => s.key === 'invitesVerified')?.count).toBe(12);
     expect(stats.funnel.find((s) => s.key === 'cardsUnlocked')?.count).toBe(1);
+  });
+
+  it('enforces the daily cap when friends qualify, even if they all arrived before any claimed', async () => {
+    await editCampaign(backend, (config) => {
+      config.invite.maxVerifiedPerInviterPerDay = 5;
+    });
+    const { session } = await enterAndClaim(backend, 'inviter');
+    const friends = Array.from({ length: 12 }, (_, i) => `friend-${i}`);
+    // All arrive first: under the cap at arrival, every invite is pending.
+    for (const friend of friends) {
+      expect((await enter(backend, friend, session.inviteCode)).invite.status).toBe('pending');
+    }
+    backend.emulator.faults.latencyMs = 1;
+    await Promise.all(
+      friends.map((friend) =>
+        backend.api(friend, 'magnet.claim', { requestId: `claim-${friend}-x` }).then(data),
+      ),
+    );
+    backend.emulator.faults.latencyMs = 0;
+    expect(await card('inviter')).toMatchObject({ verified: 5, pending: 0 });
+    const verdicts = await Promise.all(friends.map((friend) => enter(backend, friend)));
+    expect(verdicts.filter((v) => v.invite.status === 'verified')).toHaveLength(5);
+    expect(
+      verdicts.filter(
+        (v) => v.invite.status === 'rejected' && v.invite.reason === 'INVITER_DAILY_CAP',
+      ),
+    ).toHaveLength(7);
+    const stats = data(await backend.admin(OWNER, 'stats.overview'));
+    expect(stats.funnel.find((s) => s.key === 'invitesVerified')?.count).toBe(5);
+    expect(stats.rejectedInvites).toContainEqual({ reason: 'INVITER_DAILY_CAP', count: 7 });
   });
 
   it('refuses each bad invite with its reason, kept for the admin', async () => {

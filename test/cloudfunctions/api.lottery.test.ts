@@ -50,8 +50,12 @@ describe('lottery.spin', () => {
     expect(issuedTotal).toBe(200);
   });
 
-  it('answers the same requestId sent 20 times at once identically, consuming one spin', async () => {
-    await enter(backend, 'visitor');
+  it('answers the same requestId sent 20 times at once identically, consuming one spin of several', async () => {
+    // Four spins to spend (1 free + 3 earned): a guard that let duplicates through would spend more.
+    const { session } = await enterAndClaim(backend, 'visitor');
+    for (const friend of ['f1', 'f2', 'f3'])
+      await enterAndClaim(backend, friend, session.inviteCode);
+    expect(data(await backend.api('visitor', 'lottery.status')).spinsLeft).toBe(4);
     const id = requestId('same');
     backend.emulator.faults.latencyMs = 1;
     const answers = (
@@ -61,15 +65,33 @@ describe('lottery.spin', () => {
     ).map(data);
     backend.emulator.faults.latencyMs = 0;
     expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
-    expect(answers[0].spinsLeft).toBe(0);
-    expect(data(await backend.api('visitor', 'lottery.status')).spinsLeft).toBe(0);
-    // …and a retry later still gets the recorded answer, not NO_SPINS_LEFT.
+    expect(answers[0].spinsLeft).toBe(3);
+    expect(data(await backend.api('visitor', 'lottery.status')).spinsLeft).toBe(3);
+    // …and a retry later still gets the recorded answer.
     expect(data(await backend.api('visitor', 'lottery.spin', { requestId: id }))).toEqual(
       answers[0],
     );
-    expect(
-      errorCode(await backend.api('visitor', 'lottery.spin', { requestId: requestId() })),
-    ).toBe('NO_SPINS_LEFT');
+    const stats = data(await backend.admin(OWNER, 'stats.overview'));
+    expect(stats.funnel.find((s) => s.key === 'spinners')?.count).toBe(1);
+    expect(stats.prizes.reduce((sum, p) => sum + p.issued, 0)).toBe(1);
+  });
+
+  it('never holds more than one stock unit for one spin, however often its requestId is sent', async () => {
+    await editCampaign(backend, scarceFavourite(10));
+    await enter(backend, 'visitor');
+    const id = requestId('held');
+    backend.emulator.faults.latencyMs = 1;
+    const answers = (
+      await Promise.all(
+        Array.from({ length: 10 }, () => backend.api('visitor', 'lottery.spin', { requestId: id })),
+      )
+    ).map(data);
+    backend.emulator.faults.latencyMs = 0;
+    expect(new Set(answers.map((a) => a.prize.id))).toEqual(new Set(['tumbler']));
+    const tumbler = data(await backend.admin(OWNER, 'stats.overview')).prizes.find(
+      (p) => p.id === 'tumbler',
+    );
+    expect(tumbler?.stock).toBe(9);
   });
 
   it('lands on the sector of the prize it returns, and puts won coupons in the wallet', async () => {

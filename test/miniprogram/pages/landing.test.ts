@@ -66,7 +66,16 @@ test('shows the campaign, the magnet and a countdown to the end of the claim win
   expect(text(page, '.landing-magnet__title')).toBe(campaign.magnet.title);
   expect(text(page, '.landing-magnet__desc')).toBe(campaign.magnet.description);
   expect(attrOf(page.querySelector('.landing-hero__image'), 'src')).toBe(campaign.magnet.image);
+  // each gift tile: the value, and a line that says more than the value again
   expect(texts(page, 'landing-gift__value')).toEqual(['5元无门槛', '资料包']);
+  expect(texts(page, 'landing-gift__name')).toEqual([
+    '优惠券，领取后放入券包',
+    '领取后复制链接查看',
+  ]);
+  // the share card's title is a block of its own, as on the other pages, not run into its body
+  const shareTitle = findIn(page.querySelector('.landing-share'), 'card__title')[0];
+  expect(shareTitle.tagName).toBe('wx-view');
+  expect(textOf(shareTitle)).toBe('邀请好友一起领');
   expect(text(page, '.landing-claim')).toBe('立即免费领取');
   expect(attrOf(page.querySelector('.landing-claim'), 'disabled')).toBe(false);
 
@@ -173,6 +182,8 @@ test("a friend's invite shows the banner; claiming verifies it for the inviter",
   const page = await openLanding({ inv: codeA, ch: 'share' });
 
   expect(text(page, '.landing-invite__text')).toBe('好友邀请你来领福利，领取后好友也能得到奖励');
+  // a ribbon inside the magnet card, not a strip pressed against the hero's foot
+  expect(findIn(page.querySelector('.landing-magnet'), 'landing-invite')).toHaveLength(1);
   expect((await backend.as('inviter-A', 'api', { action: 'blackcard.get' })).verified).toBe(0);
 
   await tap(page.querySelector('.landing-claim'));

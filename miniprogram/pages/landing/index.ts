@@ -81,7 +81,7 @@ function claimView(campaign: PublicCampaign, phase: WindowPhase) {
  */
 function couponNote(coupon: { label: string; title: string }): string {
   const more = coupon.title.replace(coupon.label, '').replace(/券$/, '').trim();
-  return more ? coupon.title : '优惠券，领取后放入券包';
+  return more ? coupon.title : '领取后放入券包';
 }
 
 function campaignView(campaign: PublicCampaign) {

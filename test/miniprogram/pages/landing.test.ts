@@ -68,10 +68,7 @@ test('shows the campaign, the magnet and a countdown to the end of the claim win
   expect(attrOf(page.querySelector('.landing-hero__image'), 'src')).toBe(campaign.magnet.image);
   // each gift tile: the value, and a line that says more than the value again
   expect(texts(page, 'landing-gift__value')).toEqual(['5元无门槛', '资料包']);
-  expect(texts(page, 'landing-gift__name')).toEqual([
-    '优惠券，领取后放入券包',
-    '领取后复制链接查看',
-  ]);
+  expect(texts(page, 'landing-gift__name')).toEqual(['领取后放入券包', '领取后复制链接查看']);
   // the share card's title is a block of its own, as on the other pages, not run into its body
   const shareTitle = findIn(page.querySelector('.landing-share'), 'card__title')[0];
   expect(shareTitle.tagName).toBe('wx-view');

@@ -270,6 +270,15 @@ function layoutAt(
  * smallest font, and `fillText`'s maxWidth narrows them: squeezed, never cut.
  */
 export function wheelLabels(names: readonly string[], sizePx: number): WheelLabels {
+  // the wheel is painted every frame of a spin: lay its labels out once
+  const key = `${sizePx}\u0000${names.join('\u0000')}`;
+  if (lastLabels?.key !== key) lastLabels = { key, labels: layOutLabels(names, sizePx) };
+  return lastLabels.labels;
+}
+
+let lastLabels: { key: string; labels: WheelLabels } | undefined;
+
+function layOutLabels(names: readonly string[], sizePx: number): WheelLabels {
   const radius = sizePx / 2 - Math.max(4, sizePx * RIM_SHARE);
   const max = Math.max(10, sizePx * FONT_MAX_SHARE);
   const min = Math.max(10, sizePx * FONT_MIN_SHARE);
@@ -288,9 +297,9 @@ export function wheelLabels(names: readonly string[], sizePx: number): WheelLabe
 }
 
 /**
- * How to turn the label of sector `index` (in wheel-local radians, added to the sector's own
- * turn) so that it reads upright when the wheel rests at `restRotation`, and whether its lines
- * then run from the hub outwards. At rest every sector's middle is within 40 % of a half-sector
+ * How far to turn the label of sector `index` in the wheel's own frame (radians) so that it reads
+ * upright when the wheel rests at `restRotation`, and whether its lines then run from the hub
+ * outwards. At rest every sector's middle is within 40 % of a half-sector
  * of its slot (the pointer's position plus whole sectors), so the slot decides: no label is left
  * on its head, or reading upwards, by the jitter of the landing.
  */

@@ -227,6 +227,12 @@ export interface FunnelStep {
   key: string;
   label: string;
   count: number;
+  /** what is counted: people (人: the funnel proper), spins (次) or coupons (张) */
+  unit: '人' | '次' | '张';
+  /** the step this one is taken against: one it is a subset of, or the people it averages over */
+  baseKey?: string;
+  /** how it reads against that step (`占访客 62%`, `人均 2.5 次`); absent when the base is 0 */
+  rateLabel?: string;
 }
 
 export interface AdminAlert {
@@ -245,11 +251,22 @@ export interface AdminResults {
       code: string;
       name: string;
       visitors: number;
+      claims: number;
       verified: number;
       cost?: number;
       costPerVerified?: number;
+      /** spend per visitor who claimed (获客成本), in fen */
+      costPerClaim?: number;
     }>;
-    prizes: Array<{ id: string; name: string; stock: number | null; issued: number }>;
+    prizes: Array<{
+      id: string;
+      name: string;
+      stock: number | null;
+      issued: number;
+      kind: PrizeKind;
+      /** 兜底: unlimited, what a lost race or a risky user gets */
+      fallback: boolean;
+    }>;
     groups: Array<{
       id: string;
       name: string;
@@ -263,6 +280,8 @@ export interface AdminResults {
     alerts: AdminAlert[];
     rejectedInvites: Array<{ reason: InviteRejectionReason; count: number }>;
     topInviters: Array<{ userRef: string; verified: number }>;
+    /** when the figures were read, by the server's clock (the phone's may be wrong) */
+    serverNow: string;
   };
   'coupon.redeem': { couponId: string; title: string; label: string; redeemedAt: string };
   'users.setTag': { userRef: string; growthTag: 'S' | 'A' | 'B' | 'C' };

@@ -25,7 +25,8 @@ export function demoCampaign(now: Date): Campaign {
       image: '/assets/demo/hero.png',
       claimWindow: { startAt: toShanghaiIso(startAt), endAt: toShanghaiIso(claimEndsAt) },
       reward: {
-        resourceUrl: 'https://example.com/growth-kit/demo/summer-recipes.pdf',
+        // the booklet, like the images, is put in cloud storage by the seed, which links here
+        resourceUrl: '/assets/demo/summer-recipes.pdf',
         couponTemplateId: 'cash-5-free',
       },
     },
@@ -65,7 +66,7 @@ export function demoCampaign(now: Date): Campaign {
           kind: 'resource',
           weight: 100,
           stock: null,
-          resourceUrl: 'https://example.com/growth-kit/demo/summer-recipes.pdf',
+          resourceUrl: '/assets/demo/summer-recipes.pdf',
         },
         { id: 'tote', name: '帆布袋', kind: 'physical', weight: 20, stock: 100 },
         {

@@ -44,7 +44,7 @@ describe('lottery.spin', () => {
     expect(prizes).toHaveLength(200);
     const stats = data(await backend.admin(OWNER, 'stats.overview'));
     const tumbler = stats.prizes.find((p) => p.id === 'tumbler');
-    expect(tumbler).toEqual({ id: 'tumbler', name: expect.any(String), stock: 0, issued: 5 });
+    expect(tumbler).toMatchObject({ id: 'tumbler', stock: 0, issued: 5 });
     expect(stats.funnel.find((s) => s.key === 'spinners')?.count).toBe(200);
     const issuedTotal = stats.prizes.reduce((sum, p) => sum + p.issued, 0);
     expect(issuedTotal).toBe(200);

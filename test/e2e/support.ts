@@ -5,13 +5,17 @@
  * in the preview: open a page as a user, tap a text, read the phone, take a screenshot.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { spawnEmulator } from '../support/spawn-emulator';
 
 export const ROOT = join(__dirname, '..', '..');
+/** The product's pictures, embedded in the README. */
 export const SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
+/** What tests of the harness itself capture (fixtures, not the product): gitignored. */
+export const TEST_OUTPUT = join(__dirname, 'output');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export interface Emulator {
@@ -23,7 +27,10 @@ export interface Emulator {
 
 export async function startEmulator(env: Record<string, string> = {}): Promise<Emulator> {
   const dataDir = mkdtempSync(join(tmpdir(), 'growth-kit-e2e-'));
-  const { url, stop } = await spawnEmulator({ dataDir, env });
+  // a port of its own, as `npm start` has: the seed links the demo's booklet to the URL the
+  // emulator serves it at, which it cannot know yet with PORT=0
+  const port = String(await freePort());
+  const { url, stop } = await spawnEmulator({ dataDir, env: { PORT: port, ...env } });
   return {
     url,
     async stop() {
@@ -39,6 +46,18 @@ export async function startEmulator(env: Record<string, string> = {}): Promise<E
       return res.json();
     },
   };
+}
+
+/** A TCP port nobody listens on right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 export interface Browser {
@@ -152,16 +171,31 @@ export class Preview {
     return (await answer).json();
   }
 
-  /** The phone, as a PNG in docs/screenshots/<name>.png (scrolled to the top unless told). */
-  async screenshot(name: string, options: { scrollTo?: Locator } = {}): Promise<void> {
-    mkdirSync(SCREENSHOTS, { recursive: true });
+  /**
+   * The phone, as a PNG in docs/screenshots/<name>.png (scrolled to the top unless told), or in
+   * another folder (`dir`) for pictures that are not the product's.
+   */
+  async screenshot(
+    name: string,
+    options: { scrollTo?: Locator; dir?: string } = {},
+  ): Promise<void> {
+    const dir = options.dir ?? SCREENSHOTS;
+    mkdirSync(dir, { recursive: true });
     if (options.scrollTo) await options.scrollTo.scrollIntoViewIfNeeded();
-    // let toasts go and canvases finish drawing
+    // a toast (1.5 s, as on WeChat) would hide what the page shows; canvases finish drawing
+    await this.page.getByTestId('toast').waitFor({ state: 'detached', timeout: 5000 });
     await this.page.waitForTimeout(300);
     await this.page.locator('[data-testid=device]').screenshot({
-      path: join(SCREENSHOTS, `${name}.png`),
+      path: join(dir, `${name}.png`),
       animations: 'disabled',
     });
+  }
+
+  /** The vertical room between the bottom of `upper` and the top of `lower`, in CSS px. */
+  async gapBetween(upper: Locator, lower: Locator): Promise<number> {
+    const [a, b] = await Promise.all([upper.boundingBox(), lower.boundingBox()]);
+    if (!a || !b) throw new Error('gapBetween: an element is not on the screen');
+    return b.y - (a.y + a.height);
   }
 
   /** Errors the preview reported (a page threw, a template failed…). */

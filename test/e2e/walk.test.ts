@@ -6,7 +6,7 @@
  * claim; A's black card unlocks (3/3) and A gets the group QR and confirms joining; A spins and
  * the wheel stops on the prize the server recorded; the coupon is in A's wallet and its QR on the
  * coupon page; `demo-admin` scans that QR (the preview decodes it off the coupon page's canvas)
- * and redeems it; the dashboard shows the funnel.
+ * and redeems it; the dashboard shows the funnel those steps made, figure by figure.
  *
  * The campaign is the seeded demo with one change made through the admin API first: the wheel's
  * odds favour one coupon prize (满50减10), so the walk is the same every run.
@@ -79,6 +79,14 @@ describe('the campaign in the browser preview', () => {
 
     await claim();
     expect(await preview.text()).toContain('5元无门槛');
+    // the 资料包 link the page offers to copy opens the booklet: a real PDF
+    const link = (await preview.screen.locator('.landing-resource__url').innerText()).trim();
+    expect(link).toBe(`${emulator.url}/__emulator/files/demo/summer-recipes.pdf`);
+    const booklet = await fetch(link);
+    expect(booklet.status).toBe(200);
+    const pdf = Buffer.from(await booklet.arrayBuffer()).toString('latin1');
+    expect(pdf.startsWith('%PDF-')).toBe(true);
+    expect(pdf).toContain('/Type /Page ');
     await preview.screenshot('landing-claimed');
     code = await inviteCodeOf();
     expect(code).toMatch(/^[A-Za-z0-9]{4,12}$/);
@@ -100,6 +108,15 @@ describe('the campaign in the browser preview', () => {
     await preview.launched();
     await preview.waitForRoute('pages/landing/index');
     await preview.see('好友邀请你来领福利');
+    // the invitation sits inside the gift's card, not under the hero above it
+    const ribbon = preview.screen.locator('.landing-magnet .landing-invite');
+    expect(await ribbon.count()).toBe(1);
+    const coveredAtTop = await ribbon.evaluate((element) => {
+      const box = element.getBoundingClientRect();
+      const seen = (globalThis as any).document.elementFromPoint(box.x + box.width / 2, box.y + 2);
+      return !element.contains(seen);
+    });
+    expect(coveredAtTop).toBe(false);
     await preview.screenshot('landing-invited');
     await claim();
 
@@ -138,6 +155,8 @@ describe('the campaign in the browser preview', () => {
   });
 
   let prizeName: string;
+  /** the coupon the wheel gave A, as the spin answered it */
+  let held: { id: string; title: string; label: string };
 
   it('A spins, and the wheel stops on the prize the server recorded', async () => {
     await preview.open(A, 'pages/wheel/index');
@@ -152,11 +171,13 @@ describe('the campaign in the browser preview', () => {
     expect(spin.ok).toBe(true);
     prizeName = spin.data.prize.name;
     expect(spin.data.prize.id).toBe(WHEEL_PRIZE);
+    held = spin.data.coupon;
+    expect(held.title).toBeTruthy();
 
     // the dialog opens when the wheel has stopped, on the sector the server drew
     await preview.see('去券包查看');
     const dialog = await preview.screen.locator('.wheel-dialog').innerText();
-    expect(dialog).toContain(prizeName);
+    expect(dialog.split(prizeName)).toHaveLength(2); // the prize named once
     // what the wheel tells a screen reader once it rests: the sector under the pointer
     const wheel = preview.screen.locator('wx-view.lottery-wheel');
     expect(await wheel.getAttribute('aria-label')).toContain(`指针停在：${prizeName}`);
@@ -175,6 +196,11 @@ describe('the campaign in the browser preview', () => {
     await preview.tap(prizeName, 'coupon-card');
     await preview.waitForRoute('pages/coupon/index');
     await preview.see('出示给店员扫码核销');
+    // the coupon above its code: no 去使用 on the page where it is used, and room between them
+    expect(await preview.screen.locator('.coupon__title').innerText()).toBe(held.title);
+    expect(await preview.screen.locator('.coupon__action').count()).toBe(0);
+    const card = preview.screen.locator('.coupon');
+    expect(await preview.gapBetween(card, preview.screen.locator('.cpn-code'))).toBeGreaterThan(10);
     await preview.page.waitForFunction(() => {
       const canvas = (globalThis as any).document.querySelector('.pv-page--top wx-canvas > canvas');
       return Boolean(canvas && canvas.width > 0);
@@ -195,18 +221,64 @@ describe('the campaign in the browser preview', () => {
       preview.page.getByTestId('scan-confirm').click(),
     );
     expect(redeemed.ok).toBe(true);
-    expect(redeemed.data.coupon?.title ?? JSON.stringify(redeemed.data)).toBeTruthy();
+    // the coupon redeemed is the one A held, and the staff member reads which it was
+    expect(redeemed.data).toMatchObject({ couponId: held.id, title: held.title });
     await preview.see('核销成功');
+    const result = preview.screen.locator('.rdm-result');
+    expect(await result.locator('.rdm-result__label').innerText()).toBe(held.label);
+    expect(await result.innerText()).not.toContain('无效');
+    const scanButton = preview.screen.locator('.rdm-scan');
+    expect(await preview.gapBetween(scanButton, result)).toBeGreaterThan(10);
     await preview.screenshot('redeem');
   });
 
-  it('the dashboard shows the funnel', async () => {
+  it('the dashboard shows the funnel the walk made', async () => {
     await preview.open('demo-admin', 'admin/pages/dashboard/index');
     await preview.see('转化漏斗');
-    const stats = await emulator.call('admin', { action: 'stats.overview' }, 'demo-admin');
-    expect(stats.ok).toBe(true);
-    const text = await preview.text();
-    expect(text).toContain('转化漏斗');
+
+    // A and the three friends visited and claimed; A alone spun (once), invited, unlocked the
+    // card, was handed the group and joined; the wheel's coupon joined the four gifts; one used
+    const rows = await preview.screen
+      .locator('.dash-funnel .bar-chart__row')
+      .evaluateAll((elements) =>
+        elements.map((row) => {
+          const read = (selector: string) => row.querySelector(selector)?.textContent?.trim() ?? '';
+          const bar = row.querySelector('.bar-chart__track') ? '▇' : '';
+          const parts = [read('.bar-chart__label'), read('.bar-chart__value')];
+          return [...parts, read('.bar-chart__hint'), bar].filter(Boolean).join(' ');
+        }),
+      );
+    expect(rows).toEqual([
+      '访客 4 ▇',
+      '领取福利 4 占访客 100% ▇',
+      '参与抽奖 1 占访客 25% ▇',
+      '抽奖次数 1 次 人均 1 次',
+      '发起邀请 1 占访客 25% ▇',
+      '有效邀请 3 人均邀请 3 位 ▇',
+      '解锁黑卡 1 占邀请人 100% ▇',
+      '领取群码 1 占领取人数 25% ▇',
+      '确认入群 1 占领到群码的 100% ▇',
+      '发券 5 张',
+      '核销 1 张 核销率 20%',
+    ]);
+    const summary = await preview.screen.locator('.dash-summary__item').allInnerTexts();
+    expect(summary.map((item) => item.replace(/\s+/g, ' ').trim())).toEqual([
+      '4 访客',
+      '4 领取福利',
+      '3 有效邀请',
+      '1 核销',
+    ]);
+    // by channel: A came from a poster, the friends through A's shares
+    const channel = async (name: string) =>
+      (await preview.screen.locator('.dash-channel').filter({ hasText: name }).innerText())
+        .replace(/\s+/g, ' ')
+        .trim();
+    expect(await channel('门店海报')).toBe(
+      '门店海报 投放 ¥300 · 每位领取 ¥300 访客 1 领取 1 有效邀请 0',
+    );
+    expect(await channel('好友分享')).toBe('好友分享 访客 3 领取 3 有效邀请 3');
+    const inviter = await preview.screen.locator('.dash-inviter').innerText();
+    expect(inviter.replace(/\s+/g, ' ').trim()).toBe(`1 ${code} 有效邀请 3`);
     await preview.screenshot('dashboard');
     await preview.screenshot('dashboard-funnel', {
       scrollTo: preview.screen.locator('.dash-funnel'),

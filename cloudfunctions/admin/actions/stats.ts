@@ -3,6 +3,7 @@
  * each write, plus a handful of bounded, indexed reads; nothing scans users, so it costs the
  * same at 100 users and at 1,000,000.
  */
+import type { Campaign } from '../../_shared/campaign';
 import type { AdminResults, InviteRejectionReason } from '../../_shared/contracts';
 import type { ActionContext } from '../../_shared/dispatch';
 import { fail } from '../../_shared/errors';
@@ -15,18 +16,87 @@ import { findTopInviters } from '../../_shared/repositories/participants';
 import { readStock, remainingByPrize } from '../../_shared/repositories/stock';
 
 type Overview = AdminResults['stats.overview'];
+type Step = Overview['funnel'][number];
 
-const FUNNEL: Array<{ key: string; label: string }> = [
-  { key: 'visitors', label: '访客' },
-  { key: 'claims', label: '领取福利' },
-  { key: 'spinners', label: '参与抽奖' },
-  { key: 'inviters', label: '发起邀请' },
-  { key: 'invitesVerified', label: '有效邀请' },
-  { key: 'cardsUnlocked', label: '解锁黑卡' },
-  { key: 'groupHandouts', label: '领取群码' },
-  { key: 'couponsIssued', label: '发券' },
-  { key: 'couponsRedeemed', label: '核销' },
-];
+/**
+ * A funnel step and what it is read against. A share (`占访客 62%`) is only taken against a step
+ * this one is a subset of; a count of things per person (`人均 2.5 次`) against those people.
+ * Spinning and sharing do not need a claim, so spinners and inviters are shares of visitors.
+ */
+interface StepDefinition {
+  key: string;
+  label: string;
+  unit: Step['unit'];
+  base?: { key: string; describe: (base: number, count: number) => string };
+}
+
+const percent = (part: number, whole: number) => `${Math.round((part / whole) * 100)}%`;
+/** 2 → `2`, 2.5 → `2.5`, 7/3 → `2.3` */
+const average = (total: number, people: number) => String(Math.round((total / people) * 10) / 10);
+
+const shareOf = (key: string, noun: string): StepDefinition['base'] => ({
+  key,
+  describe: (base, count) => `占${noun} ${percent(count, base)}`,
+});
+
+function funnelSteps(groupsAfter: Campaign['groups']['after']): StepDefinition[] {
+  return [
+    { key: 'visitors', label: '访客', unit: '人' },
+    { key: 'claims', label: '领取福利', unit: '人', base: shareOf('visitors', '访客') },
+    { key: 'spinners', label: '参与抽奖', unit: '人', base: shareOf('visitors', '访客') },
+    {
+      key: 'spins',
+      label: '抽奖次数',
+      unit: '次',
+      base: { key: 'spinners', describe: (base, count) => `人均 ${average(count, base)} 次` },
+    },
+    { key: 'inviters', label: '发起邀请', unit: '人', base: shareOf('visitors', '访客') },
+    {
+      // each verified invite is one friend who arrived with a code and claimed
+      key: 'invitesVerified',
+      label: '有效邀请',
+      unit: '人',
+      base: { key: 'inviters', describe: (base, count) => `人均邀请 ${average(count, base)} 位` },
+    },
+    { key: 'cardsUnlocked', label: '解锁黑卡', unit: '人', base: shareOf('inviters', '邀请人') },
+    {
+      key: 'groupHandouts',
+      label: '领取群码',
+      unit: '人',
+      // who may ask for a group QR (SPEC §2 groups.after)
+      base:
+        groupsAfter === 'claim'
+          ? shareOf('claims', '领取人数')
+          : shareOf('cardsUnlocked', '黑卡会员'),
+    },
+    {
+      key: 'groupJoins',
+      label: '确认入群',
+      unit: '人',
+      base: shareOf('groupHandouts', '领到群码的'),
+    },
+    { key: 'couponsIssued', label: '发券', unit: '张' },
+    {
+      key: 'couponsRedeemed',
+      label: '核销',
+      unit: '张',
+      base: { key: 'couponsIssued', describe: (base, count) => `核销率 ${percent(count, base)}` },
+    },
+  ];
+}
+
+function funnel(groupsAfter: Campaign['groups']['after'], count: (key: string) => number): Step[] {
+  return funnelSteps(groupsAfter).map(({ key, label, unit, base }) => {
+    const step: Step = { key, label, unit, count: count(key) };
+    if (!base) return step;
+    const baseCount = count(base.key);
+    return {
+      ...step,
+      baseKey: base.key,
+      ...(baseCount > 0 ? { rateLabel: base.describe(baseCount, step.count) } : {}),
+    };
+  });
+}
 
 const REJECTION_REASONS: InviteRejectionReason[] = [
   'SELF_INVITE',
@@ -37,7 +107,7 @@ const REJECTION_REASONS: InviteRejectionReason[] = [
   'CAMPAIGN_ENDED',
 ];
 
-export async function overview(_params: object, _context: ActionContext): Promise<Overview> {
+export async function overview(_params: object, { now }: ActionContext): Promise<Overview> {
   const campaignDoc = await findActiveCampaign();
   if (!campaignDoc) return fail('CAMPAIGN_NOT_ACTIVE', '没有进行中的活动');
   const campaign = campaignDoc.config;
@@ -52,7 +122,7 @@ export async function overview(_params: object, _context: ActionContext): Promis
   const count = (key: string) => counters.get(key) ?? 0;
 
   return {
-    funnel: FUNNEL.map((step) => ({ ...step, count: count(step.key) })),
+    funnel: funnel(campaign.groups.after, count),
     channels: [
       ...campaign.channels,
       // visits without a known channel code are shown, not lost
@@ -61,17 +131,20 @@ export async function overview(_params: object, _context: ActionContext): Promis
     ]
       .map((channel) => {
         const visitors = count(`channels.${channel.code}.visitors`);
+        const claims = count(`channels.${channel.code}.claims`);
         const verified = count(`channels.${channel.code}.verified`);
         const cost = 'cost' in channel ? channel.cost : undefined;
         return {
           code: channel.code,
           name: channel.name,
           visitors,
+          claims,
           verified,
           ...(cost !== undefined ? { cost } : {}),
           ...(cost !== undefined && verified > 0
             ? { costPerVerified: Math.round(cost / verified) }
             : {}),
+          ...(cost !== undefined && claims > 0 ? { costPerClaim: Math.round(cost / claims) } : {}),
         };
       })
       .filter((c) => c.visitors > 0 || campaign.channels.some((known) => known.code === c.code)),
@@ -80,6 +153,8 @@ export async function overview(_params: object, _context: ActionContext): Promis
       name: prize.name,
       stock: prize.stock === null ? null : (remaining.get(prize.id) ?? 0),
       issued: count(`prizes.${prize.id}.issued`),
+      kind: prize.kind,
+      fallback: prize.fallback,
     })),
     groups: groups.map((g) => ({
       id: g.id,
@@ -103,5 +178,6 @@ export async function overview(_params: object, _context: ActionContext): Promis
     })).filter((r) => r.count > 0),
     // The invite code is the operator-facing reference: never an openid.
     topInviters: inviters.map((u) => ({ userRef: u.inviteCode, verified: u.progress.verified })),
+    serverNow: now.toISOString(),
   };
 }

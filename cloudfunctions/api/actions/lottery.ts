@@ -15,6 +15,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { Campaign, Prize } from '../../_shared/campaign';
+import { displayUrl } from '../../_shared/cloud';
 import type { ApiResults } from '../../_shared/contracts';
 import type { ActionContext } from '../../_shared/dispatch';
 import {
@@ -226,7 +227,7 @@ async function answer(
     sectorIndex: record.sectorIndex,
     prize: { id: record.prizeId, name: record.name, kind: record.kind },
     ...(effects.coupon ? { coupon: toCoupon(effects.coupon, now) } : {}),
-    ...(record.resourceUrl ? { resourceUrl: record.resourceUrl } : {}),
+    ...(record.resourceUrl ? { resourceUrl: await displayUrl(record.resourceUrl) } : {}),
     spinsLeft: record.spinsLeft,
   };
 }

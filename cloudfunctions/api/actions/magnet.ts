@@ -6,6 +6,7 @@
  * resource, the invite's verdict) before any other effect. The coupon and the inviter's credit
  * follow (`finishClaim`); a retry, by requestId or any other, finds the claim and finishes them.
  */
+import { displayUrl } from '../../_shared/cloud';
 import type { ApiResults } from '../../_shared/contracts';
 import type { ActionContext } from '../../_shared/dispatch';
 import { claimWindowPhase } from '../../_shared/domain/schedule';
@@ -99,7 +100,8 @@ async function answer(
   const { claim } = participant;
   return {
     reward: {
-      ...(claim.resourceUrl ? { resourceUrl: claim.resourceUrl } : {}),
+      // a cloud fileID (an operator's upload) becomes a temporary URL the phone can open
+      ...(claim.resourceUrl ? { resourceUrl: await displayUrl(claim.resourceUrl) } : {}),
       ...(effects.coupon ? { coupon: toCoupon(effects.coupon, now) } : {}),
     },
     alreadyClaimed,

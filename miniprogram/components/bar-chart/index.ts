@@ -2,7 +2,9 @@
  * <bar-chart items="{{[{ label: '访问', value: 1200, hint: '100%' }]}}" unit="人" />
  *
  * Horizontal bars scaled to the largest value, each with its label, value and an optional hint
- * (conversion rate, cost…). Used by the admin dashboard for the funnel and the channels.
+ * (conversion rate, average…). An item with `bar: false` is a figure without a bar and does not
+ * count for the scale: the admin dashboard's funnel bars people and lists spins and coupons
+ * between them, which would otherwise dwarf the people.
  */
 import { formatCount } from '../../utils/format';
 
@@ -10,6 +12,10 @@ export interface BarItem {
   label: string;
   value: number;
   hint?: string;
+  /** appended to this value instead of the chart's `unit` */
+  unit?: string;
+  /** false: shown as a figure, without a bar (default true) */
+  bar?: boolean;
 }
 
 function barsView(items: BarItem[] | null, unit: string) {
@@ -17,7 +23,8 @@ function barsView(items: BarItem[] | null, unit: string) {
   const values = list.map((item) =>
     Number.isFinite(item.value) && item.value > 0 ? item.value : 0,
   );
-  const max = Math.max(0, ...values);
+  const barred = list.map((item) => item.bar !== false);
+  const max = Math.max(0, ...values.filter((_, index) => barred[index]));
   return {
     rows: list.map((item, index) => {
       const value = values[index];
@@ -27,9 +34,10 @@ function barsView(items: BarItem[] | null, unit: string) {
       return {
         key: index,
         label: item.label,
-        valueText: `${formatCount(value)}${unit}`,
+        valueText: `${formatCount(value)}${item.unit ?? unit}`,
         hint: item.hint ?? '',
-        percent,
+        bar: barred[index],
+        percent: barred[index] ? percent : 0,
       };
     }),
   };

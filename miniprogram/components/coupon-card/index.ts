@@ -2,8 +2,9 @@
  * <coupon-card coupon="{{coupon}}" bind:select="onSelect" />
  *
  * One coupon of the wallet: the value big (8折, 满50减10), title, expiry or use time, a stamp
- * once used or expired. Only an available coupon is tappable: `select` with `{ id }`; used and
- * expired ones look and act disabled.
+ * once used or expired. Only an available coupon is tappable: `select` with `{ id }` and a
+ * 去使用 button; used and expired ones look and act disabled. `selectable="{{false}}"` shows the
+ * coupon only, for the page where it is being used.
  */
 import type { Coupon } from '../../../cloudfunctions/_shared/contracts';
 import { couponLabel, formatDateTime } from '../../utils/format';
@@ -51,6 +52,8 @@ Component({
   properties: {
     /** a Coupon from the `wallet.list` action */
     coupon: { type: Object },
+    /** false: no 去使用, no press effect, no `select` (the coupon's own page) */
+    selectable: { type: Boolean, value: true },
   },
 
   data: couponView(null),
@@ -63,7 +66,9 @@ Component({
 
   methods: {
     onTap() {
-      if (this.data.available) this.triggerEvent('select', { id: this.data.id });
+      if (this.data.available && this.data.selectable) {
+        this.triggerEvent('select', { id: this.data.id });
+      }
     },
   },
 });

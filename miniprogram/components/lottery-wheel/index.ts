@@ -26,6 +26,8 @@ interface Wheel {
   /** the sector count `rotation` was computed for */
   count: number;
   rotation: number;
+  /** where the running spin will stop: the labels are turned to read upright there */
+  target?: number;
   spinning: boolean;
   /** the pending animation frame, and whether the canvas or a timer schedules it */
   frame?: { id: number; onCanvas: boolean };
@@ -69,7 +71,8 @@ function paint(instance: WheelHost): void {
   const wheel = wheelOf(instance);
   if (!wheel.canvas) return;
   const names = sectorsOf(instance).map((sector) => sector.name);
-  drawWheel(wheel.canvas.getContext('2d'), names, wheel.side, wheel.rotation);
+  const rest = wheel.target ?? wheel.rotation;
+  drawWheel(wheel.canvas.getContext('2d'), names, wheel.side, wheel.rotation, rest);
 }
 
 function scheduleFrame(wheel: Wheel, callback: () => void): void {
@@ -162,6 +165,7 @@ Component({
         // rest anywhere inside the sector, not always dead centre: it looks less rigged
         jitter: (Math.random() * 2 - 1) * MAX_JITTER,
       });
+      wheel.target = to;
       const startedAt = Date.now();
 
       return new Promise<void>((resolve) => {
@@ -169,6 +173,7 @@ Component({
           cancelFrame(wheel);
           wheel.spinning = false;
           wheel.finish = undefined;
+          wheel.target = undefined;
           wheel.rotation = to;
           resolve();
         };

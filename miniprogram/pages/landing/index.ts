@@ -75,6 +75,15 @@ function claimView(campaign: PublicCampaign, phase: WindowPhase) {
   return { phase, countdownEnd: endAt, countdownLabel: '距领取结束', claimReason: '' };
 }
 
+/**
+ * The line under the gift coupon's value: its title when that says more than the value
+ * (全场饮品8折券 under 8折), not when it only repeats it (5元无门槛券 under 5元无门槛).
+ */
+function couponNote(coupon: { label: string; title: string }): string {
+  const more = coupon.title.replace(coupon.label, '').replace(/券$/, '').trim();
+  return more ? coupon.title : '领取后放入券包';
+}
+
 function campaignView(campaign: PublicCampaign) {
   const { magnet } = campaign;
   return {
@@ -86,7 +95,7 @@ function campaignView(campaign: PublicCampaign) {
     },
     preview: {
       couponLabel: magnet.reward.coupon?.label ?? '',
-      couponTitle: magnet.reward.coupon?.title ?? '',
+      couponNote: magnet.reward.coupon ? couponNote(magnet.reward.coupon) : '',
       hasResource: magnet.reward.hasResource,
     },
     serverNow: campaign.serverNow,
@@ -110,7 +119,7 @@ Component({
     title: '',
     magnet: { title: '', description: '', image: '' },
     imageFailed: false,
-    preview: { couponLabel: '', couponTitle: '', hasResource: false },
+    preview: { couponLabel: '', couponNote: '', hasResource: false },
     serverNow: '',
     phase: 'open' as WindowPhase,
     countdownEnd: '',

@@ -13,6 +13,7 @@ import { callApi, friendlyMessage, newRequestId } from '../../services/api';
 import { ensureSession, ownInviteCode, sharePath } from '../../services/session';
 import { enableSharing, toast } from '../../services/ui';
 import { serverOffset } from '../../utils/countdown';
+import { formatDateTime } from '../../utils/format';
 import { instanceState } from '../../utils/instance-state';
 import { windowPhase } from '../../utils/schedule';
 
@@ -46,14 +47,17 @@ const runtimeOf = instanceState<Runtime>(() => ({
   shareTitle: SHARE_TITLE,
 }));
 
-/** What the result dialog says for each kind of prize. */
+/**
+ * What the result dialog says for each kind of prize. A coupon's details are only those the
+ * prize's name does not already say (全场8折券: its title 全场饮品8折券, not 8折 again).
+ */
 function resultView(answer: SpinAnswer) {
-  const { prize, coupon, resourceUrl } = answer;
+  const { prize, coupon, resourceUrl, spinsLeft } = answer;
   const base = {
     kind: prize.kind,
     prizeName: prize.name,
-    couponLabel: '',
     couponTitle: '',
+    couponExpiry: '',
     resourceUrl: '',
   };
   switch (prize.kind) {
@@ -62,8 +66,8 @@ function resultView(answer: SpinAnswer) {
         ...base,
         heading: '恭喜你抽中',
         note: '已放入你的券包，到店出示即可使用',
-        couponLabel: coupon?.label ?? '',
-        couponTitle: coupon?.title ?? prize.name,
+        couponTitle: coupon && coupon.title !== prize.name ? coupon.title : '',
+        couponExpiry: coupon ? `有效期至 ${formatDateTime(coupon.expiresAt)}` : '',
       };
     case 'resource':
       return {
@@ -75,7 +79,12 @@ function resultView(answer: SpinAnswer) {
     case 'physical':
       return { ...base, heading: '恭喜你抽中', note: '请截图保存本页，到店出示给店员领取' };
     default:
-      return { ...base, heading: '谢谢参与', note: '好运正在路上，下次一定抽中' };
+      // a draw promises nothing: say what happened, no "next time for sure"
+      return {
+        ...base,
+        heading: '谢谢参与',
+        note: spinsLeft > 0 ? '这次没有抽中，换个手气再试试' : '这次没有抽中，感谢参与',
+      };
   }
 }
 

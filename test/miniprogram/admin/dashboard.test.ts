@@ -3,6 +3,7 @@
  * The operators' dashboard against the real backend: the figures of a small scenario, the
  * alerts cron raises for a nearly-full pool, and who may see what.
  */
+import { formatDateTime } from '../../../miniprogram/utils/format';
 import { timerEvent } from '../../support/emulator';
 import { usePageBackend } from '../support/backend';
 import {
@@ -23,6 +24,7 @@ type Page = SimRoot & { instance: Record<string, (...args: any[]) => any> };
 
 const OWNER = 'demo-admin';
 const HOUR = 60 * 60 * 1000;
+const DAY = 24 * HOUR;
 
 async function openDashboard(): Promise<Page> {
   const page = attach(render('admin/pages/dashboard/index')) as Page;
@@ -43,12 +45,16 @@ function summaryOf(page: Page): Record<string, string> {
   );
 }
 
-/** The funnel's bars as { label: value } (read from the bar-chart's rendered rows). */
-function funnelOf(page: Page): Record<string, string> {
+/** The funnel's rows as { label: { value, hint, bar } } (read from the bar-chart's rows). */
+function funnelOf(page: Page): Record<string, { value: string; hint: string; bar: boolean }> {
   return Object.fromEntries(
     findIn(page, 'bar-chart__row').map((row) => [
       textOf(findIn(row, 'bar-chart__label')[0]),
-      textOf(findIn(row, 'bar-chart__value')[0]),
+      {
+        value: textOf(findIn(row, 'bar-chart__value')[0]),
+        hint: textOf(findIn(row, 'bar-chart__hint')[0]),
+        bar: findIn(row, 'bar-chart__track').length === 1,
+      },
     ]),
   );
 }
@@ -66,8 +72,8 @@ async function visit(openid: string, params: Record<string, unknown>, claim: boo
   return session as { inviteCode: string };
 }
 
-/** Retires the seeded pool and puts one group of `capacity` expiring in `expiresInMs`. */
-async function poolOfOne(capacity: number, expiresInMs: number): Promise<string> {
+/** Stops every seeded group, as an operator would. */
+async function retireSeededPool(): Promise<void> {
   const { data: seeded } = await backend.emulator.sdk.database().collection('groups').get();
   for (const group of seeded as Array<Record<string, any>>) {
     await backend.as(OWNER, 'admin', {
@@ -79,6 +85,11 @@ async function poolOfOne(capacity: number, expiresInMs: number): Promise<string>
       active: false,
     });
   }
+}
+
+/** Retires the seeded pool and puts one group of `capacity` expiring in `expiresInMs`. */
+async function poolOfOne(capacity: number, expiresInMs: number): Promise<string> {
+  await retireSeededPool();
   const group = await backend.as(OWNER, 'admin', {
     action: 'groups.upsert',
     name: '开业福利 4 群',
@@ -109,41 +120,53 @@ test("an owner sees the scenario's figures, by channel, with the invites' outcom
   expect(summary['领取福利']).toBe('2');
   expect(summary['有效邀请']).toBe('1');
   expect(summary['核销']).toBe('0');
-  const funnel = funnelOf(page);
-  expect(funnel['访客']).toBe('3');
-  expect(funnel['领取福利']).toBe('2');
-  expect(funnel['发起邀请']).toBe('1');
-  expect(funnel['发券']).toBe('2'); // the gift's coupon, one each
-  // verified invites are counted per invite: compared with the inviters, not "the step before"
-  const hints = Object.fromEntries(
-    findIn(page, 'bar-chart__row').map((row) => [
-      textOf(findIn(row, 'bar-chart__label')[0]),
-      findIn(row, 'bar-chart__hint').map((n) => textOf(n))[0] ?? '',
-    ]),
-  );
-  expect(hints['领取福利']).toBe('上一步的 67%');
-  expect(hints['有效邀请']).toBe('每位邀请人平均 1.0 位');
+  // the funnel: people as bars, each read against the step it belongs to; spins and coupons
+  // as counts between them
+  expect(funnelOf(page)).toEqual({
+    访客: { value: '3', hint: '', bar: true },
+    领取福利: { value: '2', hint: '占访客 67%', bar: true },
+    参与抽奖: { value: '0', hint: '占访客 0%', bar: true },
+    抽奖次数: { value: '0 次', hint: '', bar: false },
+    发起邀请: { value: '1', hint: '占访客 33%', bar: true },
+    有效邀请: { value: '1', hint: '人均邀请 1 位', bar: true },
+    解锁黑卡: { value: '0', hint: '占邀请人 0%', bar: true },
+    领取群码: { value: '0', hint: '占领取人数 0%', bar: true },
+    确认入群: { value: '0', hint: '', bar: true },
+    发券: { value: '2 张', hint: '', bar: false }, // the gift's coupon, one each
+    核销: { value: '0 张', hint: '核销率 0%', bar: false },
+  });
 
-  const poster = rowNamed(page, 'dash-channel', '门店海报');
-  expect(textOf(findIn(poster, 'dash-channel__visitors')[0])).toBe('访客 1');
-  expect(textOf(findIn(poster, 'dash-channel__cost')[0])).toBe('投放 ¥300');
-  const store = rowNamed(page, 'dash-channel', '收银台台卡');
-  expect(textOf(findIn(store, 'dash-channel__visitors')[0])).toBe('访客 1');
+  // per channel: visitors, claims, verified invites, and what a claim cost
+  const channel = (name: string) => {
+    const row = rowNamed(page, 'dash-channel', name);
+    return ['dash-channel__cost', 'dash-channel__visitors', 'dash-channel__claims'].map((c) =>
+      textOf(findIn(row, c)[0]),
+    );
+  };
+  expect(channel('门店海报')).toEqual(['投放 ¥300 · 每位领取 ¥300', '访客 1', '领取 1']);
+  expect(channel('收银台台卡')).toEqual(['投放 ¥50 · 暂无领取', '访客 1', '领取 0']);
+  expect(channel('好友分享')).toEqual(['', '访客 1', '领取 1']);
   const share = rowNamed(page, 'dash-channel', '好友分享');
-  expect(textOf(findIn(share, 'dash-channel__visitors')[0])).toBe('访客 1');
-  expect(textOf(findIn(share, 'dash-channel__verified')[0])).toBe('有效 1');
+  expect(textOf(findIn(share, 'dash-channel__verified')[0])).toBe('有效邀请 1');
 
-  // the inviter by invite code, never by openid
-  expect(texts(page, 'dash-inviter__ref')).toEqual([alice.inviteCode]);
+  // the inviter by invite code, never by openid, the rank beside the code
+  const [inviter] = findIn(page, 'dash-inviter__who');
+  expect(findIn(inviter, 'dash-inviter__rank').map((n) => textOf(n))).toEqual(['1']);
+  expect(findIn(inviter, 'dash-inviter__ref').map((n) => textOf(n))).toEqual([alice.inviteCode]);
   expect(texts(page, 'dash-inviter__count')).toEqual(['有效邀请 1']);
   expect(textOf(page)).not.toContain('visitor-alice-01');
 
   expect(texts(page, 'dash-rejected__label')).toEqual(['老用户', '邀请码无效']);
   expect(texts(page, 'dash-rejected__count')).toEqual(['1', '1']);
 
-  const gift = rowNamed(page, 'dash-prize', '定制保温杯');
-  expect(textOf(findIn(gift, 'dash-prize__stock')[0])).toBe('剩余 20');
-  expect(textOf(rowNamed(page, 'dash-prize', '谢谢参与'))).toContain('剩余 不限');
+  // stock as it reads: a count left, unlimited, or for 谢谢参与 how often the wheel stopped there
+  const prize = (name: string) => {
+    const row = rowNamed(page, 'dash-prize', name);
+    return ['dash-prize__stock', 'dash-prize__issued'].map((c) => textOf(findIn(row, c)[0]));
+  };
+  expect(prize('定制保温杯')).toEqual(['剩余 20', '已发 0']);
+  expect(prize('开业满30减5')).toEqual(['不限量', '已发 0']);
+  expect(prize('谢谢参与')).toEqual(['', '抽中 0 次']);
 
   expect(texts(page, 'dash-group__name')).toHaveLength(3);
   expect(texts(page, 'dash-pool__total')).toEqual(['已发 0/540']);
@@ -177,7 +200,7 @@ test('after cron, a nearly-full pool and an expiring QR are flagged', async () =
   const page = await openDashboard();
 
   expect(classesOf(page.querySelector('.dash-alerts'))).toContain('dash-alerts--on');
-  expect(texts(page, 'dash-alert__kind').sort()).toEqual(['即将过期', '群池将满'].sort());
+  expect(texts(page, 'dash-alert__kind').sort()).toEqual(['即将过期', '群池告急'].sort());
   const messages = texts(page, 'dash-alert__message');
   expect(messages).toContainEqual(expect.stringContaining('群活码池已使用 100%（2/2）'));
   expect(messages).toContainEqual(expect.stringContaining('「开业福利 4 群」的群二维码将于'));
@@ -194,6 +217,54 @@ test('after cron, a nearly-full pool and an expiring QR are flagged', async () =
   const retired = rowNamed(page, 'dash-group', '福利群 1 群');
   expect(textOf(findIn(retired, 'dash-group__status')[0])).toBe('已停用');
   expect(classesOf(retired)).not.toContain('dash-group--full');
+});
+
+test('spins and group joins are shown beside the people they belong to', async () => {
+  await visit('visitor-spinner-1', { channel: 'poster' }, true);
+  // one free spin a day: today's and tomorrow's
+  await backend.as('visitor-spinner-1', 'api', { action: 'lottery.spin', requestId: 'spin-one' });
+  await backend.emulator.advanceClock(DAY);
+  await backend.as('visitor-spinner-1', 'api', { action: 'lottery.spin', requestId: 'spin-two' });
+  await backend.as('visitor-spinner-1', 'api', { action: 'group.get' });
+  await backend.as('visitor-spinner-1', 'api', { action: 'group.confirmJoined' });
+
+  backend.actAs(OWNER);
+  const funnel = funnelOf(await openDashboard());
+  expect(funnel['参与抽奖']).toEqual({ value: '1', hint: '占访客 100%', bar: true });
+  expect(funnel['抽奖次数']).toEqual({ value: '2 次', hint: '人均 2 次', bar: false });
+  expect(funnel['领取群码']).toEqual({ value: '1', hint: '占领取人数 100%', bar: true });
+  expect(funnel['确认入群']).toEqual({ value: '1', hint: '占领到群码的 100%', bar: true });
+});
+
+test('an empty pool is said to be empty, not nearly full', async () => {
+  await retireSeededPool();
+  await backend.emulator.invoke('cron', timerEvent(), { openid: '' });
+
+  backend.actAs(OWNER);
+  const page = await openDashboard();
+  expect(texts(page, 'dash-pool__total')).toEqual(['没有可发放的群']);
+  expect(classesOf(page.querySelector('.dash-pool__total'))).toContain('dash-warn');
+  expect(texts(page, 'dash-alert__kind')).toEqual(['群池告急']);
+  expect(textOf(page)).not.toContain('将满');
+  expect(texts(page, 'dash-alert__message')[0]).toContain('群活码池里没有可用的群');
+});
+
+test("the time and the pool follow the server's clock, not the phone's", async () => {
+  // the server is at 10:30 on a day of the campaign; the phone's clock is two days behind
+  const server = new Date(backend.emulator.clock.now() + DAY);
+  server.setUTCHours(2, 30, 0, 0);
+  await backend.emulator.setClock(server);
+  await poolOfOne(180, 2 * HOUR);
+  jest.spyOn(Date, 'now').mockReturnValue(server.getTime() - 2 * DAY);
+
+  backend.actAs(OWNER);
+  const page = await openDashboard();
+  const [updated] = texts(page, 'dash-hello__updated');
+  expect(updated).toMatch(new RegExp(`^更新于 ${formatDateTime(server.toISOString())}`));
+  expect(updated).toContain('10:30');
+  // the QR expires two hours after the server's now: flagged, whatever the phone thinks
+  const group = rowNamed(page, 'dash-group', '开业福利 4 群');
+  expect(textOf(findIn(group, 'dash-group__status')[0])).toBe('即将过期');
 });
 
 test('a visitor is refused politely: no figures, no overview asked for', async () => {

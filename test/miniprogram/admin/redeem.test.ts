@@ -3,6 +3,7 @@
  * The redeem page against the real backend: a customer's coupon token, scanned (wx.scanCode
  * driven by the test) or typed, is redeemed exactly once; every refusal says why.
  */
+import { CAMPAIGN_CACHE_TTL_MS } from '../../../cloudfunctions/_shared/limits';
 import { usePageBackend } from '../support/backend';
 import {
   attach,
@@ -94,6 +95,24 @@ test('staff scan a valid coupon: redeemed once; rescanning says it worked, anoth
   expect(text(page, '.rdm-result__heading')).toBe('核销码无效');
   expect(text(page, '.rdm-result__detail')).toBe('核销码无效或已过期，请顾客刷新券码后重新出示');
   expect(redeemCalls()).toHaveLength(3);
+});
+
+test('a coupon whose title is its value shows the value once', async () => {
+  const { config } = await backend.as('demo-admin', 'admin', { action: 'campaign.get' });
+  const gift = config.couponTemplates.find((t: { id: string }) => t.id === 'cash-5-free');
+  gift.title = '5元无门槛';
+  await backend.as('demo-admin', 'admin', { action: 'campaign.put', config });
+  await backend.emulator.advanceClock(CAMPAIGN_CACHE_TTL_MS); // visitors' functions cache it
+  const { coupon, token } = await customerShowsCoupon();
+  expect(coupon).toMatchObject({ title: '5元无门槛', label: '5元无门槛' });
+
+  backend.actAs('demo-staff');
+  const page = await openRedeem();
+  scanReturns(token);
+  await scan(page);
+  expect(text(page, '.rdm-result__heading')).toBe('核销成功');
+  expect(text(page, '.rdm-result__label')).toBe('5元无门槛');
+  expect(page.querySelector('.rdm-result__title')).toBeUndefined();
 });
 
 test('a cancelled scan does nothing; two quick taps redeem once', async () => {

@@ -49,3 +49,19 @@ test('follows new items', () => {
   });
   expect(rows().map((r) => r.width)).toEqual(['width: 25%', 'width: 100%']);
 });
+
+test('a figure without a bar keeps its own unit and does not set the scale', () => {
+  const { comp, rows } = chart({
+    items: [
+      { label: '访客', value: 40 },
+      { label: '抽奖次数', value: 400, unit: ' 次', hint: '人均 20 次', bar: false },
+      { label: '参与抽奖', value: 20 },
+    ],
+  });
+  expect(rows()).toEqual([
+    { label: '访客', value: '40', hint: '', width: 'width: 100%' },
+    { label: '抽奖次数', value: '400 次', hint: '人均 20 次', width: undefined },
+    { label: '参与抽奖', value: '20', hint: '', width: 'width: 50%' },
+  ]);
+  expect(findIn(comp, 'bar-chart__track')).toHaveLength(2);
+});

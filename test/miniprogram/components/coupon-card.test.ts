@@ -1,6 +1,6 @@
 /** @jest-environment jsdom */
 import type { Coupon } from '../../../cloudfunctions/_shared/contracts';
-import { classesOf, listen, mount, tap, textOf } from '../support/simulate';
+import { attrOf, classesOf, listen, mount, tap, textOf } from '../support/simulate';
 
 const base: Coupon = {
   id: 'cpn_1',
@@ -15,8 +15,8 @@ const base: Coupon = {
   expiresAt: '2025-03-08T15:59:00.000Z',
 };
 
-function card(coupon: Coupon) {
-  const comp = mount('components/coupon-card/index', { coupon });
+function card(coupon: Coupon, props: Record<string, unknown> = {}) {
+  const comp = mount('components/coupon-card/index', { coupon, ...props });
   return { comp, selects: listen(comp, 'select'), root: () => comp.querySelector('.coupon') };
 }
 
@@ -32,6 +32,15 @@ test('an available coupon shows its value, title and expiry in Shanghai time, an
 
   await tap(root());
   expect(selects).toEqual([{ id: 'cpn_1' }]);
+});
+
+test('not selectable (its own page): no 去使用, no press effect, taps ignored', async () => {
+  const { comp, selects, root } = card(base, { selectable: false });
+  expect(textOf(comp.querySelector('.coupon__label'))).toBe('8折');
+  expect(comp.querySelector('.coupon__action')).toBeUndefined();
+  expect(attrOf(root(), 'hover-class')).toBe('none');
+  await tap(root());
+  expect(selects).toEqual([]);
 });
 
 test('a used coupon is stamped 已使用, shows when it was redeemed, and ignores taps', async () => {

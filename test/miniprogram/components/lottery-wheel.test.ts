@@ -1,5 +1,5 @@
 /** @jest-environment jsdom */
-import { sectorAtPointer } from '../../../miniprogram/utils/wheel';
+import { labelTurn, sectorAtPointer } from '../../../miniprogram/utils/wheel';
 import type { FakeCanvas } from '../support/simulate';
 import { attrOf, canvasOf, flushMicrotasks, mount } from '../support/simulate';
 
@@ -102,6 +102,32 @@ test.each([
     expect(jest.getTimerCount()).toBe(0);
   },
 );
+
+/** The labels' turns in each drawn frame: the rotate() calls after the wheel's own. */
+function frameLabelTurns(canvas: FakeCanvas): number[][] {
+  const frames: number[][] = [];
+  for (const call of canvas.calls) {
+    if (call.method === 'clearRect') frames.push([]);
+    else if (call.method === 'rotate') frames.at(-1)?.push(call.args[0] as number);
+  }
+  return frames.map((rotations) => rotations.slice(1));
+}
+
+test('the labels are turned for where the wheel stops, and do not flip while it turns', async () => {
+  jest.spyOn(Math, 'random').mockReturnValue(0.9);
+  const { canvas, spinTo } = await wheel();
+  const before = frameLabelTurns(canvas).length;
+  const spin = track(spinTo(5));
+  jest.advanceTimersByTime(4100);
+  await flushMicrotasks();
+  expect(spin.settled).toBe(true);
+
+  const rest = frameRotations(canvas).at(-1)!;
+  const expected = SECTORS.map((_, i) => labelTurn(i, SECTORS.length, rest).turn);
+  const frames = frameLabelTurns(canvas).slice(before);
+  expect(frames.length).toBeGreaterThan(100);
+  for (const turns of frames) expect(turns).toEqual(expected);
+});
 
 test('a second spin while turning is refused, and the first still lands', async () => {
   const { spinTo, landed } = await wheel();

@@ -99,6 +99,8 @@ test('shows the coupon and the QR of a token, refreshed before the token expires
 
   expect(texts(page, 'coupon__title')).toEqual([coupon.title]);
   expect(texts(page, 'coupon__label')).toEqual([coupon.label]);
+  // this is where it is used: no 去使用 on the card above the code
+  expect(texts(page, 'coupon__action')).toEqual([]);
   expect(text(page, '.cpn-code__title')).toBe('出示给店员扫码核销');
   const first = qrOf(page)!;
   expect(first.token).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);

@@ -66,7 +66,13 @@ test('shows the campaign, the magnet and a countdown to the end of the claim win
   expect(text(page, '.landing-magnet__title')).toBe(campaign.magnet.title);
   expect(text(page, '.landing-magnet__desc')).toBe(campaign.magnet.description);
   expect(attrOf(page.querySelector('.landing-hero__image'), 'src')).toBe(campaign.magnet.image);
+  // each gift tile: the value, and a line that says more than the value again
   expect(texts(page, 'landing-gift__value')).toEqual(['5元无门槛', '资料包']);
+  expect(texts(page, 'landing-gift__name')).toEqual(['领取后放入券包', '领取后复制链接查看']);
+  // the share card's title is a block of its own, as on the other pages, not run into its body
+  const shareTitle = findIn(page.querySelector('.landing-share'), 'card__title')[0];
+  expect(shareTitle.tagName).toBe('wx-view');
+  expect(textOf(shareTitle)).toBe('邀请好友一起领');
   expect(text(page, '.landing-claim')).toBe('立即免费领取');
   expect(attrOf(page.querySelector('.landing-claim'), 'disabled')).toBe(false);
 
@@ -104,10 +110,11 @@ test('claiming shows the coupon from the server and the resource link; a double 
   expect(texts(page, 'countdown__time')).toEqual([]);
   expect(text(page, '.landing-reward__title')).toBe('已领取，福利已放入你的券包');
 
-  // the link is copied, not opened (a Mini Program cannot open arbitrary web pages)
+  // the link is copied, not opened (a Mini Program cannot open arbitrary web pages): the demo's
+  // booklet, served from the emulator's storage
   const copy = jest.spyOn(wx, 'setClipboardData');
-  const url = 'https://example.com/growth-kit/demo/summer-recipes.pdf';
-  expect(text(page, '.landing-resource__url')).toBe(url);
+  const url = text(page, '.landing-resource__url');
+  expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/__emulator\/files\/demo\/summer-recipes\.pdf$/);
   await tap(page.querySelector('.landing-resource'));
   expect(copy).toHaveBeenCalledWith(expect.objectContaining({ data: url }));
 
@@ -173,6 +180,8 @@ test("a friend's invite shows the banner; claiming verifies it for the inviter",
   const page = await openLanding({ inv: codeA, ch: 'share' });
 
   expect(text(page, '.landing-invite__text')).toBe('好友邀请你来领福利，领取后好友也能得到奖励');
+  // a ribbon inside the magnet card, not a strip pressed against the hero's foot
+  expect(findIn(page.querySelector('.landing-magnet'), 'landing-invite')).toHaveLength(1);
   expect((await backend.as('inviter-A', 'api', { action: 'blackcard.get' })).verified).toBe(0);
 
   await tap(page.querySelector('.landing-claim'));

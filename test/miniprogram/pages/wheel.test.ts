@@ -8,6 +8,7 @@
  * run in this process and read the global one), so `travel` moves both sides together; the
  * emulator's own clock offset is not consulted while `Date` is faked.
  */
+import { formatDateTime } from '../../../miniprogram/utils/format';
 import { sectorAtPointer } from '../../../miniprogram/utils/wheel';
 import { usePageBackend } from '../support/backend';
 import {
@@ -156,7 +157,7 @@ test('a spin lands on the sector the server drew, once, however often the button
   expect(status.spinsLeft).toBe(0);
 });
 
-test('a coupon won shows its label and leads to the wallet', async () => {
+test('a coupon won: its name once, then its title and expiry; leads to the wallet', async () => {
   await onlyPrize('off-20');
   backend.actAs('spinner-2');
   const page = await openWheel();
@@ -169,9 +170,13 @@ test('a coupon won shows its label and leads to the wallet', async () => {
   expect(wheel.landed()).toBe(1); // 全场8折券 is the second sector
   const { coupons } = await backend.as('spinner-2', 'api', { action: 'wallet.list' });
   expect(coupons).toHaveLength(1);
+  // the prize's name once, then only what it does not say: the coupon's title and expiry
   expect(text(page, '.wheel-dialog__prize')).toBe('全场8折券');
-  expect(text(page, '.wheel-dialog__label')).toBe(coupons[0].label);
   expect(text(page, '.wheel-dialog__coupon-title')).toBe('全场饮品8折券');
+  expect(text(page, '.wheel-dialog__expiry')).toBe(
+    `有效期至 ${formatDateTime(coupons[0].expiresAt)}`,
+  );
+  expect(text(page, '.wheel-dialog').split('全场8折券')).toHaveLength(2); // said once
 
   const navigate = jest.spyOn(wx, 'navigateTo');
   await tap(page.querySelector('.wheel-dialog__wallet'));
@@ -192,7 +197,10 @@ test('the fallback prize reads 谢谢参与', async () => {
   expect(wheel.landed()).toBe(7);
   expect(text(page, '.wheel-dialog__heading')).toBe('谢谢参与');
   expect(page.querySelector('.wheel-dialog__prize')).toBeUndefined();
-  expect(page.querySelector('.wheel-dialog__label')).toBeUndefined();
+  expect(page.querySelector('.wheel-dialog__coupon')).toBeUndefined();
+  // honest: what happened, no promise that the next spin wins
+  expect(text(page, '.wheel-dialog__note')).toBe('这次没有抽中，感谢参与');
+  expect(text(page, '.wheel-dialog')).not.toMatch(/一定|必中|下次.*中/);
 });
 
 test('no spins left: the invitation to share, and the wheel stays still', async () => {

@@ -11,8 +11,10 @@ import type {
 } from '../../../../cloudfunctions/_shared/contracts';
 import { callAdmin, friendlyMessage } from '../../../services/api';
 import { refreshOnPullDown } from '../../../services/ui';
+import type { BarItem } from '../../../components/bar-chart/index';
 import { formatCount, formatDateTime, formatFen } from '../../../utils/format';
 import { instanceState } from '../../../utils/instance-state';
+import { groupView, poolRoom } from '../../../utils/pool';
 
 type Overview = AdminResults['stats.overview'];
 type State = 'loading' | 'refused' | 'staff' | 'owner' | 'error';
@@ -30,85 +32,52 @@ const REJECTION_LABELS: Record<InviteRejectionReason, string> = {
 };
 
 const ALERT_KINDS: Record<string, string> = {
-  POOL_NEARLY_FULL: '群池将满',
+  // raised for a pool nearly full *and* for one with no group left: 告急 fits both
+  POOL_NEARLY_FULL: '群池告急',
   QR_EXPIRING: '即将过期',
   QR_EXPIRED: '已过期',
 };
 
-/** The same thresholds as the server's alerts (SPEC §3): ≥ 80 % used, expiring within 24 h. */
-const POOL_WARN_RATIO = 0.8;
-const EXPIRY_WARN_MS = 24 * 60 * 60 * 1000;
-
 /** The headline figures, by funnel key (labels come from the answer). */
 const SUMMARY_KEYS = ['visitors', 'claims', 'invitesVerified', 'couponsRedeemed'];
 
-const percentOf = (part: number, whole: number): number =>
-  whole > 0 ? Math.round((part / whole) * 100) : 0;
-
-function funnelView(funnel: Overview['funnel']) {
-  const byKey = new Map(funnel.map((step) => [step.key, step]));
-  const count = (key: string) => byKey.get(key)?.count ?? 0;
-  return funnel.map((step, index) => {
-    // Most steps count people; verified invites and coupons count things, so their hints
-    // compare like with like instead of "the step before".
-    let hint = '';
-    if (step.key === 'couponsRedeemed') {
-      if (count('couponsIssued') > 0)
-        hint = `核销率 ${percentOf(step.count, count('couponsIssued'))}%`;
-    } else if (step.key === 'invitesVerified') {
-      if (count('inviters') > 0)
-        hint = `每位邀请人平均 ${(step.count / count('inviters')).toFixed(1)} 位`;
-    } else if (step.key === 'cardsUnlocked') {
-      if (count('inviters') > 0) hint = `邀请人的 ${percentOf(step.count, count('inviters'))}%`;
-    } else if (step.key === 'groupHandouts') {
-      if (count('claims') > 0) hint = `领取福利者的 ${percentOf(step.count, count('claims'))}%`;
-    } else if (step.key !== 'couponsIssued' && index > 0) {
-      const previous = funnel[index - 1].count;
-      if (previous > 0) hint = `上一步的 ${percentOf(step.count, previous)}%`;
-    }
-    return { label: step.label, value: step.count, hint };
-  });
+/**
+ * The funnel as the server reads it: each step with its count and how it compares with the step
+ * it belongs to (`rateLabel`). People (人) are the funnel's bars; spins and coupons are counts.
+ */
+function funnelView(funnel: Overview['funnel']): BarItem[] {
+  return funnel.map((step) => ({
+    label: step.label,
+    value: step.count,
+    unit: step.unit === '人' ? '' : ` ${step.unit}`,
+    hint: step.rateLabel ?? '',
+    bar: step.unit === '人',
+  }));
 }
 
-function poolView(groups: Overview['groups'], nowMs: number) {
-  const live = groups.filter((g) => g.active && Date.parse(g.expiresAt) > nowMs);
-  const capacity = live.reduce((sum, g) => sum + g.capacity, 0);
-  const used = live.reduce((sum, g) => sum + Math.min(g.handedOut, g.capacity), 0);
+function prizeView(prize: Overview['prizes'][number]) {
+  // 谢谢参与 hands nothing out: how often the wheel stopped on it is what reads naturally
+  if (prize.kind === 'none') {
+    return {
+      id: prize.id,
+      name: prize.name,
+      stockText: '',
+      issuedText: `抽中 ${formatCount(prize.issued)} 次`,
+      soldOut: false,
+    };
+  }
   return {
-    usedText: `${formatCount(used)}/${formatCount(capacity)}`,
-    percent: Math.min(100, percentOf(used, capacity)),
-    // an empty pool is as bad as a full one: everyone gets the fallback contact
-    warn: capacity === 0 || used >= capacity * POOL_WARN_RATIO,
-    liveCount: live.length,
-    groups: groups.map((g) => {
-      const left = Date.parse(g.expiresAt) - nowMs;
-      const expired = left <= 0;
-      const expiring = g.active && !expired && left <= EXPIRY_WARN_MS;
-      const nearlyFull = g.active && !expired && g.handedOut >= g.capacity * POOL_WARN_RATIO;
-      let status = '使用中';
-      let statusClass = '';
-      if (!g.active) [status, statusClass] = ['已停用', 'badge--muted'];
-      else if (expired) [status, statusClass] = ['已过期', 'badge--danger'];
-      else if (g.handedOut >= g.capacity) [status, statusClass] = ['已满', 'badge--danger'];
-      else if (expiring) [status, statusClass] = ['即将过期', 'badge--accent'];
-      else if (nearlyFull) [status, statusClass] = ['将满', 'badge--accent'];
-      return {
-        id: g.id,
-        name: g.name,
-        usedText: `${formatCount(g.handedOut)}/${formatCount(g.capacity)}`,
-        percent: Math.min(100, percentOf(g.handedOut, g.capacity)),
-        expiresText: formatDateTime(g.expiresAt),
-        status,
-        statusClass,
-        nearlyFull,
-        expiring,
-      };
-    }),
+    id: prize.id,
+    name: prize.name,
+    stockText: prize.stock === null ? '不限量' : `剩余 ${formatCount(prize.stock)}`,
+    issuedText: `已发 ${formatCount(prize.issued)}`,
+    soldOut: prize.stock === 0,
   };
 }
 
-function overviewView(overview: Overview, nowMs: number) {
+function overviewView(overview: Overview) {
   const byKey = new Map(overview.funnel.map((step) => [step.key, step]));
+  const nowMs = Date.parse(overview.serverNow);
   return {
     summary: SUMMARY_KEYS.flatMap((key) => {
       const step = byKey.get(key);
@@ -119,23 +88,22 @@ function overviewView(overview: Overview, nowMs: number) {
       code: c.code,
       name: c.name,
       visitors: formatCount(c.visitors),
+      claims: formatCount(c.claims),
       verified: formatCount(c.verified),
-      costText: c.cost !== undefined ? formatFen(c.cost) : '',
-      perVerifiedText:
-        c.costPerVerified !== undefined
-          ? `${formatFen(c.costPerVerified)}/人`
+      costText: c.cost !== undefined ? `投放 ${formatFen(c.cost)}` : '',
+      // what a visitor who claimed cost (获客成本): every paid channel brings claims
+      perClaimText:
+        c.costPerClaim !== undefined
+          ? `每位领取 ${formatFen(c.costPerClaim)}`
           : c.cost !== undefined
-            ? '暂无有效用户'
+            ? '暂无领取'
             : '',
     })),
-    prizes: overview.prizes.map((p) => ({
-      id: p.id,
-      name: p.name,
-      stockText: p.stock === null ? '不限' : formatCount(p.stock),
-      issuedText: formatCount(p.issued),
-      soldOut: p.stock === 0,
-    })),
-    pool: poolView(overview.groups, nowMs),
+    prizes: overview.prizes.map(prizeView),
+    pool: {
+      ...poolRoom(overview.groups, nowMs),
+      groups: overview.groups.map((g) => ({ id: g.id, name: g.name, ...groupView(g, nowMs) })),
+    },
     alerts: overview.alerts.map((a) => ({
       id: a.id,
       kindText: ALERT_KINDS[a.kind] ?? '提醒',
@@ -152,7 +120,7 @@ function overviewView(overview: Overview, nowMs: number) {
       label: REJECTION_LABELS[r.reason] ?? r.reason,
       count: formatCount(r.count),
     })),
-    updatedText: `更新于 ${formatDateTime(new Date(nowMs).toISOString())}`,
+    updatedText: overview.serverNow ? `更新于 ${formatDateTime(overview.serverNow)}` : '',
   };
 }
 
@@ -164,6 +132,7 @@ const emptyOverview: Overview = {
   alerts: [],
   rejectedInvites: [],
   topInviters: [],
+  serverNow: '',
 };
 
 interface Runtime {
@@ -180,7 +149,7 @@ Component({
     state: 'loading' as State,
     message: '',
     name: '',
-    ...overviewView(emptyOverview, 0),
+    ...overviewView(emptyOverview),
   },
 
   methods: {
@@ -225,7 +194,7 @@ Component({
           state: 'owner',
           name: me.data.name,
           message: '',
-          ...overviewView(overview.data, Date.now()),
+          ...overviewView(overview.data),
         });
       } finally {
         runtime.loading = false;

@@ -11,14 +11,12 @@
 import type { AdminResults, ValidationIssue } from '../../../../cloudfunctions/_shared/contracts';
 import { callAdmin, friendlyMessage, uploadImage } from '../../../services/api';
 import { refreshOnPullDown, toast } from '../../../services/ui';
-import { formatCount, formatDate, formatDateTime } from '../../../utils/format';
+import { formatDate, formatDateTime } from '../../../utils/format';
 import { instanceState } from '../../../utils/instance-state';
+import { groupView } from '../../../utils/pool';
 
-/**
- * A pool entry. `qrUrl` is needed to re-send a group's fields when toggling it; `stats.overview`
- * does not list it yet, so the page also remembers the fileIDs of the groups it added itself.
- */
-type PoolGroup = AdminResults['stats.overview']['groups'][number] & { qrUrl?: string };
+/** A pool entry; its stored `qrUrl` (a fileID) is sent back as is when the group is toggled. */
+type PoolGroup = AdminResults['stats.overview']['groups'][number];
 
 type State = 'loading' | 'refused' | 'staff' | 'ready' | 'error';
 type Field = 'name' | 'image' | 'expiresAt' | 'capacity';
@@ -30,8 +28,6 @@ const HOUR_MS = 60 * 60 * 1000;
 const DEFAULT_LIFETIME_MS = 7 * DAY_MS - HOUR_MS;
 const DEFAULT_CAPACITY = 180;
 const MAX_CAPACITY = 200;
-const POOL_WARN_RATIO = 0.8;
-const EXPIRY_WARN_MS = DAY_MS;
 
 /** Chinese wording for the server's field problems when its message is not (zod's own). */
 const FIELD_HINTS: Record<Field, string> = {
@@ -90,33 +86,21 @@ function extensionOf(path: string): string {
   return match ? match[1].toLowerCase() : 'jpg';
 }
 
-function poolView(groups: PoolGroup[], known: Map<string, string>, nowMs: number) {
+function poolView(groups: PoolGroup[], nowMs: number) {
   return groups.map((g) => {
-    const left = Date.parse(g.expiresAt) - nowMs;
-    const expired = left <= 0;
-    const full = g.handedOut >= g.capacity;
-    const nearlyFull = g.active && !expired && g.handedOut >= g.capacity * POOL_WARN_RATIO;
-    const expiring = g.active && !expired && left <= EXPIRY_WARN_MS;
-    let status = '发放中';
-    let statusClass = '';
-    if (!g.active) [status, statusClass] = ['已停用', 'badge--muted'];
-    else if (expired) [status, statusClass] = ['已过期', 'badge--danger'];
-    else if (full) [status, statusClass] = ['已满', 'badge--danger'];
-    else if (expiring) [status, statusClass] = ['即将过期', 'badge--accent'];
-    else if (nearlyFull) [status, statusClass] = ['将满', 'badge--accent'];
+    const view = groupView(g, nowMs);
     return {
       id: g.id,
       name: g.name,
       active: g.active,
-      usedText: `${formatCount(g.handedOut)}/${formatCount(g.capacity)}`,
-      percent: Math.min(100, g.capacity > 0 ? Math.round((g.handedOut / g.capacity) * 100) : 0),
-      expiresText: formatDateTime(g.expiresAt),
-      status,
-      statusClass,
-      warn: nearlyFull || expiring,
+      usedText: view.usedText,
+      percent: view.percent,
+      expiresText: view.expiresText,
+      status: view.status,
+      statusClass: view.statusClass,
+      warn: view.nearlyFull || view.expiring,
       // an expired QR cannot come back: the server refuses a past expiry, cron retires it
-      canToggle: !expired && Boolean(g.qrUrl || known.get(g.id)),
-      expired,
+      expired: view.expired,
       toggleText: g.active ? '停用' : '启用',
     };
   });
@@ -127,8 +111,6 @@ interface Runtime {
   submitting: boolean;
   toggling: boolean;
   pool: PoolGroup[];
-  /** fileIDs of the groups this page added (until the overview lists them) */
-  qrUrls: Map<string, string>;
   /** the last upload, so a resubmission after a validation error does not upload again */
   uploaded?: { path: string; fileID: string };
 }
@@ -139,7 +121,6 @@ const runtimeOf = instanceState<Runtime>(() => ({
   submitting: false,
   toggling: false,
   pool: [],
-  qrUrls: new Map(),
 }));
 
 const noErrors: FieldErrors = {};
@@ -200,12 +181,13 @@ Component({
         return;
       }
       const runtime = runtimeOf(this);
-      const now = Date.now();
+      // the pool is judged at the server's time: the phone's clock may be off
+      const now = Date.parse(overview.data.serverNow);
       runtime.pool = overview.data.groups;
       this.setData({
         state: 'ready',
         message: '',
-        groups: poolView(runtime.pool, runtime.qrUrls, now),
+        groups: poolView(runtime.pool, now),
         dateStart: pickerValues(now).date,
         dateEnd: pickerValues(now + 7 * DAY_MS).date,
       });
@@ -292,7 +274,6 @@ Component({
           });
           return;
         }
-        runtime.qrUrls.set(saved.data.id, saved.data.qrUrl);
         runtime.uploaded = undefined;
         this.setData({ form: newForm(Date.now()) });
         wx.showToast({ title: '已加入群池', icon: 'success' }).catch(() => undefined);
@@ -310,8 +291,7 @@ Component({
       if (runtime.toggling) return;
       const id = String(event.currentTarget.dataset.id ?? '');
       const group = runtime.pool.find((g) => g.id === id);
-      const qrUrl = group?.qrUrl || runtime.qrUrls.get(id);
-      if (!group || !qrUrl) return;
+      if (!group) return;
       runtime.toggling = true;
       try {
         if (group.active) {
@@ -325,7 +305,7 @@ Component({
         const saved = await callAdmin('groups.upsert', {
           id: group.id,
           name: group.name,
-          qrUrl,
+          qrUrl: group.qrUrl,
           expiresAt: group.expiresAt,
           capacity: group.capacity,
           active: !group.active,
@@ -336,7 +316,6 @@ Component({
           toast(title);
           return;
         }
-        runtime.qrUrls.set(saved.data.id, saved.data.qrUrl);
         await this.refreshPool();
       } finally {
         runtime.toggling = false;

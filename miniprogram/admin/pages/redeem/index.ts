@@ -124,7 +124,8 @@ Component({
           result: {
             ok: true,
             heading: '核销成功',
-            title: answer.data.title,
+            // 满50减10 titled 满50减10: the value once
+            title: answer.data.title === answer.data.label ? '' : answer.data.title,
             label: answer.data.label,
             detail: `${formatDateTime(answer.data.redeemedAt)} 已核销`,
           },

@@ -17,13 +17,13 @@ export function functionNames() {
 }
 
 /**
- * Every cold container loads its function's bundle, so it is minified (and a test keeps each
- * under 250 KB: test/cloudfunctions/bundles.test.ts). `keepNames` keeps the
- * function names in stack traces (`at spin (index.js:1:20817)`), readable in the CloudBase log
- * as it is. The source map `index.js.map` beside it is for reading a trace offline
- * (`node scripts/trace.mjs api`): Node would apply it only with `--enable-source-maps`, which
- * CloudBase does not let a function set, and turning maps on from inside the bundle comes too
- * late for the bundle itself and would parse the map on every cold start.
+ * Every cold container loads its function's bundle, so it is minified (a test keeps each under
+ * 250 KB: test/cloudfunctions/bundles.test.ts). `keepNames` keeps the function names in stack
+ * traces (`at spin (index.js:1:20817)`), readable in the CloudBase log as they are. The source
+ * map `index.js.map` beside the bundle is for reading a trace offline (`scripts/trace.mjs`):
+ * Node applies maps only with `--enable-source-maps`, which a CloudBase function cannot set;
+ * turning them on from inside the bundle comes too late for the bundle itself, and would read
+ * the map on every cold start.
  * @returns {Promise<Array<{ file: string, bytes: number, mapBytes: number }>>}
  */
 export async function bundleFunctions() {

@@ -109,8 +109,8 @@ const noDuplicates = (key: string, label: string) =>
     always,
   );
 
-const RATE_HINT = '0.1–0.99 之间，0.8 即 8 折';
-const RATE = '折扣率须在 0.1–0.99 之间（0.8 即 8 折）';
+const RATE_RANGE = '0.1–0.99 之间，0.8 即 8 折';
+const RATE_HINT = '折扣率须在 0.1–0.99 之间（0.8 即 8 折）';
 
 // 优惠券模板: what a coupon grants; coupons are issued from it by the magnet or the wheel.
 const couponTemplateSchema = section('优惠券模板', {
@@ -118,7 +118,9 @@ const couponTemplateSchema = section('优惠券模板', {
   title: text('券名称', 40),
   kind: choice('券类型', { discount: '折扣券', cash: '满减券' }),
   /** 0.8 = 8折 (the customer pays 80 %). */
-  rate: z.optional(z.number(worded('折扣率', RATE)).check(z.gte(0.1, RATE), z.lte(0.99, RATE))),
+  rate: z.optional(
+    z.number(worded('折扣率', RATE_HINT)).check(z.gte(0.1, RATE_HINT), z.lte(0.99, RATE_HINT)),
+  ),
   /** 满 threshold 减 amount; 0 or absent = no threshold (无门槛). */
   threshold: z.optional(fen('使用门槛', 0)),
   amount: z.optional(fen('减免金额', 1)),
@@ -135,7 +137,7 @@ const couponTemplateSchema = section('优惠券模板', {
     const at = (field: string, message: string) =>
       ctx.addIssue({ code: 'custom', path: field ? [field] : [], message });
     if (t.kind === 'discount') {
-      if (t.rate === undefined) at('rate', `折扣券须填写折扣率（${RATE_HINT}）`);
+      if (t.rate === undefined) at('rate', `折扣券须填写折扣率（${RATE_RANGE}）`);
       if (t.amount !== undefined) at('amount', '折扣券没有减免金额，只有满减券才有');
     }
     if (t.kind === 'cash') {

@@ -1,8 +1,9 @@
 /**
  * The campaign: one JSON document that configures everything (SPEC §2), validated on load and
- * on every admin edit. `parseCampaign` turns zod issues into readable lines with a path, e.g.
- * `lottery.prizes[2].stock: must be a whole number ≥ 0 or null (unlimited)`, so an operator sees
- * every problem at once and the old config stays active.
+ * on every admin edit. `parseCampaign` answers every problem at once, each with the path of its
+ * field (`['lottery', 'prizes', 2, 'stock']`, dotted `lottery.prizes.2.stock`) and a Chinese
+ * message naming the field (`库存须为不小于 0 的整数，留空表示不限量`), so the campaign editor
+ * shows it beside the field; an invalid config changes nothing and the old one stays active.
  *
  * Decisions:
  * - Instants stay ISO-8601 strings with an offset or Z (`2025-03-01T10:00:00+08:00`): a JSON
@@ -15,39 +16,59 @@
  *   fields (`_id`, `updatedAt`) next to the config.
  * - Cross-field checks run even when some other field is broken, so one edit reports every
  *   problem instead of revealing them one at a time.
+ * - Every message is written here, beside its field's Chinese label: operators read them, and
+ *   zod/mini has no locale of its own.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { KEY_KINDS, keyId, type KeyKind } from './contracts';
 
-const INSTANT_HINT =
-  'must be an ISO-8601 instant with an offset or Z, e.g. 2025-03-01T10:00:00+08:00';
-
-// A missing instant falls through to the generic 'is required'.
-const instant = z.iso.datetime({
-  offset: true,
-  error: (issue) => (issue.input === undefined ? undefined : INSTANT_HINT),
+/** `请填写…` when the field is absent, else `message` (a wrong type, or a check's failure). */
+const worded = (label: string, message: string) => ({
+  error: (issue: { input?: unknown }) => (issue.input === undefined ? `请填写${label}` : message),
 });
-const id = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,32}$/, { error: 'must be 1–32 letters, digits, _ or -' });
-const text = (max: number) =>
+
+const ISO_INSTANT = z.iso.datetime({ offset: true });
+const instant = (label: string) =>
+  z.iso.datetime({
+    offset: true,
+    ...worded(label, `${label}须为带时区的 ISO-8601 时间，如 2025-03-01T10:00:00+08:00`),
+  });
+const id = (label: string, kind: KeyKind = KEY_KINDS.configId) =>
+  keyId(kind, {
+    missing: `请填写${label}`,
+    format: `${label}须为 ${kind.min}–${kind.max} 位${kind.zh}`,
+    reserved: (name) => `${label}不能是 "${name}"：这是 JavaScript 对象自带的名称`,
+  });
+const text = (label: string, max: number) =>
   z
-    .string()
-    .trim()
-    .min(1, { error: 'must not be empty' })
-    .max(max, { error: `must be at most ${max} characters` });
+    .string(worded(label, `${label}须为文字`))
+    .check(
+      z.trim(),
+      z.minLength(1, `${label}不能为空`),
+      z.maxLength(max, `${label}最多 ${max} 个字`),
+    );
 /** A link or a cloud fileID (`cloud://…`) or a bundled path (`/assets/…`). */
-const location = text(1024);
-const wholeNumber = (min: number, max: number) =>
-  z
-    .number()
-    .int({ error: `must be a whole number from ${min} to ${max}` })
-    .min(min, { error: `must be a whole number from ${min} to ${max}` })
-    .max(max, { error: `must be a whole number from ${min} to ${max}` });
-const fen = (min: number) =>
-  z
-    .number()
-    .int({ error: `must be a whole number of fen (分) ≥ ${min}` })
-    .min(min, { error: `must be a whole number of fen (分) ≥ ${min}` });
+const location = (label: string) => text(label, 1024);
+const wholeNumber = (label: string, min: number, max: number) => {
+  const message = `${label}须为 ${min}–${max} 的整数`;
+  return z.int(worded(label, message)).check(z.gte(min, message), z.lte(max, message));
+};
+const fen = (label: string, min: number) => {
+  const message = `${label}须为不小于 ${min} 的整数（单位：分）`;
+  return z.int(worded(label, message)).check(z.gte(min, message));
+};
+/** One of `options`' keys; the message lists each with its meaning. */
+const choice = <K extends string>(label: string, options: Record<K, string>) => {
+  const listed = Object.entries(options).map(([value, meaning]) => `${value}（${meaning}）`);
+  return z.enum(
+    Object.keys(options) as [K, ...K[]],
+    worded(label, `${label}须为 ${listed.join('、')}之一`),
+  );
+};
+const section = <S extends z.core.$ZodLooseShape>(label: string, shape: S) =>
+  z.object(shape, worded(label, `${label}须为 JSON 对象`));
+const list = <T extends z.core.SomeType>(label: string, item: T) =>
+  z.array(item, worded(label, `${label}须为列表`));
 
 /** Checks that must run even when sibling fields failed (they read the raw value defensively). */
 const always = { when: () => true };
@@ -63,86 +84,65 @@ function asList(value: unknown): unknown[] {
 }
 /** Milliseconds of a valid instant string, else undefined (its own field already reports it). */
 function instantMs(value: unknown): number | undefined {
-  return instant.safeParse(value).success ? Date.parse(value as string) : undefined;
+  return ISO_INSTANT.safeParse(value).success ? Date.parse(value as string) : undefined;
 }
 /** Reports every repeat of a value at `[index, key]`. */
 function reportDuplicates(
   items: unknown[],
   key: string,
   label: string,
-  ctx: z.RefinementCtx,
+  ctx: z.core.$RefinementCtx,
 ): void {
   const seen = new Set<unknown>();
   items.forEach((item, index) => {
     const value = asRecord(item)?.[key];
     if (typeof value !== 'string') return;
     if (seen.has(value)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [index, key],
-        message: `duplicate ${label} "${value}"`,
-      });
+      ctx.addIssue({ code: 'custom', path: [index, key], message: `${label} "${value}" 重复` });
     }
     seen.add(value);
   });
 }
+const noDuplicates = (key: string, label: string) =>
+  z.superRefine<unknown[]>(
+    (items, ctx) => reportDuplicates(asList(items), key, label, ctx),
+    always,
+  );
+
+const RATE_RANGE = '0.1–0.99 之间，0.8 即 8 折';
+const RATE_HINT = '折扣率须在 0.1–0.99 之间（0.8 即 8 折）';
 
 // 优惠券模板: what a coupon grants; coupons are issued from it by the magnet or the wheel.
-const couponTemplateSchema = z
-  .object({
-    id,
-    title: text(40),
-    kind: z.enum(['discount', 'cash']),
-    /** 0.8 = 8折 (the customer pays 80 %). */
-    rate: z
-      .number()
-      .min(0.1, { error: 'must be between 0.1 and 0.99 (0.8 = 8折)' })
-      .max(0.99, { error: 'must be between 0.1 and 0.99 (0.8 = 8折)' })
-      .optional(),
-    /** 满 threshold 减 amount; 0 or absent = no threshold (无门槛). */
-    threshold: fen(0).optional(),
-    amount: fen(1).optional(),
-    /** Valid until the end of the Shanghai day `validDays` after issue (0 = the issue day). */
-    validDays: wholeNumber(0, 3650).optional(),
-    /** Or valid until this instant, whenever issued. */
-    validUntil: instant.optional(),
-    /** Audience segment the template is meant for (e.g. `new`), for the operator's reports. */
-    segment: text(32).optional(),
-  })
-  .superRefine((value, ctx) => {
+const couponTemplateSchema = section('优惠券模板', {
+  id: id('模板编号'),
+  title: text('券名称', 40),
+  kind: choice('券类型', { discount: '折扣券', cash: '满减券' }),
+  /** 0.8 = 8折 (the customer pays 80 %). */
+  rate: z.optional(
+    z.number(worded('折扣率', RATE_HINT)).check(z.gte(0.1, RATE_HINT), z.lte(0.99, RATE_HINT)),
+  ),
+  /** 满 threshold 减 amount; 0 or absent = no threshold (无门槛). */
+  threshold: z.optional(fen('使用门槛', 0)),
+  amount: z.optional(fen('减免金额', 1)),
+  /** Valid until the end of the Shanghai day `validDays` after issue (0 = the issue day). */
+  validDays: z.optional(wholeNumber('有效天数', 0, 3650)),
+  /** Or valid until this instant, whenever issued. */
+  validUntil: z.optional(instant('有效期截止时间')),
+  /** Audience segment the template is meant for (e.g. `new`), for the operator's reports. */
+  segment: z.optional(text('目标人群', 32)),
+}).check(
+  z.superRefine((value, ctx) => {
     const t = asRecord(value);
     if (!t) return;
+    const at = (field: string, message: string) =>
+      ctx.addIssue({ code: 'custom', path: field ? [field] : [], message });
     if (t.kind === 'discount') {
-      if (t.rate === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['rate'],
-          message: 'a discount coupon needs a rate between 0.1 and 0.99 (0.8 = 8折)',
-        });
-      }
-      if (t.amount !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['amount'],
-          message: 'only a cash coupon has an amount',
-        });
-      }
+      if (t.rate === undefined) at('rate', `折扣券须填写折扣率（${RATE_RANGE}）`);
+      if (t.amount !== undefined) at('amount', '折扣券没有减免金额，只有满减券才有');
     }
     if (t.kind === 'cash') {
-      if (t.amount === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['amount'],
-          message: 'a cash coupon needs an amount in fen (分)',
-        });
-      }
-      if (t.rate !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['rate'],
-          message: 'only a discount coupon has a rate',
-        });
-      }
+      if (t.amount === undefined) at('amount', '满减券须填写减免金额（单位：分）');
+      if (t.rate !== undefined) at('rate', '满减券没有折扣率，只有折扣券才有');
     }
     if (
       typeof t.threshold === 'number' &&
@@ -150,206 +150,198 @@ const couponTemplateSchema = z
       t.threshold > 0 &&
       t.amount >= t.threshold
     ) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['amount'],
-        message: `must be less than the threshold (${t.threshold} fen)`,
-      });
+      at('amount', `减免金额须小于使用门槛（${t.threshold} 分）`);
     }
     const hasDays = t.validDays !== undefined;
-    const hasUntil = t.validUntil !== undefined;
-    if (hasDays === hasUntil) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [],
-        message: `needs exactly one of validDays or validUntil (found ${hasDays ? 'both' : 'neither'})`,
-      });
+    if (hasDays === (t.validUntil !== undefined)) {
+      at(
+        '',
+        `有效天数与有效期截止时间须填且只填一项（现在${hasDays ? '两项都填了' : '两项都没填'}）`,
+      );
     }
-  }, always);
+  }, always),
+);
+
+const STOCK_HINT = '库存须为不小于 0 的整数，留空表示不限量';
+const WEIGHT_HINT = '中奖权重须为不小于 0 的整数（相对概率）';
 
 // 奖品 / 转盘扇区: one sector of the wheel.
-const prizeSchema = z
-  .object({
-    id,
-    name: text(20),
-    kind: z.enum(['coupon', 'resource', 'physical', 'none']),
-    weight: z
-      .number()
-      .int({ error: 'must be a whole number ≥ 0 (relative odds)' })
-      .min(0, { error: 'must be a whole number ≥ 0 (relative odds)' })
-      .max(1_000_000, { error: 'must be at most 1000000' }),
-    stock: z
-      .number({ error: 'must be a whole number ≥ 0 or null (unlimited)' })
-      .int({ error: 'must be a whole number ≥ 0 or null (unlimited)' })
-      .min(0, { error: 'must be a whole number ≥ 0 or null (unlimited)' })
-      .nullable(),
-    couponTemplateId: id.optional(),
-    resourceUrl: location.optional(),
-    /** 兜底: what a lost stock race or a risk downgrade gets; exactly one, unlimited stock. */
-    fallback: z.boolean().default(false),
-  })
-  .superRefine((value, ctx) => {
+const prizeSchema = section('奖品', {
+  id: id('奖品编号'),
+  name: text('奖品名称', 20),
+  kind: choice('奖品类型', {
+    coupon: '优惠券',
+    resource: '资料',
+    physical: '实物',
+    none: '谢谢参与',
+  }),
+  weight: z
+    .int(worded('中奖权重', WEIGHT_HINT))
+    .check(z.gte(0, WEIGHT_HINT), z.lte(1_000_000, '中奖权重最大为 1000000')),
+  // absent is reported like a wrong value: "leave it empty" is how an operator says unlimited
+  stock: z.nullable(z.int(STOCK_HINT).check(z.gte(0, STOCK_HINT))),
+  couponTemplateId: z.optional(id('优惠券模板编号')),
+  resourceUrl: z.optional(location('资料链接')),
+  /** 兜底: what a lost stock race or a risk downgrade gets; exactly one, unlimited stock. */
+  fallback: z._default(z.boolean(worded('是否兜底', '是否兜底须为 true 或 false')), false),
+}).check(
+  z.superRefine((value, ctx) => {
     const p = asRecord(value);
     if (!p) return;
+    const at = (field: string, message: string) =>
+      ctx.addIssue({ code: 'custom', path: [field], message });
     if (p.kind === 'coupon' && p.couponTemplateId === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['couponTemplateId'],
-        message: 'a coupon prize needs a couponTemplateId',
-      });
+      at('couponTemplateId', '优惠券奖品须指定优惠券模板');
     }
     if (p.kind !== 'coupon' && p.couponTemplateId !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['couponTemplateId'],
-        message: 'only a coupon prize names a coupon template',
-      });
+      at('couponTemplateId', '只有优惠券奖品才能指定优惠券模板');
     }
     if (p.kind === 'resource' && p.resourceUrl === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['resourceUrl'],
-        message: 'a resource prize needs a resourceUrl (e.g. the 资料包 link)',
-      });
+      at('resourceUrl', '资料奖品须填写资料链接（如资料包的链接）');
     }
     if (p.fallback === true && typeof p.stock === 'number') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['stock'],
-        message: 'the fallback prize must have unlimited stock (null)',
-      });
+      at('stock', '兜底奖品须不限库存（库存留空）');
     }
-  }, always);
+  }, always),
+);
 
-const prizesSchema = z.array(prizeSchema).superRefine((value, ctx) => {
-  if (!Array.isArray(value)) return;
-  const prizes: unknown[] = value;
-  if (prizes.length < 6 || prizes.length > 12) {
-    ctx.addIssue({
-      code: 'custom',
-      path: [],
-      message: `must have 6–12 prizes (wheel sectors), found ${prizes.length}`,
-    });
-  }
-  const fallbacks = prizes.filter((p) => asRecord(p)?.fallback === true).length;
-  if (fallbacks !== 1) {
-    ctx.addIssue({
-      code: 'custom',
-      path: [],
-      message: `exactly one prize must be the fallback (found ${fallbacks})`,
-    });
-  }
-  reportDuplicates(prizes, 'id', 'prize id', ctx);
-  const weights = prizes.map((p) => asRecord(p)?.weight);
-  const allValid = weights.every((w) => typeof w === 'number' && Number.isInteger(w) && w >= 0);
-  if (prizes.length > 0 && allValid && (weights as number[]).reduce((a, b) => a + b, 0) <= 0) {
-    ctx.addIssue({ code: 'custom', path: [], message: 'weights must add up to more than 0' });
-  }
-}, always);
+const prizesSchema = list('转盘奖品', prizeSchema).check(
+  z.superRefine((value, ctx) => {
+    if (!Array.isArray(value)) return;
+    const prizes: unknown[] = value;
+    const problem = (message: string) => ctx.addIssue({ code: 'custom', path: [], message });
+    if (prizes.length < 6 || prizes.length > 12) {
+      problem(`转盘须有 6–12 个奖品（扇区），现有 ${prizes.length} 个`);
+    }
+    const fallbacks = prizes.filter((p) => asRecord(p)?.fallback === true).length;
+    if (fallbacks !== 1) problem(`须有且只有一个兜底奖品，现有 ${fallbacks} 个`);
+    reportDuplicates(prizes, 'id', '奖品编号', ctx);
+    const weights = prizes.map((p) => asRecord(p)?.weight);
+    const allValid = weights.every((w) => typeof w === 'number' && Number.isInteger(w) && w >= 0);
+    if (prizes.length > 0 && allValid && (weights as number[]).reduce((a, b) => a + b, 0) <= 0) {
+      problem('所有奖品的中奖权重之和须大于 0');
+    }
+  }, always),
+);
 
-const windowSchema = z
-  .object({ startAt: instant, endAt: instant })
-  .refine((w) => Date.parse(w.endAt) > Date.parse(w.startAt), {
+const claimWindowSchema = section('领取时间', {
+  startAt: instant('领取开始时间'),
+  endAt: instant('领取截止时间'),
+}).check(
+  z.refine((w: { startAt: string; endAt: string }) => Date.parse(w.endAt) > Date.parse(w.startAt), {
     path: ['endAt'],
-    error: 'must be after startAt',
-  });
+    error: '领取截止时间须晚于领取开始时间',
+  }),
+);
 
-export const campaignSchema = z
-  .object({
-    id,
-    title: text(40),
-    startAt: instant,
-    endAt: instant,
-    // 引流抓手: the lead magnet a visitor claims, available during its claim window (有时效).
-    magnet: z.object({
-      title: text(40),
-      description: text(500),
-      image: location,
-      claimWindow: windowSchema,
-      reward: z
-        .object({ resourceUrl: location.optional(), couponTemplateId: id.optional() })
-        .refine((r) => r.resourceUrl !== undefined || r.couponTemplateId !== undefined, {
-          error: 'needs a resourceUrl, a couponTemplateId, or both',
-        }),
+export const campaignSchema = section('活动配置', {
+  id: id('活动编号'),
+  title: text('活动标题', 40),
+  startAt: instant('活动开始时间'),
+  endAt: instant('活动结束时间'),
+  // 引流抓手: the lead magnet a visitor claims, available during its claim window (有时效).
+  magnet: section('引流抓手', {
+    title: text('引流抓手标题', 40),
+    description: text('引流抓手介绍', 500),
+    image: location('引流抓手图片'),
+    claimWindow: claimWindowSchema,
+    reward: section('领取奖励', {
+      resourceUrl: z.optional(location('资料链接')),
+      couponTemplateId: z.optional(id('优惠券模板编号')),
+    }).check(
+      z.refine(
+        (r: { resourceUrl?: string; couponTemplateId?: string }) =>
+          r.resourceUrl !== undefined || r.couponTemplateId !== undefined,
+        '领取奖励须有资料链接或优惠券模板，也可两者都有',
+      ),
+    ),
+  }),
+  // 大转盘
+  lottery: section('大转盘', {
+    dailyFreeSpins: z._default(wholeNumber('每日免费抽奖次数', 0, 20), 1),
+    spinsPerVerifiedInvite: z._default(wholeNumber('每邀请成功一人奖励的抽奖次数', 0, 20), 1),
+    /** At most this many bonus spins can be *earned* per Shanghai day; the balance carries over. */
+    maxBonusSpinsPerDay: z._default(wholeNumber('每日最多获得的奖励抽奖次数', 0, 100), 5),
+    prizes: prizesSchema,
+  }),
+  couponTemplates: z._default(
+    list('优惠券模板', couponTemplateSchema).check(noDuplicates('id', '优惠券模板编号')),
+    [],
+  ),
+  // 黑卡: unlocked by verified invites. Rights are read from the current config, never copied.
+  blackCard: section('黑卡', {
+    invitesRequired: z._default(wholeNumber('解锁黑卡所需的邀请人数', 1, 100), 3),
+    rights: list(
+      '黑卡权益',
+      section('黑卡权益', {
+        id: id('权益编号'),
+        title: text('权益名称', 20),
+        description: text('权益说明', 200),
+      }),
+    ).check(z.minLength(1, '黑卡须至少有一项权益'), noDuplicates('id', '权益编号')),
+  }),
+  // 邀请 and 风控 (risk ranks from riskControl.getUserRiskRank are 0–4, 4 the riskiest)
+  invite: z.prefault(
+    section('邀请规则', {
+      maxVerifiedPerInviterPerDay: z._default(
+        wholeNumber('每位邀请人每日最多成功邀请人数', 1, 10_000),
+        50,
+      ),
+      riskRankBlock: z._default(wholeNumber('拦截的风险等级', 0, 4), 4),
+      riskRankDowngrade: z._default(wholeNumber('降级的风险等级', 0, 4), 3),
+    }).check(
+      z.refine(
+        (r: { riskRankBlock: number; riskRankDowngrade: number }) =>
+          r.riskRankDowngrade <= r.riskRankBlock,
+        { path: ['riskRankDowngrade'], error: '降级的风险等级须不高于拦截的风险等级' },
+      ),
+    ),
+    {},
+  ),
+  // 社群 / 群活码
+  groups: section('社群', {
+    /** When a visitor may be handed a group QR: after claiming the magnet, or after the black card. */
+    after: choice('发放群二维码的时机', { claim: '领取引流抓手后', blackcard: '解锁黑卡后' }),
+    /** Shown when no group has room (客服 QR). */
+    fallbackContact: section('客服联系方式', {
+      title: text('客服名称', 40),
+      qrUrl: location('客服二维码'),
+      note: z.optional(text('客服说明', 200)),
     }),
-    // 大转盘
-    lottery: z.object({
-      dailyFreeSpins: wholeNumber(0, 20).default(1),
-      spinsPerVerifiedInvite: wholeNumber(0, 20).default(1),
-      /** At most this many bonus spins can be *earned* per Shanghai day; the balance carries over. */
-      maxBonusSpinsPerDay: wholeNumber(0, 100).default(5),
-      prizes: prizesSchema,
+    /** Hand-outs per group QR; a WeChat group QR stops admitting scanners at 200 members. */
+    defaultCapacity: z._default(wholeNumber('每个群二维码的发放上限', 1, 200), 180),
+  }),
+  // 渠道: where visitors come from, with optional spend for cost per verified user.
+  channels: list(
+    '渠道',
+    section('渠道', {
+      code: id('渠道代码', KEY_KINDS.channelCode),
+      name: text('渠道名称', 20),
+      cost: z.optional(fen('渠道花费', 0)),
     }),
-    couponTemplates: z
-      .array(couponTemplateSchema)
-      .superRefine(
-        (value, ctx) => reportDuplicates(asList(value), 'id', 'coupon template id', ctx),
-        always,
-      )
-      .default([]),
-    // 黑卡: unlocked by verified invites. Rights are read from the current config, never copied.
-    blackCard: z.object({
-      invitesRequired: wholeNumber(1, 100).default(3),
-      rights: z
-        .array(z.object({ id, title: text(20), description: text(200) }))
-        .min(1, { error: 'needs at least one right' })
-        .superRefine(
-          (value, ctx) => reportDuplicates(asList(value), 'id', 'right id', ctx),
-          always,
-        ),
-    }),
-    // 邀请 and 风控 (risk ranks from riskControl.getUserRiskRank are 0–4, 4 the riskiest)
-    invite: z
-      .object({
-        maxVerifiedPerInviterPerDay: wholeNumber(1, 10_000).default(50),
-        riskRankBlock: wholeNumber(0, 4).default(4),
-        riskRankDowngrade: wholeNumber(0, 4).default(3),
-      })
-      .refine((r) => r.riskRankDowngrade <= r.riskRankBlock, {
-        path: ['riskRankDowngrade'],
-        error: 'must be ≤ riskRankBlock',
-      })
-      .prefault({}),
-    // 社群 / 群活码
-    groups: z.object({
-      /** When a visitor may be handed a group QR: after claiming the magnet, or after the black card. */
-      after: z.enum(['claim', 'blackcard']),
-      /** Shown when no group has room (客服 QR). */
-      fallbackContact: z.object({ title: text(40), qrUrl: location, note: text(200).optional() }),
-      /** Hand-outs per group QR; a WeChat group QR stops admitting scanners at 200 members. */
-      defaultCapacity: wholeNumber(1, 200).default(180),
-    }),
-    // 渠道: where visitors come from, with optional spend for cost per verified user.
-    channels: z
-      .array(
-        z.object({
-          code: z.string().regex(/^[a-z0-9_-]{1,16}$/, {
-            error: 'must be 1–16 characters of a-z, 0-9, _ or -',
-          }),
-          name: text(20),
-          cost: fen(0).optional(),
-        }),
-      )
-      .superRefine((value, ctx) => {
-        const channels = asList(value);
-        reportDuplicates(channels, 'code', 'channel code', ctx);
-        if (Array.isArray(value) && !channels.some((c) => asRecord(c)?.code === 'share')) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [],
-            message: 'must include the "share" channel (invite links use ch=share)',
-          });
-        }
-      }, always),
-  })
-  .superRefine((value, ctx) => {
+  ).check(
+    noDuplicates('code', '渠道代码'),
+    z.superRefine((value, ctx) => {
+      if (Array.isArray(value) && !value.some((c) => asRecord(c)?.code === 'share')) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [],
+          message: '渠道须包含 "share"（邀请链接带 ch=share）',
+        });
+      }
+    }, always),
+  ),
+}).check(
+  z.superRefine((value, ctx) => {
     const c = asRecord(value);
     if (!c) return;
+    const at = (path: (string | number)[], message: string) =>
+      ctx.addIssue({ code: 'custom', path, message });
     const start = instantMs(c.startAt);
     const end = instantMs(c.endAt);
     const campaignValid = start !== undefined && end !== undefined && end > start;
     if (start !== undefined && end !== undefined && end <= start) {
-      ctx.addIssue({ code: 'custom', path: ['endAt'], message: 'must be after startAt' });
+      at(['endAt'], '活动结束时间须晚于活动开始时间');
     }
 
     const magnet = asRecord(c.magnet);
@@ -362,20 +354,14 @@ export const campaignSchema = z
       claimEnd !== undefined &&
       (claimStart < start || claimEnd > end)
     ) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['magnet', 'claimWindow'],
-        message: 'must lie inside the campaign (startAt … endAt)',
-      });
+      at(['magnet', 'claimWindow'], '领取时间须在活动时间之内（活动开始至结束）');
     }
 
     // References to coupon templates must resolve, or an issue would hand out nothing.
     const templates = asList(c.couponTemplates).map(asRecord);
     const known = new Set(templates.map((t) => t?.id).filter((x) => typeof x === 'string'));
     const checkReference = (ref: unknown, path: (string | number)[]) => {
-      if (typeof ref === 'string' && !known.has(ref)) {
-        ctx.addIssue({ code: 'custom', path, message: `unknown coupon template "${ref}"` });
-      }
+      if (typeof ref === 'string' && !known.has(ref)) at(path, `优惠券模板 "${ref}" 不存在`);
     };
     checkReference(asRecord(magnet?.reward)?.couponTemplateId, [
       'magnet',
@@ -394,14 +380,11 @@ export const campaignSchema = z
     templates.forEach((t, index) => {
       const until = instantMs(t?.validUntil);
       if (start !== undefined && until !== undefined && until <= start) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['couponTemplates', index, 'validUntil'],
-          message: 'must be after the campaign starts (startAt)',
-        });
+        at(['couponTemplates', index, 'validUntil'], '有效期截止时间须晚于活动开始时间');
       }
     });
-  }, always);
+  }, always),
+);
 
 export type Campaign = z.output<typeof campaignSchema>;
 /** What an operator writes: defaults not yet applied. */
@@ -413,44 +396,32 @@ export type BlackCardRight = Campaign['blackCard']['rights'][number];
 export type Channel = Campaign['channels'][number];
 export type InviteRules = Campaign['invite'];
 
-const TYPE_NAMES: Record<string, string> = {
-  object: 'an object',
-  array: 'a list',
-  string: 'text',
-  number: 'a number',
-  int: 'a whole number',
-  boolean: 'true or false',
-};
+/** One problem of a config, placed at its field. */
+export interface CampaignProblem {
+  /** Where, for an editor: `['lottery', 'prizes', 2, 'stock']`; `[]` is the whole document. */
+  path: (string | number)[];
+  /** The same path dotted: `lottery.prizes.2.stock`; '' for the whole document. */
+  field: string;
+  /** In Chinese, naming the field: `库存须为不小于 0 的整数，留空表示不限量`. */
+  message: string;
+}
 
-/** Plain-language messages for the issues the schema does not word itself. */
-const readableIssue: z.core.$ZodErrorMap = (issue) => {
-  if (issue.code === 'invalid_type') {
-    if (issue.input === undefined) return 'is required';
-    return `must be ${TYPE_NAMES[issue.expected] ?? issue.expected}`;
-  }
-  if (issue.code === 'invalid_value') {
-    return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-  }
-  return undefined;
-};
-
-/** `lottery.prizes[2].stock`; the document itself is `(campaign)`. */
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else out += out ? `.${String(key)}` : String(key);
-  }
-  return out || '(campaign)';
+/** The flat text of a problem: `lottery.prizes.2.stock: 库存须为不小于 0 的整数，留空表示不限量`. */
+export function problemText({ field, message }: CampaignProblem): string {
+  return field ? `${field}: ${message}` : message;
 }
 
 export function parseCampaign(
   input: unknown,
-): { ok: true; campaign: Campaign } | { ok: false; problems: string[] } {
-  const result = campaignSchema.safeParse(input, { error: readableIssue });
+): { ok: true; campaign: Campaign } | { ok: false; problems: CampaignProblem[] } {
+  // Every check words its own problem; the fallback only guards against a check that does not.
+  const result = campaignSchema.safeParse(input, { error: () => '填写有误' });
   if (result.success) return { ok: true, campaign: result.data };
-  const problems = result.error.issues.map(
-    (issue) => `${formatPath(issue.path)}: ${issue.message}`,
-  );
-  return { ok: false, problems: [...new Set(problems)] };
+  const problems = new Map<string, CampaignProblem>();
+  for (const issue of result.error.issues) {
+    const path = issue.path.map((key) => (typeof key === 'number' ? key : String(key)));
+    const problem = { path, field: path.join('.'), message: issue.message };
+    problems.set(problemText(problem), problem);
+  }
+  return { ok: false, problems: [...problems.values()] };
 }

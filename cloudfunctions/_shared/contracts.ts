@@ -4,8 +4,12 @@
  * The functions validate every event with these zod schemas; the Mini Program imports only the
  * *types* (`import type`), so no validation library ships to the phone. Keep this file free of
  * Node and wx APIs: it is type-checked under both the functions' and the Mini Program's config.
+ *
+ * `zod/mini` (functional checks, ~25 KB bundled) rather than classic zod (~450 KB): every cold
+ * container loads the bundle. A namespace import, because esbuild cannot tree-shake the `z`
+ * object that `import { z }` names, and would bundle every locale.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 export const ERROR_CODES = [
   'BAD_REQUEST',
@@ -48,32 +52,96 @@ export type Envelope<T> = { ok: true; data: T } | { ok: false; error: ActionErro
 // ---------------------------------------------------------------------------------------------
 // Shared shapes
 
-/** A request id chosen by the client so a retried call is answered, not repeated. */
-const requestId = z
-  .string()
-  .min(8)
-  .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "_" and "-" only');
+/**
+ * What `Object.prototype` owns: `Object.getOwnPropertyNames(Object.prototype)`, sorted. Written
+ * out so the contract does not depend on the engine or on a polluted prototype at load time; a
+ * test keeps it equal to Node's list. An id that becomes a map key or a document field path
+ * (`spins.requests.<requestId>`, `stock.<prizeId>`, `channels.<code>.visitors`) must never be
+ * one of these: `requests.constructor` is a function, not "no such request".
+ */
+export const PROTOTYPE_KEYS: readonly string[] = [
+  '__defineGetter__',
+  '__defineSetter__',
+  '__lookupGetter__',
+  '__lookupSetter__',
+  '__proto__',
+  'constructor',
+  'hasOwnProperty',
+  'isPrototypeOf',
+  'propertyIsEnumerable',
+  'toLocaleString',
+  'toString',
+  'valueOf',
+];
 
-/** Invite codes use an unambiguous alphabet; accept any case, the server normalises. */
-const inviteCode = z
-  .string()
-  .min(4)
-  .max(12)
-  .regex(/^[A-Za-z0-9]+$/, 'letters and digits only');
+/** The alphabets of ids, worded for developers (en) and operators (zh). */
+const LETTERS_DIGITS_DASHES = {
+  chars: 'A-Za-z0-9_-',
+  en: 'letters, digits, _ or -',
+  zh: '字母、数字、_ 或 -',
+};
+const LETTERS_DIGITS = { chars: 'A-Za-z0-9', en: 'letters or digits', zh: '字母或数字' };
+const LOWER_CASE = {
+  chars: 'a-z0-9_-',
+  en: 'lower-case letters, digits, _ or -',
+  zh: '小写字母、数字、_ 或 -',
+};
 
-const channelCode = z
-  .string()
-  .min(1)
-  .max(16)
-  .regex(/^[a-z0-9_-]+$/, 'lower-case letters, digits, "_" and "-" only');
+/**
+ * The kinds of id that become keys, each a length and an alphabet, stated once for the contract
+ * and the campaign config. Every alphabet is a subset of `A-Za-z0-9_-`: no `.` or `$`, which a
+ * document field path would read as structure.
+ */
+export const KEY_KINDS = {
+  /** chosen by the client so a retried call is answered, not repeated */
+  requestId: { min: 8, max: 64, ...LETTERS_DIGITS_DASHES },
+  /** an unambiguous alphabet; any case is accepted, the server normalises */
+  inviteCode: { min: 4, max: 12, ...LETTERS_DIGITS },
+  /** lower case: it travels in share paths as `ch=` */
+  channelCode: { min: 1, max: 16, ...LOWER_CASE },
+  /** coupons, groups and other server-made ids */
+  docId: { min: 1, max: 64, ...LETTERS_DIGITS_DASHES },
+  /** the campaign's own ids: the campaign, prizes, coupon templates, black-card rights */
+  configId: { min: 1, max: 32, ...LETTERS_DIGITS_DASHES },
+} as const;
+export type KeyKind = (typeof KEY_KINDS)[keyof typeof KEY_KINDS];
 
-/** Coupons, groups and other server-made ids. */
-const docId = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "_" and "-" only');
+export interface KeyWording {
+  /** wrong length, characters or type */
+  format: string;
+  reserved: (key: string) => string;
+  /** absent; without it the parse's own error map words it */
+  missing?: string;
+}
+
+/** The one schema of an id that becomes a key: its kind's length and alphabet, no PROTOTYPE_KEYS. */
+export function keyId(kind: KeyKind, wording: KeyWording) {
+  return z
+    .string({
+      error: (issue) => (issue.input === undefined ? wording.missing : wording.format),
+    })
+    .check(
+      // a malformed id is told its format only
+      z.regex(new RegExp(`^[${kind.chars}]{${kind.min},${kind.max}}$`), {
+        error: wording.format,
+        abort: true,
+      }),
+      z.refine((key: string) => !PROTOTYPE_KEYS.includes(key), {
+        error: (issue) => wording.reserved(String(issue.input)),
+      }),
+    );
+}
+
+/** The contract's ids, worded for developers. */
+const key = (kind: KeyKind) =>
+  keyId(kind, {
+    format: `must be ${kind.min}–${kind.max} characters: ${kind.en}`,
+    reserved: (name) => `must not be "${name}", a name every JavaScript object already has`,
+  });
+const requestId = key(KEY_KINDS.requestId);
+const inviteCode = key(KEY_KINDS.inviteCode);
+const channelCode = key(KEY_KINDS.channelCode);
+const docId = key(KEY_KINDS.docId);
 
 export interface FallbackContact {
   title: string;
@@ -137,17 +205,17 @@ export interface PublicCampaign {
 
 export const apiParams = {
   'session.enter': z.strictObject({
-    inviteCode: inviteCode.optional(),
-    channel: channelCode.optional(),
+    inviteCode: z.optional(inviteCode),
+    channel: z.optional(channelCode),
     /** the raw `scene` of a Mini Program code (≤ 32 chars by WeChat's rule) */
-    scene: z.string().max(32).optional(),
+    scene: z.optional(z.string().check(z.maxLength(32))),
   }),
   'campaign.get': z.strictObject({}),
   'magnet.claim': z.strictObject({ requestId }),
   'lottery.status': z.strictObject({}),
   'lottery.spin': z.strictObject({ requestId }),
   'wallet.list': z.strictObject({
-    status: z.enum(['available', 'redeemed', 'expired']).optional(),
+    status: z.optional(z.enum(['available', 'redeemed', 'expired'])),
   }),
   'coupon.token': z.strictObject({ couponId: docId }),
   'blackcard.get': z.strictObject({}),
@@ -197,20 +265,20 @@ export type AdminRole = 'owner' | 'staff';
 export const adminParams = {
   'admin.whoami': z.strictObject({}),
   'stats.overview': z.strictObject({}),
-  'coupon.redeem': z.strictObject({ token: z.string().min(1).max(200) }),
+  'coupon.redeem': z.strictObject({ token: z.string().check(z.minLength(1), z.maxLength(200)) }),
   'users.setTag': z.strictObject({
     /** the masked reference shown in the dashboard, or an invite code */
-    userRef: z.string().min(1).max(64),
+    userRef: z.string().check(z.minLength(1), z.maxLength(64)),
     growthTag: z.enum(['S', 'A', 'B', 'C']),
   }),
   'groups.upsert': z.strictObject({
-    id: docId.optional(),
-    name: z.string().min(1).max(40),
+    id: z.optional(docId),
+    name: z.string().check(z.minLength(1), z.maxLength(40)),
     /** a cloud fileID (cloud://…) of the group QR image, or an https URL */
-    qrUrl: z.string().min(1).max(512),
+    qrUrl: z.string().check(z.minLength(1), z.maxLength(512)),
     expiresAt: z.iso.datetime({ offset: true }),
-    capacity: z.number().int().min(1).max(200).optional(),
-    active: z.boolean().optional(),
+    capacity: z.optional(z.int().check(z.gte(1), z.lte(200))),
+    active: z.optional(z.boolean()),
   }),
   'campaign.get': z.strictObject({}),
   /** the config is validated by the campaign schema inside the action, for readable problems */

@@ -5,7 +5,7 @@
  * become `INTERNAL` with a request id (the details go to the function's log, not the caller).
  */
 import { randomUUID } from 'node:crypto';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { caller, type Caller } from './cloud';
 import type { ActionError, Envelope, ValidationIssue } from './contracts';
 import { ActionFailure } from './errors';
@@ -17,7 +17,7 @@ export interface ActionContext {
   requestId: string;
 }
 
-type Schemas = Record<string, z.ZodType>;
+type Schemas = Record<string, z.ZodMiniType>;
 
 type Results<S extends Schemas> = { [A in keyof S]: unknown };
 
@@ -75,7 +75,7 @@ export function defineFunction<S extends Schemas, R extends Results<S>, Auth = u
         });
       }
       const name = action as keyof S & string;
-      const parsed = definition.params[name].safeParse(params);
+      const parsed = definition.params[name].safeParse(params, { error: describeIssue });
       if (!parsed.success) {
         const issues = toIssues(parsed.error);
         return failure({
@@ -116,12 +116,42 @@ function splitEvent(event: unknown): { action: string | undefined; params: unkno
   return { action: typeof action === 'string' ? action : undefined, params };
 }
 
-export function toIssues(error: z.ZodError): ValidationIssue[] {
+export function toIssues(error: z.core.$ZodError): ValidationIssue[] {
   return error.issues.map((issue) => ({
     path: issue.path.length ? issue.path.map(String).join('.') : '(params)',
     message: issue.message,
   }));
 }
+
+const RANGE_UNITS: Record<string, string> = { string: ' characters', array: ' items' };
+
+/**
+ * Words the contract's issues for developers. zod/mini carries no locale (its default is
+ * "Invalid input"); this covers the checks the contract uses in a few lines, where a locale
+ * would add kilobytes to every cold start. A check's own message wins over it.
+ */
+const describeIssue: z.core.$ZodErrorMap = (issue) => {
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.input === undefined) return 'is required';
+      return `must be ${issue.expected === 'int' ? 'a whole number' : `of type ${issue.expected}`}`;
+    case 'too_small':
+      if (issue.origin === 'string' && Number(issue.minimum) === 1) return 'must not be empty';
+      return `must be at least ${issue.minimum}${RANGE_UNITS[issue.origin] ?? ''}`;
+    case 'too_big':
+      return `must be at most ${issue.maximum}${RANGE_UNITS[issue.origin] ?? ''}`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_format':
+      return issue.format === 'datetime'
+        ? 'must be an ISO-8601 instant with an offset or Z, e.g. 2025-03-01T10:00:00+08:00'
+        : `must be a valid ${issue.format}`;
+    case 'unrecognized_keys':
+      return `unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}`;
+    default:
+      return undefined;
+  }
+};
 
 function randomRequestId(): string {
   return randomUUID();

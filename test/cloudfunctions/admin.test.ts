@@ -191,9 +191,9 @@ describe('campaign.put', () => {
     expect(answer.error.code).toBe('BAD_REQUEST');
     const paths = (answer.error.issues ?? []).map((i) => i.path);
     expect(paths).toEqual(
-      expect.arrayContaining(['config.lottery.prizes', 'config.lottery.prizes[1].stock']),
+      expect.arrayContaining(['config.lottery.prizes', 'config.lottery.prizes.1.stock']),
     );
-    expect(answer.error.message).toMatch(/fallback/);
+    expect(answer.error.message).toMatch(/兜底奖品/);
     expect(backend.snapshot()).toEqual(before);
   });
 

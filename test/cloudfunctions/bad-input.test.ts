@@ -15,17 +15,35 @@ afterAll(() => backend.close());
 
 /** Malformed params for every action, beyond the generic ones below. */
 const specific: Record<string, Array<Record<string, unknown>>> = {
-  'session.enter': [{ inviteCode: 'a b' }, { channel: 'POSTER!' }, { scene: 12 }],
-  'magnet.claim': [{}, { requestId: 'short' }, { requestId: 'has spaces in it' }],
-  'lottery.spin': [{}, { requestId: 42 }, { requestId: 'x'.repeat(65) }],
+  'session.enter': [
+    { inviteCode: 'a b' },
+    { channel: 'POSTER!' },
+    { scene: 12 },
+    { inviteCode: 'toString' },
+    { channel: '__proto__' },
+  ],
+  'magnet.claim': [
+    {},
+    { requestId: 'short' },
+    { requestId: 'has spaces in it' },
+    { requestId: '__proto__' },
+  ],
+  'lottery.spin': [
+    {},
+    { requestId: 42 },
+    { requestId: 'x'.repeat(65) },
+    { requestId: 'constructor' },
+    { requestId: 'hasOwnProperty' },
+  ],
   'wallet.list': [{ status: 'lost' }],
-  'coupon.token': [{}, { couponId: '../../etc' }, { couponId: '' }],
+  'coupon.token': [{}, { couponId: '../../etc' }, { couponId: '' }, { couponId: 'valueOf' }],
   'coupon.redeem': [{}, { token: '' }, { token: 'x'.repeat(201) }],
   'users.setTag': [{ userRef: 'ABC' }, { userRef: 'ABC', growthTag: 'Z' }],
   'groups.upsert': [
     { name: 'g', qrUrl: 'https://example.com/g.png', expiresAt: 'tomorrow' },
     { name: '', qrUrl: 'https://example.com/g.png', expiresAt: '2030-01-01T00:00:00Z' },
     { name: 'g', qrUrl: 'q', expiresAt: '2030-01-01T00:00:00Z', capacity: 500 },
+    { id: 'constructor', name: 'g', qrUrl: 'q', expiresAt: '2030-01-01T00:00:00Z' },
   ],
   'campaign.put': [{}, { config: 'not an object' }],
 };
@@ -54,10 +72,74 @@ describe.each([
       ok: false,
       error: { code: 'BAD_REQUEST', message: expect.any(String), issues: expect.any(Array) },
     });
-    const issues = (result as { error: { issues: unknown[] } }).error.issues;
+    const issues = (result as { error: { issues: Array<{ message: string }> } }).error.issues;
     expect(issues.length).toBeGreaterThan(0);
+    // worded by the contract, not zod/mini's bare default
+    for (const { message } of issues) expect(message).not.toMatch(/^Invalid input/);
     expect(backend.snapshot()).toEqual(before);
   });
+});
+
+it('refuses an id that is an Object.prototype name at once, saying why', async () => {
+  // a spin with requestId "constructor" used to wait 4 s for a recorded spin that never came
+  const { result } = await backend.emulator.invoke(
+    'api',
+    { action: 'lottery.spin', requestId: 'constructor' },
+    { openid: 'visitor' },
+  );
+  expect(result).toEqual({
+    ok: false,
+    error: {
+      code: 'BAD_REQUEST',
+      message:
+        'invalid params for lottery.spin: requestId: must not be "constructor", a name every JavaScript object already has',
+      issues: [
+        {
+          path: 'requestId',
+          message: 'must not be "constructor", a name every JavaScript object already has',
+        },
+      ],
+    },
+  });
+});
+
+it('words the issues of every kind of check', async () => {
+  const issuesOf = async (fn: 'api' | 'admin', event: object) => {
+    const { result } = await backend.emulator.invoke(fn, event, {
+      openid: openidFor[fn],
+    });
+    return (result as { error: { issues: unknown[] } }).error.issues;
+  };
+  expect(await issuesOf('api', { action: 'magnet.claim' })).toEqual([
+    { path: 'requestId', message: 'is required' },
+  ]);
+  expect(await issuesOf('api', { action: 'session.enter', scene: 'x'.repeat(33) })).toEqual([
+    { path: 'scene', message: 'must be at most 32 characters' },
+  ]);
+  expect(await issuesOf('api', { action: 'wallet.list', status: 'lost' })).toEqual([
+    { path: 'status', message: 'must be one of "available", "redeemed", "expired"' },
+  ]);
+  expect(await issuesOf('api', { action: 'campaign.get', surprise: 1 })).toEqual([
+    { path: '(params)', message: 'unknown field: surprise' },
+  ]);
+  expect(
+    await issuesOf('admin', {
+      action: 'groups.upsert',
+      name: '',
+      qrUrl: 'q',
+      expiresAt: 'tomorrow',
+      capacity: 2.5,
+      active: 'yes',
+    }),
+  ).toEqual([
+    { path: 'name', message: 'must not be empty' },
+    {
+      path: 'expiresAt',
+      message: 'must be an ISO-8601 instant with an offset or Z, e.g. 2025-03-01T10:00:00+08:00',
+    },
+    { path: 'capacity', message: 'must be a whole number' },
+    { path: 'active', message: 'must be of type boolean' },
+  ]);
 });
 
 it('answers BAD_REQUEST to events that are not objects', async () => {

@@ -2,7 +2,7 @@
  * `campaign.get` / `campaign.put`: the operator reads and replaces the campaign config. A config
  * is validated in full first; an invalid one changes nothing and the old config stays active.
  */
-import { parseCampaign } from '../../_shared/campaign';
+import { parseCampaign, problemText, type CampaignProblem } from '../../_shared/campaign';
 import { COLLECTIONS, emptyCounterShards } from '../../_shared/collections';
 import type { AdminResults, ValidationIssue } from '../../_shared/contracts';
 import { insert } from '../../_shared/db';
@@ -38,7 +38,7 @@ export async function putCampaign(
   if (!parsed.ok) {
     return fail(
       'BAD_REQUEST',
-      `活动配置有 ${parsed.problems.length} 处问题：\n${parsed.problems.join('\n')}`,
+      `活动配置有 ${parsed.problems.length} 处问题：\n${parsed.problems.map(problemText).join('\n')}`,
       { issues: parsed.problems.map(toIssue) },
     );
   }
@@ -64,9 +64,6 @@ export async function putCampaign(
   return { id: campaign.id, updatedAt: now.toISOString() };
 }
 
-function toIssue(problem: string): ValidationIssue {
-  const at = problem.indexOf(': ');
-  return at > 0
-    ? { path: `config.${problem.slice(0, at)}`, message: problem.slice(at + 2) }
-    : { path: 'config', message: problem };
+function toIssue({ field, message }: CampaignProblem): ValidationIssue {
+  return { path: field ? `config.${field}` : 'config', message };
 }

@@ -1018,7 +1018,11 @@ class EmulatorRequest {
       };
     }
     try {
-      return await binding.backend.execute(action, params, binding, requestId);
+      const response = await binding.backend.execute(action, params, binding, requestId);
+      // Answer only once the state the answer reflects is on disk: nothing a caller was told is
+      // lost in a crash.
+      if (binding.backend.store.persistent) await binding.backend.store.whenDurable();
+      return response;
     } catch (error) {
       const failure =
         error instanceof RequestFailure

@@ -6,6 +6,7 @@ import type { Db } from '@cloudbase/database';
 import { deflateSync } from 'node:zlib';
 import QRCode from 'qrcode';
 import { currentInvocation } from './context';
+import { crc32 } from './crc32';
 import { createDatabase, type FaultSettings } from './database';
 import { generateDocId, type DocumentStore } from './store';
 
@@ -766,18 +767,6 @@ export interface EmulatedOpenApi {
 // own PNG path runs in pure JavaScript and takes seconds per image under Jest).
 
 type Rgba = [number, number, number, number];
-
-const CRC_TABLE = Array.from({ length: 256 }, (_v, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(bytes: Buffer): number {
-  let c = 0xffffffff;
-  for (const byte of bytes) c = CRC_TABLE[(c ^ byte) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
 
 function pngChunk(type: string, data: Buffer): Buffer {
   const length = Buffer.alloc(4);

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import type { Db } from '@cloudbase/database';
 import { deflateSync } from 'node:zlib';
 import QRCode from 'qrcode';
-import { currentInvocation } from './context';
+import { currentInvocation, whileAlive } from './context';
 import { crc32 } from './crc32';
 import { createDatabase, type FaultSettings } from './database';
 import { generateDocId, type DocumentStore } from './store';
@@ -34,6 +34,12 @@ export interface WxServerSdkOptions {
   log?: (level: LogLevel, entry: Record<string, unknown>) => void;
   random?: () => number;
   transactionTimeoutMs?: number;
+  /**
+   * The cloud-call APIs (`riskControl.getUserRiskRank`…) a function declared in its config.json;
+   * a call from an invocation of a function not allowed it fails with -604101, as on CloudBase.
+   * Without it (direct use in tests), every API may be called.
+   */
+  openApiPermissions?: (functionName: string) => ReadonlySet<string>;
 }
 
 /** Collections the emulator keeps its own state in (they always exist). */
@@ -78,6 +84,7 @@ const ERR_CODE_TEXT: Record<number, string> = {
   [-601001]: 'system error',
   [-601002]: 'system args error',
   [-604100]: 'API not found',
+  [-604101]: 'function has no permission to call this API',
   [-501001]: 'resource system error',
   [-501002]: 'resource server timeout',
   [-501003]: 'exceed request limit',
@@ -1061,6 +1068,13 @@ export function createWxServerSdk(options: WxServerSdkOptions): EmulatedWxServer
   const callOpenApi = async (api: string, params: unknown): Promise<OpenApiResult> => {
     const displayName = `openapi.${api}`;
     try {
+      const invocation = currentInvocation();
+      if (invocation && options.openApiPermissions?.(invocation.functionName).has(api) === false) {
+        // What wx-server-sdk 4.0.2 (callGeneralOpenAPI) makes of WeChat's "no permission" answer:
+        // `{ "errCode": -604101, "errMsg": "system error: error code: -604101" }` —
+        // https://docs.cloudbase.net/en/faq/knowledge/cloud-call-604101-permission-error
+        throw new CloudSDKError({ errCode: -604101, errMsg: 'system error: error code: -604101' });
+      }
       const handler = handlers[api];
       if (!handler) {
         throw new CloudSDKError({
@@ -1100,7 +1114,7 @@ export function createWxServerSdk(options: WxServerSdkOptions): EmulatedWxServer
         return openApiProxy([...path, property]);
       },
       apply(_target, _this, args: unknown[]) {
-        return callOpenApi(path.join('.'), args[0]);
+        return whileAlive(() => callOpenApi(path.join('.'), args[0]));
       },
     });
 
@@ -1269,5 +1283,10 @@ export function createWxServerSdk(options: WxServerSdkOptions): EmulatedWxServer
     readStoredFile: readStored,
     filesDir,
   };
+  // A killed invocation's storage calls never happen, or never answer (see whileAlive).
+  for (const name of ['uploadFile', 'downloadFile', 'getTempFileURL', 'deleteFile'] as const) {
+    const call = sdk[name] as (options: unknown) => Promise<unknown>;
+    Object.assign(sdk, { [name]: (options: unknown) => whileAlive(() => call(options)) });
+  }
   return sdk;
 }

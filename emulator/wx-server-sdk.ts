@@ -42,6 +42,14 @@ export interface WxServerSdkOptions {
   openApiPermissions?: (functionName: string) => ReadonlySet<string>;
 }
 
+/** The cloud-call APIs the emulator answers (config.json may declare only these). */
+export const EMULATED_OPENAPI = [
+  'wxacode.getUnlimited',
+  'riskControl.getUserRiskRank',
+  'subscribeMessage.send',
+] as const;
+export type EmulatedOpenApiName = (typeof EMULATED_OPENAPI)[number];
+
 /** Collections the emulator keeps its own state in (they always exist). */
 export const RISK_COLLECTION = '_emulator_risk';
 export const MESSAGES_COLLECTION = '_emulator_messages';
@@ -975,7 +983,7 @@ export function createWxServerSdk(options: WxServerSdkOptions): EmulatedWxServer
 
   // --- openapi --------------------------------------------------------------------------------
 
-  const handlers: Record<string, OpenApiHandler> = {
+  const handlers: Record<EmulatedOpenApiName, OpenApiHandler> = {
     'wxacode.getUnlimited': (data) => {
       const scene = data.scene;
       if (typeof scene !== 'string' || !SCENE_PATTERN.test(scene)) {
@@ -1075,7 +1083,7 @@ export function createWxServerSdk(options: WxServerSdkOptions): EmulatedWxServer
         // https://docs.cloudbase.net/en/faq/knowledge/cloud-call-604101-permission-error
         throw new CloudSDKError({ errCode: -604101, errMsg: 'system error: error code: -604101' });
       }
-      const handler = handlers[api];
+      const handler = (handlers as Record<string, OpenApiHandler | undefined>)[api];
       if (!handler) {
         throw new CloudSDKError({
           errCode: -604100,

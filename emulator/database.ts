@@ -466,8 +466,8 @@ class DatabaseBackend {
         return { requestId, transactionId: this.start() };
       case COMMIT: {
         const id = stringParam(params.transactionId);
-        const keys = () => [...(this.transactions.get(id)?.writes.keys() ?? [])];
-        return this.holdDocuments(docLatencyMs, keys, () => this.commit(id, requestId));
+        const touched = () => [...(this.transactions.get(id)?.writes.keys() ?? [])];
+        return this.holdDocuments(docLatencyMs, touched, () => this.commit(id, requestId));
       }
       case ABORT:
         return this.abort(stringParam(params.transactionId), requestId);
@@ -584,10 +584,10 @@ class DatabaseBackend {
    */
   private write(
     docLatencyMs: number,
-    keys: () => string[],
+    touched: () => string[],
     attempt: () => WireResponse | Blocked,
   ): Promise<WireResponse> {
-    return this.holdDocuments(docLatencyMs, keys, async () => {
+    return this.holdDocuments(docLatencyMs, touched, async () => {
       for (;;) {
         // A write of an invocation killed while it waited never happens.
         assertAlive();
@@ -607,11 +607,11 @@ class DatabaseBackend {
    */
   private async holdDocuments<T>(
     ms: number,
-    keys: () => string[],
+    touched: () => string[],
     run: () => Promise<T> | T,
   ): Promise<T> {
     if (ms <= 0) return run();
-    const held = [...new Set(keys())];
+    const held = [...new Set(touched())];
     let release = (): void => undefined;
     const done = new Promise<void>((resolve) => {
       release = resolve;
@@ -653,9 +653,9 @@ class DatabaseBackend {
       after: doc,
       mode: 'insert',
     }));
-    const keys = () => changes.map((c) => documentKey(collection, c.id));
-    return this.write(docLatencyMs, keys, () => {
-      const blockers = this.lockHolders(keys());
+    const touched = () => changes.map((c) => documentKey(collection, c.id));
+    return this.write(docLatencyMs, touched, () => {
+      const blockers = this.lockHolders(touched());
       if (blockers.length) return new Blocked(blockers);
       this.store.commit(changes);
       return { requestId, data: { insertedIds: docs.map((d) => d._id) } };
@@ -677,11 +677,11 @@ class DatabaseBackend {
     const upsert = params.upsert === true;
     const docId = queryType === 'DOC' ? asDocId(filter._id) : undefined;
     const modifier = replace ? null : toModifier(data);
-    const keys = () =>
+    const touched = () =>
       docId !== undefined
         ? [documentKey(collection, docId)]
         : this.targets(collection, docId, filter, multi).map((d) => documentKey(collection, d._id));
-    return this.write(docLatencyMs, keys, () => {
+    return this.write(docLatencyMs, touched, () => {
       const targets = this.targets(collection, docId, filter, multi);
       const keys = targets.map((d) => documentKey(collection, d._id));
       if (docId !== undefined) keys.push(documentKey(collection, docId));
@@ -721,9 +721,9 @@ class DatabaseBackend {
     const filter = filterOf(params.query, now);
     const multi = queryType === 'WHERE' && params.multi !== false;
     const docId = queryType === 'DOC' ? asDocId(filter._id) : undefined;
-    const keys = () =>
+    const touched = () =>
       this.targets(collection, docId, filter, multi).map((d) => documentKey(collection, d._id));
-    return this.write(docLatencyMs, keys, () => {
+    return this.write(docLatencyMs, touched, () => {
       const targets = this.targets(collection, docId, filter, multi);
       const blockers = this.lockHolders(targets.map((d) => documentKey(collection, d._id)));
       if (blockers.length) return new Blocked(blockers);
@@ -741,9 +741,9 @@ class DatabaseBackend {
     const collection = stringParam(params.collectionName);
     const filter = filterOf(params.query, now);
     const modifier = toModifier(parseWire(params.data, now));
-    const keys = () =>
+    const touched = () =>
       this.targets(collection, undefined, filter, false).map((d) => documentKey(collection, d._id));
-    return this.write(docLatencyMs, keys, () => {
+    return this.write(docLatencyMs, touched, () => {
       const [target] = this.targets(collection, undefined, filter, false);
       if (!target) return { requestId, data: { updated: 0 } };
       const blockers = this.lockHolders([documentKey(collection, target._id)]);

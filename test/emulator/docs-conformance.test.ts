@@ -19,6 +19,7 @@ import {
   buildProbeProject,
   inInvocation,
   memoryDatabase,
+  rejection,
   TEST_ENV,
   unique,
 } from './helpers';
@@ -66,15 +67,6 @@ function cited(name: string): string[] {
     )
     ? []
     : [`${name}: every source needs a URL and a quote`];
-}
-
-async function rejection(promise: Promise<unknown>): Promise<WxSdkError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as WxSdkError;
-  }
-  throw new Error('expected the call to fail');
 }
 
 function standIn(options: { faults?: Faults; openapi?: string[] } = {}): {

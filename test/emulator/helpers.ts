@@ -7,6 +7,7 @@ import { invocationContext, type InvocationContext } from '../../emulator/contex
 import { createDatabase, type CreateDatabaseOptions } from '../../emulator/database';
 import { Faults } from '../../emulator/faults';
 import { DocumentStore, type IndexSpec, type StoreOptions } from '../../emulator/store';
+import type { WxSdkError } from '../../emulator/wx-server-sdk';
 
 /** Shared fixtures for the emulator tests: in-memory stores, invocation contexts, wire results. */
 
@@ -102,6 +103,16 @@ export function asFailure(result: unknown): WireFailure {
   expect(typeof failure.message).toBe('string');
   expect(typeof failure.requestId).toBe('string');
   return failure as WireFailure;
+}
+
+/** The error a wx-server-sdk call rejects with (failing the test if it resolves). */
+export async function rejection(promise: Promise<unknown>): Promise<WxSdkError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as WxSdkError;
+  }
+  throw new Error('expected the call to fail');
 }
 
 /** Lets every pending promise callback (and zero-delay timer) run. */

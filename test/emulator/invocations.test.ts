@@ -6,7 +6,7 @@ import {
   FunctionTimeoutError,
   MAX_EVENT_BYTES,
 } from '../../emulator/functions';
-import { startBackend } from '../support/emulator';
+import { startBackend, timedOut } from '../support/emulator';
 import { buildProbeProject } from './helpers';
 
 /**
@@ -33,16 +33,6 @@ afterEach(async () => {
   for (const emulator of started.splice(0)) await emulator.close();
 });
 
-async function timeoutOf(call: Promise<unknown>): Promise<FunctionTimeoutError> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof FunctionTimeoutError) return error;
-    throw error;
-  }
-  throw new Error('expected the invocation to time out');
-}
-
 function events(emulator: Emulator): string[] {
   return emulator.store.find('events').map((d) => String(d._id));
 }
@@ -65,7 +55,7 @@ describe('timeouts', () => {
 
   it('kill an invocation that runs past its timeout: writes so far stay, later ones never happen', async () => {
     const emulator = await probeEmulator({ functionTimeoutMs: { probe: 150 } });
-    const error = await timeoutOf(
+    const error = await timedOut(
       emulator.invoke('probe', { action: 'steps', tag: 't', steps: 3, pauseMs: 100 }),
     );
     expect(error.code).toBe('FUNCTIONS_TIME_LIMIT_EXCEEDED');
@@ -101,7 +91,7 @@ describe('the killRate fault', () => {
   it('kills the invocation at a database call the way a timeout does, at once', async () => {
     // A timeout longer than jest waits for a test: the kill does not wait for it.
     const emulator = await probeEmulator({ faults: { killRate: 1 }, functionTimeoutMs: 600_000 });
-    const error = await timeoutOf(
+    const error = await timedOut(
       emulator.invoke('probe', { action: 'steps', tag: 'k', steps: 3, pauseMs: 0 }),
     );
     expect(error.errMsg).toBe('Invoking task timed out after 600 seconds');
@@ -135,7 +125,7 @@ describe('the killRate fault', () => {
     const backend = await startBackend({ faults: { killRate: 1 } });
     try {
       const before = backend.snapshot().collections.users ?? [];
-      const error = await timeoutOf(backend.api('visitor-1', 'session.enter'));
+      const error = await timedOut(backend.api('visitor-1', 'session.enter'));
       expect(error.errMsg).toBe('Invoking task timed out after 10 seconds');
       expect(error.dbCalls).toBe(1);
       const after = backend.snapshot().collections.users ?? [];

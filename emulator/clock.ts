@@ -1,6 +1,8 @@
 /**
  * The emulated clock: real time plus an offset that `/__emulator/clock` advances, so coupon
- * expiry, claim windows and the midnight rollover can be tested without waiting.
+ * expiry, claim windows and the midnight rollover can be tested without waiting. It can also be
+ * frozen (time stands still, and only `advance()` moves it), for tests that compare instants.
+ * Function timeouts and injected latencies run on real time, never on this clock.
  *
  * The function bundles run unchanged and read time as any Node code does (`Date.now()`,
  * `new Date()`), so `install()` replaces the global `Date` of this process with a subclass
@@ -11,27 +13,49 @@ const RealDate = Date;
 
 export class EmulatedClock {
   private offsetMs = 0;
+  /** while frozen, the instant the clock stands at */
+  private frozenAt: number | null = null;
 
   now(): number {
-    return RealDate.now() + this.offsetMs;
+    return this.frozenAt ?? RealDate.now() + this.offsetMs;
   }
 
+  /** How far the clock is ahead of real time (behind when negative). */
   getOffset(): number {
-    return this.offsetMs;
+    return this.frozenAt === null ? this.offsetMs : this.frozenAt - RealDate.now();
   }
 
   setOffset(ms: number): void {
-    this.offsetMs = ms;
+    if (this.frozenAt !== null) this.frozenAt = RealDate.now() + ms;
+    else this.offsetMs = ms;
   }
 
   advance(ms: number): number {
-    this.offsetMs += ms;
+    if (this.frozenAt !== null) this.frozenAt += ms;
+    else this.offsetMs += ms;
     return this.now();
   }
 
   /** Moves the clock so that `now()` returns `at` (it may go backwards: tests can reset). */
   setNow(at: number): void {
-    this.offsetMs = at - RealDate.now();
+    if (this.frozenAt !== null) this.frozenAt = at;
+    else this.offsetMs = at - RealDate.now();
+  }
+
+  get frozen(): boolean {
+    return this.frozenAt !== null;
+  }
+
+  /** Time stands still (at `at`, default now) until `unfreeze()`; `advance()` steps it. */
+  freeze(at: number = this.now()): void {
+    this.frozenAt = at;
+  }
+
+  /** Time runs again from where it stood. */
+  unfreeze(): void {
+    if (this.frozenAt === null) return;
+    this.offsetMs = this.frozenAt - RealDate.now();
+    this.frozenAt = null;
   }
 }
 

@@ -18,10 +18,51 @@ export interface InvocationContext {
   CLIENTIP?: string;
   /** Database requests made by this invocation (each `send` of the SDK is one round trip). */
   dbCalls: number;
+  /**
+   * Set when the invocation was killed (its timeout, or a `killRate` fault). As in a container
+   * that was stopped, nothing it asks of the platform afterwards happens or answers.
+   */
+  killed?: boolean;
+  /** Kills the invocation; its caller gets the timeout error (set by the runner). */
+  kill?: () => void;
 }
 
 export const invocationContext = new AsyncLocalStorage<InvocationContext>();
 
 export function currentInvocation(): InvocationContext | undefined {
   return invocationContext.getStore();
+}
+
+/** Thrown inside the platform when it notices that the invocation it works for is dead. */
+export class InvocationKilled extends Error {
+  constructor() {
+    super('the invocation was killed');
+  }
+}
+
+/** Throws InvocationKilled if the current invocation was killed. */
+export function assertAlive(): void {
+  if (currentInvocation()?.killed) throw new InvocationKilled();
+}
+
+/** What a dead invocation's platform call becomes: a promise that never settles. */
+export function halted<T>(): Promise<T> {
+  return new Promise<T>(() => undefined);
+}
+
+/**
+ * Runs a platform call (storage, openapi) for the current invocation: a killed invocation's call
+ * does not run, and one that dies while the call runs never hears the answer.
+ */
+export async function whileAlive<T>(call: () => Promise<T>): Promise<T> {
+  const invocation = currentInvocation();
+  if (invocation?.killed) return halted();
+  try {
+    const result = await call();
+    if (invocation?.killed) return halted();
+    return result;
+  } catch (error) {
+    if (invocation?.killed) return halted();
+    throw error;
+  }
 }

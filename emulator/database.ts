@@ -4,7 +4,8 @@ import { Db } from '@cloudbase/database';
 import { ERRORS } from '@cloudbase/database/dist/commonjs/const/code';
 import { parseByEJSON, stringifyByEJSON } from '@cloudbase/database/dist/commonjs/utils/utils';
 import { update as applyModifier } from 'mingo';
-import { currentInvocation } from './context';
+import { assertAlive, currentInvocation, halted, InvocationKilled } from './context';
+import { activeFaults, type FaultSettings } from './faults';
 import {
   cloneValue,
   documentKey,
@@ -31,10 +32,7 @@ import {
  * them into errors with `errCode`/`errMsg`).
  */
 
-export interface FaultSettings {
-  latencyMs: number;
-  failureRate: number;
-}
+export type { FaultSettings } from './faults';
 
 export interface CreateDatabaseOptions {
   store: DocumentStore;
@@ -417,6 +415,8 @@ class DatabaseBackend {
   private readonly finished = new Map<string, { status: TransactionStatus; conflictOn?: string }>();
   /** document key → the open transaction that wrote it (MongoDB's transaction write lock) */
   private readonly locks = new Map<string, Transaction>();
+  /** document key → the end of the last write queued on it (the docLatencyMs fault) */
+  private readonly documentTurns = new Map<string, Promise<void>>();
 
   constructor(
     readonly store: DocumentStore,
@@ -460,11 +460,15 @@ class DatabaseBackend {
       );
     }
     const now = Date.now();
+    const { docLatencyMs } = activeFaults(binding.faults);
     switch (action) {
       case START:
         return { requestId, transactionId: this.start() };
-      case COMMIT:
-        return this.commit(stringParam(params.transactionId), requestId);
+      case COMMIT: {
+        const id = stringParam(params.transactionId);
+        const touched = () => [...(this.transactions.get(id)?.writes.keys() ?? [])];
+        return this.holdDocuments(docLatencyMs, touched, () => this.commit(id, requestId));
+      }
       case ABORT:
         return this.abort(stringParam(params.transactionId), requestId);
       case 'database.addCollection': {
@@ -489,17 +493,17 @@ class DatabaseBackend {
       case 'database.insertDocument':
         return transactionId !== undefined
           ? this.transactionalInsert(transactionId, params, now, requestId)
-          : this.insert(params, now, requestId);
+          : this.insert(params, now, requestId, docLatencyMs);
       case 'database.modifyDocument':
         return transactionId !== undefined
           ? this.transactionalModify(transactionId, params, now, requestId)
-          : this.modify(params, queryType, now, requestId);
+          : this.modify(params, queryType, now, requestId, docLatencyMs);
       case 'database.removeDocument':
         return transactionId !== undefined
           ? this.transactionalRemove(transactionId, params, now, requestId)
-          : this.remove(params, queryType, now, requestId);
+          : this.remove(params, queryType, now, requestId, docLatencyMs);
       case 'database.modifyAndReturnDoc':
-        return this.modifyAndReturn(params, now, requestId);
+        return this.modifyAndReturn(params, now, requestId, docLatencyMs);
       case 'database.aggregateDocuments':
         return this.aggregate(params, now, requestId);
       default:
@@ -575,14 +579,54 @@ class DatabaseBackend {
   /**
    * Runs a write that must not touch documents an open transaction has written: like MongoDB,
    * it waits until those transactions end. The attempt itself is synchronous (read, decide,
-   * commit with no await in between), which is what makes conditional updates atomic.
+   * commit with no await in between), which is what makes conditional updates atomic. With a
+   * per-document latency, the write first takes its turn on the documents it will touch.
    */
-  private async whenUnlocked(attempt: () => WireResponse | Blocked): Promise<WireResponse> {
-    for (;;) {
-      const outcome = attempt();
-      if (!(outcome instanceof Blocked)) return outcome;
-      await this.waitForAny(outcome.by);
-      this.expireStale();
+  private write(
+    docLatencyMs: number,
+    touched: () => string[],
+    attempt: () => WireResponse | Blocked,
+  ): Promise<WireResponse> {
+    return this.holdDocuments(docLatencyMs, touched, async () => {
+      for (;;) {
+        // A write of an invocation killed while it waited never happens.
+        assertAlive();
+        const outcome = attempt();
+        if (!(outcome instanceof Blocked)) return outcome;
+        await this.waitForAny(outcome.by);
+        this.expireStale();
+      }
+    });
+  }
+
+  /**
+   * The `docLatencyMs` fault: writes to one document take turns, each holding it that long, as a
+   * hot document does on a real database; writes to different documents do not wait for each
+   * other. Turns are taken for all of a write's documents at once, in arrival order, so two
+   * writes can never wait for each other.
+   */
+  private async holdDocuments<T>(
+    ms: number,
+    touched: () => string[],
+    run: () => Promise<T> | T,
+  ): Promise<T> {
+    if (ms <= 0) return run();
+    const held = [...new Set(touched())];
+    let release = (): void => undefined;
+    const done = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const earlier = held.map((key) => this.documentTurns.get(key));
+    for (const key of held) this.documentTurns.set(key, done);
+    try {
+      await Promise.all(earlier);
+      await delay(ms);
+      assertAlive();
+      return await run();
+    } finally {
+      release();
+      for (const key of held)
+        if (this.documentTurns.get(key) === done) this.documentTurns.delete(key);
     }
   }
 
@@ -595,7 +639,12 @@ class DatabaseBackend {
     return [...holders];
   }
 
-  private insert(params: Plain, now: number, requestId: string): Promise<WireResponse> {
+  private insert(
+    params: Plain,
+    now: number,
+    requestId: string,
+    docLatencyMs: number,
+  ): Promise<WireResponse> {
     const collection = stringParam(params.collectionName);
     const docs = documentsOf(params.data, now);
     const changes: DocumentChange[] = docs.map((doc) => ({
@@ -604,8 +653,9 @@ class DatabaseBackend {
       after: doc,
       mode: 'insert',
     }));
-    return this.whenUnlocked(() => {
-      const blockers = this.lockHolders(changes.map((c) => documentKey(collection, c.id)));
+    const touched = () => changes.map((c) => documentKey(collection, c.id));
+    return this.write(docLatencyMs, touched, () => {
+      const blockers = this.lockHolders(touched());
       if (blockers.length) return new Blocked(blockers);
       this.store.commit(changes);
       return { requestId, data: { insertedIds: docs.map((d) => d._id) } };
@@ -617,6 +667,7 @@ class DatabaseBackend {
     queryType: 'DOC' | 'WHERE',
     now: number,
     requestId: string,
+    docLatencyMs: number,
   ): Promise<WireResponse> {
     const collection = stringParam(params.collectionName);
     const filter = filterOf(params.query, now);
@@ -626,7 +677,11 @@ class DatabaseBackend {
     const upsert = params.upsert === true;
     const docId = queryType === 'DOC' ? asDocId(filter._id) : undefined;
     const modifier = replace ? null : toModifier(data);
-    return this.whenUnlocked(() => {
+    const touched = () =>
+      docId !== undefined
+        ? [documentKey(collection, docId)]
+        : this.targets(collection, docId, filter, multi).map((d) => documentKey(collection, d._id));
+    return this.write(docLatencyMs, touched, () => {
       const targets = this.targets(collection, docId, filter, multi);
       const keys = targets.map((d) => documentKey(collection, d._id));
       if (docId !== undefined) keys.push(documentKey(collection, docId));
@@ -660,12 +715,15 @@ class DatabaseBackend {
     queryType: 'DOC' | 'WHERE',
     now: number,
     requestId: string,
+    docLatencyMs: number,
   ): Promise<WireResponse> {
     const collection = stringParam(params.collectionName);
     const filter = filterOf(params.query, now);
     const multi = queryType === 'WHERE' && params.multi !== false;
     const docId = queryType === 'DOC' ? asDocId(filter._id) : undefined;
-    return this.whenUnlocked(() => {
+    const touched = () =>
+      this.targets(collection, docId, filter, multi).map((d) => documentKey(collection, d._id));
+    return this.write(docLatencyMs, touched, () => {
       const targets = this.targets(collection, docId, filter, multi);
       const blockers = this.lockHolders(targets.map((d) => documentKey(collection, d._id)));
       if (blockers.length) return new Blocked(blockers);
@@ -674,11 +732,18 @@ class DatabaseBackend {
     });
   }
 
-  private modifyAndReturn(params: Plain, now: number, requestId: string): Promise<WireResponse> {
+  private modifyAndReturn(
+    params: Plain,
+    now: number,
+    requestId: string,
+    docLatencyMs: number,
+  ): Promise<WireResponse> {
     const collection = stringParam(params.collectionName);
     const filter = filterOf(params.query, now);
     const modifier = toModifier(parseWire(params.data, now));
-    return this.whenUnlocked(() => {
+    const touched = () =>
+      this.targets(collection, undefined, filter, false).map((d) => documentKey(collection, d._id));
+    return this.write(docLatencyMs, touched, () => {
       const [target] = this.targets(collection, undefined, filter, false);
       if (!target) return { requestId, data: { updated: 0 } };
       const blockers = this.lockHolders([documentKey(collection, target._id)]);
@@ -981,6 +1046,13 @@ interface Binding {
 const bindings = new WeakMap<object, Binding>();
 const backends = new WeakMap<DocumentStore, DatabaseBackend>();
 
+/** The source fault draws come from: the one given, else the faults' own (seedable), else Math.random. */
+function randomOf(options: CreateDatabaseOptions): () => number {
+  if (options.random) return options.random;
+  const faults = options.faults;
+  return () => (faults?.random ? faults.random() : Math.random());
+}
+
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -988,10 +1060,16 @@ function delay(ms: number): Promise<void> {
 class EmulatorRequest {
   constructor(private readonly config: object) {}
 
-  /** One round trip to the database service. */
+  /**
+   * One round trip to the database service, with the faults the binding carries: latency, then a
+   * failure before the operation (not applied), then the operation, then an invocation kill or a
+   * lost reply (both applied). Rollbacks are exempt, so an injected fault never strands a
+   * transaction's locks for 30 s. A killed invocation's calls never answer and apply nothing.
+   */
   async send(action: string, params: Plain = {}): Promise<WireResponse> {
     const requestId = randomUUID();
     const invocation = currentInvocation();
+    if (invocation?.killed) return halted();
     if (invocation) invocation.dbCalls++;
     const binding = bindings.get(this.config);
     if (!binding) {
@@ -1001,25 +1079,21 @@ class EmulatorRequest {
         message: '[InternalError] this Db was not created by the local emulator (createDatabase)',
       };
     }
+    const faults = activeFaults(binding.faults);
+    const exempt = action === ABORT;
+    const draw = (rate: number): boolean => rate > 0 && !exempt && binding.random() < rate;
     // Latency goes before the operation, never inside it: the operation itself stays atomic.
-    const faults = binding.faults;
-    if (faults && faults.latencyMs > 0) await delay(faults.latencyMs);
-    // Rollbacks are exempt so an injected failure never strands a transaction's locks for 30 s.
-    if (
-      faults &&
-      faults.failureRate > 0 &&
-      action !== ABORT &&
-      binding.random() < faults.failureRate
-    ) {
-      return {
-        requestId,
-        code: DB_ERROR.SYSTEM_ERROR,
-        message: '[InternalError] system error (injected by the local emulator)',
-      };
-    }
+    if (faults.latencyMs > 0) await delay(faults.latencyMs);
+    if (invocation?.killed) return halted();
+    if (draw(faults.failBeforeRate)) return injectedFailure(requestId);
+    let response: WireResponse;
     try {
-      return await binding.backend.execute(action, params, binding, requestId);
+      response = await binding.backend.execute(action, params, binding, requestId);
+      // Answer only once the state the answer reflects is on disk: nothing a caller was told is
+      // lost in a crash.
+      if (binding.backend.store.persistent) await binding.backend.store.whenDurable();
     } catch (error) {
+      if (error instanceof InvocationKilled) return halted();
       const failure =
         error instanceof RequestFailure
           ? error
@@ -1029,9 +1103,25 @@ class EmulatorRequest {
                 DB_ERROR.REQUEST_FAILED,
                 `[InternalError] ${(error as Error).message ?? String(error)}`,
               );
-      return { requestId, code: failure.code, message: failure.message };
+      response = { requestId, code: failure.code, message: failure.message };
     }
+    // Killed while the call ran (its timeout), or by the killRate fault at this very call.
+    if (invocation?.killed) return halted();
+    if (invocation?.kill && draw(faults.killRate)) {
+      invocation.kill();
+      return halted();
+    }
+    if (draw(faults.failAfterRate)) return injectedFailure(requestId);
+    return response;
   }
+}
+
+function injectedFailure(requestId: string): WireResponse {
+  return {
+    requestId,
+    code: DB_ERROR.SYSTEM_ERROR,
+    message: '[InternalError] system error (injected by the local emulator)',
+  };
 }
 
 Db.reqClass = EmulatorRequest;
@@ -1059,7 +1149,7 @@ export function createDatabase(options: CreateDatabaseOptions): Db {
     backend: backendFor(options.store, options.transactionTimeoutMs),
     env,
     faults: options.faults,
-    random: options.random ?? Math.random,
+    random: randomOf(options),
   };
   const config: Record<string, unknown> = { env, ...options.config };
   const db = new Db(config);
@@ -1084,7 +1174,7 @@ export function attachDatabaseConfig(config: object, options: CreateDatabaseOpti
     backend: backendFor(options.store, options.transactionTimeoutMs),
     env: options.env ?? 'local',
     faults: options.faults,
-    random: options.random ?? Math.random,
+    random: randomOf(options),
     transactional: false,
   });
 }

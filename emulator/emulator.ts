@@ -1,7 +1,7 @@
 /**
  * The local CloudBase: a document store, the emulated `wx-server-sdk`, the emulated clock, and a
  * runner that loads the function bundles exactly as they deploy (cloudfunctions/<name>/index.js)
- * and invokes them with a per-invocation context.
+ * and invokes them with a per-invocation context, each within its function's timeout.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -10,7 +10,15 @@ import { dirname, join, resolve } from 'node:path';
 import { EmulatedClock, installClock } from './clock';
 import { readDatabaseDeclaration } from './config';
 import { invocationContext, type InvocationContext } from './context';
-import type { FaultSettings } from './database';
+import { Faults, type FaultSettings } from './faults';
+import {
+  EventTooLargeError,
+  FunctionTimeoutError,
+  MAX_EVENT_BYTES,
+  readFunctionSettings,
+  type FunctionSettings,
+} from './functions';
+import type { JournalOptions } from './journal';
 import { seedIfEmpty } from './seed';
 import { DocumentStore, type StoreSnapshot } from './store';
 import { createWxServerSdk, type EmulatedWxServerSdk } from './wx-server-sdk';
@@ -24,9 +32,23 @@ export interface EmulatorOptions {
   projectRoot?: string;
   /** Seed the demo campaign, admin and group pool when the data is empty (default true). */
   seed?: boolean;
-  faults?: Partial<FaultSettings>;
+  /**
+   * Faults per database call (see faults.ts): `latencyMs`, `failBeforeRate` (alias
+   * `failureRate`), `failAfterRate`, `killRate`, `docLatencyMs`, and `seed` for reproducible draws.
+   * They apply after the seeding.
+   */
+  faults?: Partial<Omit<FaultSettings, 'random'>> & { seed?: number | null };
   /** Base URL of the HTTP gateway, for temporary file URLs. */
   publicBaseUrl?: () => string;
+  /**
+   * Overrides the timeouts of cloudbaserc.json (real time, in ms): one for every function, or per
+   * function name. Tests use short ones to watch a timeout happen.
+   */
+  functionTimeoutMs?: number | Record<string, number>;
+  /** CloudBase aborts transactions left open for 30 s (a killed invocation's, too); tests may shorten it. */
+  transactionTimeoutMs?: number;
+  /** Journal tuning for a persistent store (see journal.ts). */
+  journal?: JournalOptions;
 }
 
 export interface Invocation<T = unknown> {
@@ -37,28 +59,34 @@ export interface Invocation<T = unknown> {
 
 type FunctionMain = (event: unknown, context: { request_id: string }) => Promise<unknown>;
 
+interface LoadedFunction {
+  main: FunctionMain;
+  settings: FunctionSettings;
+}
+
 const CLOCK_DOC = { collection: '_emulator_meta', id: 'clock' } as const;
 
 export class Emulator {
   readonly clock = new EmulatedClock();
-  readonly faults: FaultSettings;
+  readonly faults = new Faults();
   readonly sdk: EmulatedWxServerSdk;
-  private readonly functions = new Map<string, FunctionMain>();
+  /** the warm containers: each function's module, loaded once, dropped by reset and import */
+  private readonly functions = new Map<string, LoadedFunction>();
 
   private constructor(
     readonly store: DocumentStore,
     readonly projectRoot: string,
-    faults: FaultSettings,
-    publicBaseUrl: () => string,
+    private readonly options: EmulatorOptions,
     dataDir: string | null,
   ) {
-    this.faults = faults;
     this.sdk = createWxServerSdk({
       store,
       env: EMULATOR_ENV,
-      faults,
+      faults: this.faults,
       filesDir: dataDir ? join(dataDir, 'files') : null,
-      publicBaseUrl,
+      publicBaseUrl: options.publicBaseUrl ?? (() => 'http://127.0.0.1:8787'),
+      transactionTimeoutMs: options.transactionTimeoutMs,
+      openApiPermissions: (functionName) => this.settingsOf(functionName).openapi,
     });
   }
 
@@ -67,28 +95,31 @@ export class Emulator {
     const dataDir =
       options.dataDir === undefined ? join(projectRoot, '.cloudbase-local') : options.dataDir;
     const declaration = readDatabaseDeclaration(projectRoot);
-    const store = DocumentStore.open({ dataDir, ...declaration });
-    const faults: FaultSettings = { latencyMs: 0, failureRate: 0, ...options.faults };
-    const emulator = new Emulator(
-      store,
-      projectRoot,
-      faults,
-      options.publicBaseUrl ?? (() => 'http://127.0.0.1:8787'),
-      dataDir,
-    );
+    const store = DocumentStore.open({ dataDir, ...declaration, journal: options.journal });
+    const emulator = new Emulator(store, projectRoot, options, dataDir);
     installClock(emulator.clock);
-    await emulator.restoreClock();
+    emulator.restoreClock();
     if (options.seed !== false) await emulator.seed();
+    const problems = emulator.faults.update(options.faults ?? {});
+    if (problems.length > 0) throw new Error(`EmulatorOptions.faults: ${problems.join('; ')}`);
     return emulator;
   }
 
-  /** Calls a deployed-style function as the given user (empty openid = no WeChat identity). */
+  /**
+   * Calls a deployed-style function as the given user (empty openid = no WeChat identity), as
+   * CloudBase does: the event crosses the wire (JSON, at most 6 MB), and the invocation is killed
+   * when it runs past its timeout or a `killRate` fault hits one of its database calls. A killed
+   * invocation rejects with FunctionTimeoutError; what it wrote before stays, nothing after.
+   */
   async invoke<T = unknown>(
     name: string,
     event: unknown,
     caller: { openid?: string; source?: string; clientIp?: string } = {},
   ): Promise<Invocation<T>> {
-    const main = this.loadFunction(name);
+    const { main } = this.loadFunction(name);
+    const wire = JSON.stringify(event ?? {});
+    const bytes = Buffer.byteLength(wire);
+    if (bytes > MAX_EVENT_BYTES) throw new EventTooLargeError(bytes);
     const context: InvocationContext = {
       functionName: name,
       requestId: randomUUID(),
@@ -98,37 +129,64 @@ export class Emulator {
       SOURCE: caller.source ?? 'wx_client',
       CLIENTIP: caller.clientIp ?? '127.0.0.1',
       dbCalls: 0,
+      killed: false,
     };
-    // The event and the answer cross a network in production: serialise both ways.
-    const wireEvent: unknown = JSON.parse(JSON.stringify(event ?? {}));
-    const result = await invocationContext.run(context, () =>
-      main(wireEvent, { request_id: context.requestId }),
-    );
-    return {
-      result: JSON.parse(JSON.stringify(result ?? null)) as T,
-      requestId: context.requestId,
-      dbCalls: context.dbCalls,
-    };
+    const timeoutMs = this.timeoutMsOf(name);
+    const killed = new Promise<never>((_resolve, reject) => {
+      context.kill = () => {
+        if (context.killed) return;
+        context.killed = true;
+        reject(new FunctionTimeoutError(name, timeoutMs, context.requestId, context.dbCalls));
+      };
+    });
+    // Real time: the emulated clock (frozen, or moved by days) never makes a timeout fire.
+    const timer = setTimeout(() => context.kill?.(), timeoutMs);
+    try {
+      const result = await Promise.race([
+        invocationContext.run(context, () =>
+          main(JSON.parse(wire) as unknown, { request_id: context.requestId }),
+        ),
+        killed,
+      ]);
+      return {
+        result: JSON.parse(JSON.stringify(result ?? null)) as T,
+        requestId: context.requestId,
+        dbCalls: context.dbCalls,
+      };
+    } finally {
+      clearTimeout(timer);
+      // Finished: a late kill (a leftover call drawing killRate) changes nothing any more.
+      context.kill = () => undefined;
+    }
   }
 
   functionNames(): string[] {
     return ['api', 'admin', 'cron'].filter((name) => existsSync(this.bundlePath(name)));
   }
 
-  /** Wipes all data, the clock and faults included, then seeds again unless told not to. */
+  /**
+   * Wipes all data, the clock and faults included, then seeds again unless told not to. Warm
+   * containers go too: the next invocation loads its function afresh (module-level caches such as
+   * the token secret or the campaign must not outlive the data they came from).
+   */
   async reset(options: { seed?: boolean } = {}): Promise<void> {
     this.store.reset();
+    this.functions.clear();
+    this.clock.unfreeze();
     this.clock.setOffset(0);
-    this.faults.latencyMs = 0;
-    this.faults.failureRate = 0;
+    this.faults.clear();
     if (options.seed !== false) await this.seed();
+    await this.store.whenDurable();
   }
 
-  /** Replaces all data with an export (the emulated clock included). */
+  /** Replaces all data with an export (the emulated clock included); warm containers go. */
   async importSnapshot(snapshot: StoreSnapshot): Promise<void> {
     this.store.importSnapshot(snapshot);
+    this.functions.clear();
+    this.clock.unfreeze();
     this.clock.setOffset(0);
-    await this.restoreClock();
+    this.restoreClock();
+    await this.store.whenDurable();
   }
 
   /** The demo data, when the store is empty (the campaign goes through the admin function). */
@@ -152,8 +210,34 @@ export class Emulator {
     return new Date(this.clock.now());
   }
 
+  /** Time stands still at the current instant (persisted) until unfreezeClock(). */
+  async freezeClock(): Promise<Date> {
+    this.clock.freeze();
+    await this.saveClock();
+    return new Date(this.clock.now());
+  }
+
+  /** Time runs again from where it stood. */
+  async unfreezeClock(): Promise<Date> {
+    this.clock.unfreeze();
+    await this.saveClock();
+    return new Date(this.clock.now());
+  }
+
   async close(): Promise<void> {
     await this.store.close();
+  }
+
+  /** The timeout an invocation of `name` gets (real time, ms). */
+  timeoutMsOf(name: string): number {
+    const override = this.options.functionTimeoutMs;
+    if (typeof override === 'number') return override;
+    if (override?.[name] !== undefined) return override[name];
+    return this.settingsOf(name).timeoutSeconds * 1000;
+  }
+
+  private settingsOf(name: string): FunctionSettings {
+    return this.functions.get(name)?.settings ?? readFunctionSettings(this.projectRoot, name);
   }
 
   private bundlePath(name: string): string {
@@ -164,7 +248,7 @@ export class Emulator {
    * Loads the bundle as Node would, except that `require('wx-server-sdk')` gets the emulated
    * module. Loaded once, like a warm container: module-level state survives between calls.
    */
-  private loadFunction(name: string): FunctionMain {
+  private loadFunction(name: string): LoadedFunction {
     const cached = this.functions.get(name);
     if (cached) return cached;
     if (!/^[a-z][a-z0-9_-]*$/.test(name)) throw new UnknownFunctionError(name);
@@ -190,26 +274,36 @@ export class Emulator {
     wrapper(module.exports, requireForBundle, module, file, dirname(file));
     const main = module.exports.main;
     if (typeof main !== 'function') throw new Error(`${file} does not export main`);
-    this.functions.set(name, main as FunctionMain);
-    return main as FunctionMain;
+    const loaded = {
+      main: main as FunctionMain,
+      settings: readFunctionSettings(this.projectRoot, name),
+    };
+    this.functions.set(name, loaded);
+    return loaded;
   }
 
-  private async restoreClock(): Promise<void> {
-    const res = await this.sdk
-      .database()
-      .collection(CLOCK_DOC.collection)
-      .where({ _id: CLOCK_DOC.id })
-      .get();
-    const saved = res.data[0] as { offsetMs?: number } | undefined;
+  // The clock is the emulator's own state: kept in the store directly, so faults never touch it.
+
+  private restoreClock(): void {
+    const saved = this.store.get(CLOCK_DOC.collection, CLOCK_DOC.id) as
+      { offsetMs?: unknown; frozenAt?: unknown } | undefined;
     if (typeof saved?.offsetMs === 'number') this.clock.setOffset(saved.offsetMs);
+    if (typeof saved?.frozenAt === 'number') this.clock.freeze(saved.frozenAt);
   }
 
   private async saveClock(): Promise<void> {
-    await this.sdk
-      .database()
-      .collection(CLOCK_DOC.collection)
-      .doc(CLOCK_DOC.id)
-      .set({ data: { offsetMs: this.clock.getOffset() } });
+    this.store.commit([
+      {
+        collection: CLOCK_DOC.collection,
+        id: CLOCK_DOC.id,
+        after: {
+          _id: CLOCK_DOC.id,
+          offsetMs: this.clock.getOffset(),
+          frozenAt: this.clock.frozen ? this.clock.now() : null,
+        },
+      },
+    ]);
+    await this.store.whenDurable();
   }
 }
 

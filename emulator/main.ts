@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     emulator,
     miniprogramRoot: process.env.MINIPROGRAM_ROOT,
   });
-  const server = createGateway(emulator, { filesDir: join(dataDir, 'files'), preview });
+  const server = createGateway(emulator, { filesDir: join(dataDir, 'files'), preview, host });
   await new Promise<void>((done, failed) => {
     server.once('error', failed);
     server.listen(port, host, done);

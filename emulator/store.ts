@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
-import { open as openFile, rename, unlink } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Aggregator, Query } from 'mingo';
+import { Journal, readJournal, type JournalOptions, type JournalRecord } from './journal';
 
 /**
  * The emulator's document store: collections of documents with MongoDB semantics (queries,
  * projections, sorting and aggregation through mingo), unique and equality indexes kept in
- * memory, and persistence to a folder. It knows nothing of the CloudBase wire format; the
- * request backend in `database.ts` translates `@cloudbase/database` requests into calls here.
+ * memory, and persistence to a folder through one write-ahead journal (journal.ts): a crash at
+ * any instant leaves the state after some prefix of the commits. It knows nothing of the CloudBase
+ * wire format; the request backend in `database.ts` translates `@cloudbase/database` requests into
+ * calls here.
  *
  * Stored documents are never mutated in place: every write replaces the document object. That
  * lets open transactions keep the previous object as their snapshot without copying it.
@@ -34,8 +36,8 @@ export interface StoreOptions {
   collections?: string[];
   /** unique ones are enforced on insert/update (E11000-style duplicate key error) */
   indexes?: IndexSpec[];
-  /** default 250; writes hit disk within ~1 s, atomically (tmp file + rename) */
-  flushIntervalMs?: number;
+  /** journal size that triggers a snapshot, and a hook called after each fsync (see journal.ts) */
+  journal?: JournalOptions;
 }
 
 /** JSON-safe (dates as {"$date": iso}). */
@@ -441,12 +443,21 @@ function describeKeyValue(value: unknown): string {
 // ---------------------------------------------------------------------------------------------
 // The store
 
-const FILE_SUFFIX = '.json';
+/** Before the journal, each collection was a `<dataDir>/db/<name>.json` file; still read, once. */
+const LEGACY_DIR = 'db';
+const LEGACY_SUFFIX = '.json';
 
-interface CollectionFile {
+interface LegacyCollectionFile {
   collection: string;
   documents: unknown[];
 }
+
+/** What one journal record holds (besides its sequence number). */
+type JournalChange =
+  | { changes: Array<{ c: string; id: DocId; d: unknown }> }
+  | { create: string }
+  | { reset: true }
+  | { import: StoreSnapshot };
 
 export class DocumentStore {
   private collections = new Map<string, CollectionData>();
@@ -455,14 +466,11 @@ export class DocumentStore {
   private readonly declared: Set<string> | null;
   private readonly indexSpecs: IndexSpec[];
   private readonly dataDir: string | null;
-  private readonly flushIntervalMs: number;
   private readonly trackers = new Set<SnapshotTracker & { preImages: Map<string, Doc | null> }>();
   private seq = 0;
-  private dirty = new Set<string>();
-  private timer: NodeJS.Timeout | null = null;
-  private flushing: Promise<void> = Promise.resolve();
+  /** null for a memory store, and while the store replays what it recovered */
+  private journal: Journal | null = null;
   private closed = false;
-  private tmpCounter = 0;
   /** documents tested against query filters so far (lets tests prove indexes are used) */
   examinedDocuments = 0;
   /** bumped by reset/import, so transactions opened before know their snapshot is gone */
@@ -472,14 +480,16 @@ export class DocumentStore {
     this.declared = options.collections ? new Set(options.collections) : null;
     this.indexSpecs = options.indexes ?? [];
     this.dataDir = options.dataDir ?? null;
-    this.flushIntervalMs = options.flushIntervalMs ?? 250;
     for (const name of options.collections ?? []) this.ensureData(name);
   }
 
-  /** Opens a store, loading existing data from `dataDir` if present. */
+  /**
+   * Opens a store, recovering what `dataDir` holds: the journal (snapshot, then the records after
+   * it up to the first torn or corrupt one) or, from older versions, one file per collection.
+   */
   static open(options: StoreOptions = {}): DocumentStore {
     const store = new DocumentStore(options);
-    if (store.dataDir) store.load(store.dataDir);
+    if (store.dataDir) store.recover(store.dataDir, options.journal ?? {});
     return store;
   }
 
@@ -508,7 +518,7 @@ export class DocumentStore {
     if (existed) return false;
     this.created.add(name);
     this.ensureData(name);
-    this.markDirty(name);
+    this.record({ create: name });
     return true;
   }
 
@@ -665,8 +675,15 @@ export class DocumentStore {
       } else {
         data.docs.delete(change.id);
       }
-      this.markDirty(change.collection);
     }
+    // One record for the whole change set: after a crash it is there entirely or not at all.
+    this.record({
+      changes: changes.map((c) => ({
+        c: c.collection,
+        id: c.id,
+        d: c.after ? toJsonSafe(c.after) : null,
+      })),
+    });
   }
 
   private checkUnique(
@@ -745,12 +762,11 @@ export class DocumentStore {
   /** Drops all documents; declared collections and indexes stay, created ones go. */
   reset(): void {
     this.assertOpen();
-    const previous = [...this.collections.keys(), ...this.created];
     this.collections = new Map();
     this.created = new Set();
     for (const name of this.declared ?? []) this.ensureData(name);
     this.invalidateSnapshots();
-    for (const name of previous) this.markDirty(name);
+    this.record({ reset: true });
   }
 
   exportSnapshot(): StoreSnapshot {
@@ -799,13 +815,16 @@ export class DocumentStore {
       next.set(name, data);
       if (!this.declared?.has(name)) created.add(name);
     }
-    const previous = [...this.collections.keys(), ...this.created];
     this.collections = next;
     this.created = created;
     this.seq = seq;
     for (const name of this.declared ?? []) this.ensureData(name);
     this.invalidateSnapshots();
-    for (const name of [...previous, ...next.keys()]) this.markDirty(name);
+    if (this.journal) {
+      // The record holds the whole data set: have a snapshot replace it soon.
+      this.record({ import: this.exportSnapshot() });
+      this.journal.compactSoon();
+    }
   }
 
   private invalidateSnapshots(): void {
@@ -815,22 +834,78 @@ export class DocumentStore {
 
   // --- persistence ----------------------------------------------------------------------------
 
-  private fileOf(name: string): string {
-    return join(this.dataDir as string, 'db', encodeURIComponent(name) + FILE_SUFFIX);
+  /** Whether commits are journaled to disk (false for a memory store). */
+  get persistent(): boolean {
+    return this.dataDir !== null;
   }
 
-  private load(dataDir: string): void {
-    const dir = join(dataDir, 'db');
-    mkdirSync(dir, { recursive: true });
-    for (const file of readdirSync(dir)) {
-      const path = join(dir, file);
-      if (file.endsWith('.tmp')) {
-        // A flush interrupted before its rename: the previous file is intact, drop the leftover.
-        unlinkSync(path);
-        continue;
+  /**
+   * Resolves once every change made so far is on disk (at once for a memory store). The request
+   * backend answers a write only after this, so an acknowledged write survives a crash.
+   */
+  whenDurable(): Promise<void> {
+    return this.journal ? this.journal.whenDurable() : Promise.resolve();
+  }
+
+  /** Same as whenDurable(); the name older callers use. */
+  flush(): Promise<void> {
+    return this.whenDurable();
+  }
+
+  private recover(dataDir: string, options: JournalOptions): void {
+    const dir = join(dataDir, 'store');
+    const recovered = readJournal(dir);
+    let seq = 0;
+    if (recovered) {
+      if (recovered.snapshot !== null) this.importSnapshot(recovered.snapshot as StoreSnapshot);
+      for (const record of recovered.records) this.replay(record);
+      seq = recovered.lastSeq;
+      if (recovered.dropped > 0) {
+        console.warn(
+          `[emulator] dropped ${recovered.dropped} incomplete journal line(s) after record ${seq}`,
+        );
       }
-      if (!file.endsWith(FILE_SUFFIX)) continue;
-      const parsed = JSON.parse(readFileSync(path, 'utf8')) as CollectionFile;
+    } else {
+      this.loadLegacy(join(dataDir, LEGACY_DIR));
+    }
+    // A fresh snapshot of what was recovered; the old journal (and any legacy files) go.
+    this.journal = Journal.start(dir, seq, () => this.exportSnapshot(), options);
+    rmSync(join(dataDir, LEGACY_DIR), { recursive: true, force: true });
+  }
+
+  private record(change: JournalChange): void {
+    this.journal?.append(change);
+  }
+
+  private replay(record: JournalRecord): void {
+    const change = record as JournalRecord & Partial<Record<string, unknown>>;
+    if (Array.isArray(change.changes)) {
+      this.commit(
+        (change.changes as Array<{ c: string; id: DocId; d: unknown }>).map((c) => ({
+          collection: c.c,
+          id: c.id,
+          after: c.d === null ? null : decodeDocument(c.d, `journal record ${record.seq}`),
+        })),
+      );
+    } else if (typeof change.create === 'string') {
+      this.createCollection(change.create);
+    } else if (change.reset === true) {
+      this.reset();
+    } else if (isPlainObject(change.import)) {
+      this.importSnapshot(change.import as unknown as StoreSnapshot);
+    } else {
+      throw new Error(`journal record ${record.seq} holds no change the store knows`);
+    }
+  }
+
+  /** Data written before the journal existed: one JSON file per collection. */
+  private loadLegacy(dir: string): void {
+    if (!existsSync(dir)) return;
+    for (const file of readdirSync(dir)) {
+      // `.tmp` files are flushes interrupted before their rename: the previous file is intact.
+      if (!file.endsWith(LEGACY_SUFFIX)) continue;
+      const path = join(dir, file);
+      const parsed = JSON.parse(readFileSync(path, 'utf8')) as LegacyCollectionFile;
       if (
         !isPlainObject(parsed) ||
         typeof parsed.collection !== 'string' ||
@@ -848,75 +923,11 @@ export class DocumentStore {
     }
   }
 
-  private markDirty(name: string): void {
-    if (!this.dataDir) return;
-    this.dirty.add(name);
-    if (!this.timer && !this.closed) {
-      this.timer = setTimeout(() => {
-        this.timer = null;
-        this.flush().catch((error: unknown) => {
-          console.error('[emulator] could not persist the database:', error);
-        });
-      }, this.flushIntervalMs);
-    }
-  }
-
-  /** Writes every changed collection to disk (tmp file + fsync + rename). */
-  flush(): Promise<void> {
-    const run = this.flushing.then(() => this.writeDirty());
-    this.flushing = run.catch(() => undefined);
-    return run;
-  }
-
-  private async writeDirty(): Promise<void> {
-    if (!this.dataDir || this.dirty.size === 0) return;
-    const names = [...this.dirty];
-    this.dirty.clear();
-    // Serialise everything now (synchronously) so the files form one consistent state.
-    const existing = new Set(this.listCollections());
-    const jobs = names.map((name) => {
-      if (!existing.has(name)) return { name, text: null };
-      const data = this.collections.get(name);
-      const entries = data ? [...data.docs.values()].sort((a, b) => a.seq - b.seq) : [];
-      const file: CollectionFile = {
-        collection: name,
-        documents: entries.map((e) => toJsonSafe(e.doc)),
-      };
-      return { name, text: JSON.stringify(file) };
-    });
-    try {
-      for (const job of jobs) {
-        const target = this.fileOf(job.name);
-        if (job.text === null) {
-          await unlink(target).catch((error: NodeJS.ErrnoException) => {
-            if (error.code !== 'ENOENT') throw error;
-          });
-          continue;
-        }
-        const tmp = `${target}.${process.pid}.${++this.tmpCounter}.tmp`;
-        const handle = await openFile(tmp, 'w');
-        try {
-          await handle.writeFile(job.text, 'utf8');
-          await handle.sync();
-        } finally {
-          await handle.close();
-        }
-        await rename(tmp, target);
-      }
-    } catch (error) {
-      for (const job of jobs) this.dirty.add(job.name);
-      throw error;
-    }
-  }
-
-  /** Flushes and stops the timer; the store rejects writes afterwards. */
+  /** Waits until everything is on disk; the store rejects writes afterwards. */
   async close(): Promise<void> {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
-    await this.flush();
+    if (this.closed) return;
     this.closed = true;
+    await this.journal?.close();
   }
 
   private assertOpen(): void {

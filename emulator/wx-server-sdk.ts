@@ -5,7 +5,8 @@ import { Readable } from 'node:stream';
 import type { Db } from '@cloudbase/database';
 import { deflateSync } from 'node:zlib';
 import QRCode from 'qrcode';
-import { currentInvocation } from './context';
+import { currentInvocation, whileAlive } from './context';
+import { crc32 } from './crc32';
 import { createDatabase, type FaultSettings } from './database';
 import { generateDocId, type DocumentStore } from './store';
 
@@ -33,7 +34,21 @@ export interface WxServerSdkOptions {
   log?: (level: LogLevel, entry: Record<string, unknown>) => void;
   random?: () => number;
   transactionTimeoutMs?: number;
+  /**
+   * The cloud-call APIs (`riskControl.getUserRiskRank`…) a function declared in its config.json;
+   * a call from an invocation of a function not allowed it fails with -604101, as on CloudBase.
+   * Without it (direct use in tests), every API may be called.
+   */
+  openApiPermissions?: (functionName: string) => ReadonlySet<string>;
 }
+
+/** The cloud-call APIs the emulator answers (config.json may declare only these). */
+export const EMULATED_OPENAPI = [
+  'wxacode.getUnlimited',
+  'riskControl.getUserRiskRank',
+  'subscribeMessage.send',
+] as const;
+export type EmulatedOpenApiName = (typeof EMULATED_OPENAPI)[number];
 
 /** Collections the emulator keeps its own state in (they always exist). */
 export const RISK_COLLECTION = '_emulator_risk';
@@ -77,6 +92,7 @@ const ERR_CODE_TEXT: Record<number, string> = {
   [-601001]: 'system error',
   [-601002]: 'system args error',
   [-604100]: 'API not found',
+  [-604101]: 'function has no permission to call this API',
   [-501001]: 'resource system error',
   [-501002]: 'resource server timeout',
   [-501003]: 'exceed request limit',
@@ -767,18 +783,6 @@ export interface EmulatedOpenApi {
 
 type Rgba = [number, number, number, number];
 
-const CRC_TABLE = Array.from({ length: 256 }, (_v, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(bytes: Buffer): number {
-  let c = 0xffffffff;
-  for (const byte of bytes) c = CRC_TABLE[(c ^ byte) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
 function pngChunk(type: string, data: Buffer): Buffer {
   const length = Buffer.alloc(4);
   length.writeUInt32BE(data.length);
@@ -979,7 +983,7 @@ export function createWxServerSdk(options: WxServerSdkOptions): EmulatedWxServer
 
   // --- openapi --------------------------------------------------------------------------------
 
-  const handlers: Record<string, OpenApiHandler> = {
+  const handlers: Record<EmulatedOpenApiName, OpenApiHandler> = {
     'wxacode.getUnlimited': (data) => {
       const scene = data.scene;
       if (typeof scene !== 'string' || !SCENE_PATTERN.test(scene)) {
@@ -1072,7 +1076,14 @@ export function createWxServerSdk(options: WxServerSdkOptions): EmulatedWxServer
   const callOpenApi = async (api: string, params: unknown): Promise<OpenApiResult> => {
     const displayName = `openapi.${api}`;
     try {
-      const handler = handlers[api];
+      const invocation = currentInvocation();
+      if (invocation && options.openApiPermissions?.(invocation.functionName).has(api) === false) {
+        // What wx-server-sdk 4.0.2 (callGeneralOpenAPI) makes of WeChat's "no permission" answer:
+        // `{ "errCode": -604101, "errMsg": "system error: error code: -604101" }` —
+        // https://docs.cloudbase.net/en/faq/knowledge/cloud-call-604101-permission-error
+        throw new CloudSDKError({ errCode: -604101, errMsg: 'system error: error code: -604101' });
+      }
+      const handler = (handlers as Record<string, OpenApiHandler | undefined>)[api];
       if (!handler) {
         throw new CloudSDKError({
           errCode: -604100,
@@ -1111,7 +1122,7 @@ export function createWxServerSdk(options: WxServerSdkOptions): EmulatedWxServer
         return openApiProxy([...path, property]);
       },
       apply(_target, _this, args: unknown[]) {
-        return callOpenApi(path.join('.'), args[0]);
+        return whileAlive(() => callOpenApi(path.join('.'), args[0]));
       },
     });
 
@@ -1280,5 +1291,10 @@ export function createWxServerSdk(options: WxServerSdkOptions): EmulatedWxServer
     readStoredFile: readStored,
     filesDir,
   };
+  // A killed invocation's storage calls never happen, or never answer (see whileAlive).
+  for (const name of ['uploadFile', 'downloadFile', 'getTempFileURL', 'deleteFile'] as const) {
+    const call = sdk[name] as (options: unknown) => Promise<unknown>;
+    Object.assign(sdk, { [name]: (options: unknown) => whileAlive(() => call(options)) });
+  }
   return sdk;
 }

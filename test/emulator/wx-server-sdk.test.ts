@@ -15,7 +15,7 @@ import {
   type WxTransaction,
   type WxSdkError,
 } from '../../emulator/wx-server-sdk';
-import { inInvocation, TEST_ENV, unique } from './helpers';
+import { inInvocation, rejection, TEST_ENV, unique } from './helpers';
 
 /**
  * The stand-in module the function bundles get for `require('wx-server-sdk')`: what user code
@@ -47,15 +47,6 @@ function setup(options: { faults?: FaultSettings; dataDir?: string | null } = {}
   });
   sdk.init({ env: sdk.DYNAMIC_CURRENT_ENV });
   return { sdk, store };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<WxSdkError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as WxSdkError;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('database() results', () => {

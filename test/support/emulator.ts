@@ -13,6 +13,7 @@ import type {
 } from '../../cloudfunctions/_shared/contracts';
 import { CAMPAIGN_CACHE_TTL_MS } from '../../cloudfunctions/_shared/limits';
 import { Emulator, type EmulatorOptions } from '../../emulator/emulator';
+import { FunctionTimeoutError } from '../../emulator/functions';
 import type { StoreSnapshot } from '../../emulator/store';
 
 export interface TestBackend {
@@ -54,6 +55,21 @@ export function data<T>(answer: Envelope<T>): T {
 
 export function errorCode(answer: Envelope<unknown>): string | undefined {
   return answer.ok ? undefined : answer.error.code;
+}
+
+/**
+ * The error of an invocation that was killed — past its timeout, or by the `killRate` fault — as
+ * its caller gets it (CloudBase's FUNCTIONS_TIME_LIMIT_EXCEEDED, errCode -504003); fails the test
+ * if the invocation answered or failed otherwise.
+ */
+export async function timedOut(call: Promise<unknown>): Promise<FunctionTimeoutError> {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof FunctionTimeoutError) return error;
+    throw error;
+  }
+  throw new Error('expected the invocation to be killed');
 }
 
 export const OWNER = 'demo-admin';

@@ -11,6 +11,8 @@ const MAIN = join(__dirname, '..', '..', 'dist', 'emulator', 'main.js');
 export interface SpawnedEmulator {
   url: string;
   stop(): Promise<void>;
+  /** `kill -9`: no chance to flush or close anything */
+  kill(): Promise<void>;
 }
 
 export async function spawnEmulator(options: {
@@ -37,6 +39,11 @@ export async function spawnEmulator(options: {
     async stop() {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
+      await exited;
+    },
+    async kill() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
       await exited;
     },
   };

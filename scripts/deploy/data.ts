@@ -7,7 +7,7 @@
  *   upsert). An existing campaign is never replaced: operators edit it with `campaign.put`.
  * - the first owner (`--owner <openid>`) in `admins`.
  */
-import { parseCampaign } from '../../cloudfunctions/_shared/campaign';
+import { parseCampaign, type Campaign } from '../../cloudfunctions/_shared/campaign';
 import { COLLECTIONS, emptyCounterShards } from '../../cloudfunctions/_shared/collections';
 import { initialStock } from '../../cloudfunctions/_shared/domain/lottery';
 import type { AdminDoc } from '../../cloudfunctions/_shared/repositories/admins';
@@ -15,6 +15,25 @@ import type { CampaignDoc } from '../../cloudfunctions/_shared/repositories/camp
 import { withLocations, type CampaignSource } from './assets';
 import { fileIdOf, type DocumentDatabase, type Manager } from './cloudbase';
 import { change, DeployError, ok, unknown, type Step } from './plan';
+
+/** The campaign as it will be stored, validated as the admin validates `campaign.put`. */
+export function parseFirstCampaign(
+  source: CampaignSource,
+  locate: (cloudPath: string) => string,
+): Campaign {
+  const parsed = parseCampaign(withLocations(source, locate));
+  if (!parsed.ok) {
+    throw new DeployError(
+      'first campaign',
+      `${source.origin} is not a valid campaign:\n    ${parsed.problems.join('\n    ')}`,
+      'fix the config file and rerun',
+    );
+  }
+  return parsed.campaign;
+}
+
+/** Where a file will be before the environment is known (for validation and the plan). */
+export const placeholderLocation = (cloudPath: string) => `cloud://<env>/${cloudPath}`;
 
 export function firstCampaignStep(
   source: () => Promise<CampaignSource>,

@@ -17,7 +17,7 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { demoCampaignSource, fileCampaignSource, storageStep, type CampaignSource } from './assets';
 import { connect, type Connection, type Credentials } from './cloudbase';
-import { firstCampaignStep, firstOwnerStep } from './data';
+import { firstCampaignStep, firstOwnerStep, parseFirstCampaign, placeholderLocation } from './data';
 import { databaseStep } from './database';
 import { readDeclaration } from './declaration';
 import { functionsStep } from './functions';
@@ -40,6 +40,8 @@ export interface DeployDeps {
   build: () => Promise<Array<{ file: string; bytes: number }>>;
   connect: (credentials: Credentials) => Connection;
   publisher: Publisher;
+  /** where deploy stages what it uploads (default dist/deploy) */
+  staging?: string;
 }
 
 const USAGE = `Usage: npm run deploy -- [options]
@@ -153,21 +155,26 @@ export async function deploy(argv: string[], deps: DeployDeps): Promise<number> 
       out.log(`  = ${credentials.envId}`);
     }
 
-    // 3. the bundles that deploy (a dry run builds too: the plan compares what would upload)
+    // 3. local checks before anything changes: the declarations, the campaign config
     const decl = readDeclaration(projectRoot);
+    const staging = deps.staging ?? join(projectRoot, 'dist', 'deploy');
+    let campaign: Promise<CampaignSource> | null = null;
+    const source = () =>
+      (campaign ??= args.campaign
+        ? Promise.resolve(fileCampaignSource(args.campaign))
+        : demoCampaignSource(projectRoot));
+    if (parts.includes('database') || parts.includes('storage')) {
+      parseFirstCampaign(await source(), placeholderLocation);
+    }
+
+    // 4. the bundles that deploy (a dry run builds too: the plan compares what would upload)
     if (parts.includes('functions')) {
       out.log('\n▸ build');
       for (const { file, bytes } of await deps.build())
         out.log(`  = ${file}  (${(bytes / 1024).toFixed(1)} KB)`);
     }
 
-    // 4. everything else, in order
-    const staging = join(projectRoot, 'dist', 'deploy');
-    let campaign: Promise<CampaignSource> | null = null;
-    const source = () =>
-      (campaign ??= args.campaign
-        ? Promise.resolve(fileCampaignSource(args.campaign))
-        : demoCampaignSource(projectRoot));
+    // 5. everything else, in order
     const manager = () => connected().manager;
     const database = () => connected().database();
     const steps: Step[] = [

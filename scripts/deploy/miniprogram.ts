@@ -59,17 +59,18 @@ export interface Release {
 }
 
 export interface Publisher {
-  upload(project: MiniprogramCi.Project, release: Release): Promise<void>;
-  preview(project: MiniprogramCi.Project, release: Release, qrcode: string): Promise<void>;
+  upload(projectRoot: string, key: ProjectKey, release: Release): Promise<void>;
+  preview(projectRoot: string, key: ProjectKey, release: Release, qrcode: string): Promise<void>;
 }
 
 export const miniprogramCi: Publisher = {
-  async upload(project, { version, desc, robot }) {
+  async upload(projectRoot, key, { version, desc, robot }) {
+    const project = miniprogramProject(projectRoot, key);
     await ci().upload({ project, version, desc, robot, setting, onProgressUpdate: progress });
   },
-  async preview(project, { version, desc, robot }, qrcode) {
+  async preview(projectRoot, key, { version, desc, robot }, qrcode) {
     await ci().preview({
-      project,
+      project: miniprogramProject(projectRoot, key),
       version,
       desc,
       robot,
@@ -102,12 +103,12 @@ export function miniprogramStep(
         : `upload ${key.appid ?? '$WX_APPID'} version ${release.version} “${release.desc}” (robot ${release.robot})`;
       if (!connected || !key.appid)
         return [unknown(what, 'needs WX_APPID and WX_PRIVATE_KEY_PATH')];
-      const project = () => miniprogramProject(projectRoot, key as ProjectKey);
+      const projectKey = key as ProjectKey;
       return [
         change(what, 'compile and send', async () => {
           if (release.previewQrcode)
-            await publisher.preview(project(), release, release.previewQrcode);
-          else await publisher.upload(project(), release);
+            await publisher.preview(projectRoot, projectKey, release, release.previewQrcode);
+          else await publisher.upload(projectRoot, projectKey, release);
         }),
       ];
     },

@@ -5,4 +5,5 @@ import { bundleFunctions, bundleNodeScript, root } from './bundle.mjs';
 
 await bundleNodeScript('scripts/deploy/main.ts', 'dist/deploy.js');
 const { run } = (await import(join(root, 'dist', 'deploy.js'))).default;
-process.exitCode = await run(root, bundleFunctions);
+// exit explicitly: after an upload miniprogram-ci keeps its compiler process (and so this one) alive
+process.exit(await run(root, bundleFunctions));

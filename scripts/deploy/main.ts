@@ -102,6 +102,7 @@ export async function deploy(argv: string[], deps: DeployDeps): Promise<number> 
     `Growth Kit deploy${dryRun ? ' — dry run: nothing is changed' : ''} (${parts.join(', ')})`,
   );
 
+  let stepsStarted = false;
   try {
     // 1. credentials: all that the chosen parts need, named at once
     out.log('\n▸ credentials');
@@ -197,15 +198,17 @@ export async function deploy(argv: string[], deps: DeployDeps): Promise<number> 
         deps.publisher,
       ),
     ].filter((step) => parts.includes(step.part));
-    const { changes } = await runSteps(steps, {
+    stepsStarted = true;
+    const { changes, uncompared } = await runSteps(steps, {
       dryRun,
       connected: (step) => (step.part === 'miniprogram' ? wxReady : cloudReady),
       out,
     });
 
+    const notCompared = uncompared > 0 ? `, ${uncompared} item(s) not compared` : '';
     out.log(
       dryRun
-        ? `\nDry run: ${changes} change(s) planned; nothing was changed.`
+        ? `\nDry run: ${changes} change(s) planned${notCompared}; nothing was changed.`
         : `\nDone: ${changes} change(s) made. Console-only steps that remain: README → Deploy.`,
     );
     return 0;
@@ -213,7 +216,7 @@ export async function deploy(argv: string[], deps: DeployDeps): Promise<number> 
     const failure = asDeployError('deploy', error);
     out.log(`\n✗ ${failure.step}: ${failure.message}`);
     if (failure.fix) out.log(`  → ${failure.fix}`);
-    if (!dryRun) out.log('  A rerun continues where this one stopped.');
+    if (stepsStarted && !dryRun) out.log('  A rerun continues where this one stopped.');
     return 1;
   }
 }

@@ -61,15 +61,17 @@ const MARK = { ok: '=', change: '+', unknown: '·' } as const;
 export async function runSteps(
   steps: Step[],
   options: { dryRun: boolean; connected: (step: Step) => boolean; out: Output },
-): Promise<{ changes: number }> {
+): Promise<{ changes: number; uncompared: number }> {
   const { out } = options;
   let changes = 0;
+  let uncompared = 0;
   for (const step of steps) {
     out.log(`\n▸ ${step.title}`);
     const items = await planned(step, options.connected(step));
     for (const item of items) {
       const line = `  ${MARK[item.state]} ${item.what}${item.note ? `  (${item.note})` : ''}`;
       if (item.state !== 'change' || !item.apply) {
+        if (item.state === 'unknown') uncompared += 1;
         out.log(line);
         continue;
       }
@@ -87,7 +89,7 @@ export async function runSteps(
       out.log(`    done`);
     }
   }
-  return { changes };
+  return { changes, uncompared };
 }
 
 async function planned(step: Step, connected: boolean): Promise<PlanItem[]> {

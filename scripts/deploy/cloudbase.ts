@@ -75,3 +75,24 @@ export function connect({ envId, secretId, secretKey }: Credentials): Connection
     database: () => cloud.database() as unknown as DocumentDatabase,
   };
 }
+
+/** A rule as CloudBase stores it (a JSON string) equals the declared object. */
+export function sameJson(stored: string | undefined, declared: object): boolean {
+  try {
+    return (
+      JSON.stringify(sorted(JSON.parse(stored ?? 'null'))) === JSON.stringify(sorted(declared))
+    );
+  } catch {
+    return false;
+  }
+}
+
+function sorted(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sorted);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, sorted((value as Record<string, unknown>)[key])]),
+  );
+}

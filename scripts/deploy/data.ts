@@ -13,7 +13,7 @@ import { initialStock } from '../../cloudfunctions/_shared/domain/lottery';
 import type { AdminDoc } from '../../cloudfunctions/_shared/repositories/admins';
 import type { CampaignDoc } from '../../cloudfunctions/_shared/repositories/campaigns';
 import { withLocations, type CampaignSource } from './assets';
-import { fileIdOf, type DocumentDatabase, type Manager } from './cloudbase';
+import { fileIdOf, type Connection, type DocumentDatabase } from './cloudbase';
 import { change, DeployError, ok, unknown, type Step } from './plan';
 
 /** The campaign as it will be stored, validated as the admin validates `campaign.put`. */
@@ -37,7 +37,7 @@ export const placeholderLocation = (cloudPath: string) => `cloud://<env>/${cloud
 
 export function firstCampaignStep(
   source: () => Promise<CampaignSource>,
-  connection: () => { manager: Manager; database: () => DocumentDatabase },
+  connection: () => Connection,
 ): Step {
   return {
     part: 'database',

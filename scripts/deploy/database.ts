@@ -14,9 +14,8 @@
  */
 import type { CreateIndex, IndexInfo } from '@cloudbase/manager-node/types/interfaces';
 import type { DeclaredCollection, DeclaredIndex } from '../../emulator/config';
-import type { Manager } from './cloudbase';
+import { sameJson, type Manager } from './cloudbase';
 import type { Declaration } from './declaration';
-import { sameJson } from './functions';
 import { change, DeployError, ok, unknown, type PlanItem, type Step } from './plan';
 
 const PAGE = 100;
@@ -119,7 +118,7 @@ function describeIndex(index: DeclaredIndex): string {
 }
 
 /** The request shape of one index in UpdateTable: directions are the strings "1" / "-1". */
-export function toCreateIndex(index: DeclaredIndex): CreateIndex {
+function toCreateIndex(index: DeclaredIndex): CreateIndex {
   return {
     IndexName: index.name,
     MgoKeySchema: {

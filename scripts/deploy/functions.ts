@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ICloudFunction } from '@cloudbase/manager-node/types/interfaces';
-import type { Manager } from './cloudbase';
+import { sameJson, type Manager } from './cloudbase';
 import type { Declaration, FunctionDeclaration } from './declaration';
 import { change, DeployError, ok, unknown, type PlanItem, type Step } from './plan';
 
@@ -31,7 +31,7 @@ interface Staged {
 }
 
 /** Copies a function's deployable files into `<stagingRoot>/<name>/` and hashes them. */
-export function stageFunction(decl: Declaration, fn: FunctionDeclaration, stagingRoot: string) {
+function stageFunction(decl: Declaration, fn: FunctionDeclaration, stagingRoot: string) {
   const source = join(decl.projectRoot, 'cloudfunctions', fn.name);
   const target = join(stagingRoot, fn.name);
   rmSync(target, { recursive: true, force: true });
@@ -209,25 +209,4 @@ async function planInvokeRule(
       securityRule: JSON.stringify(rule),
     });
   });
-}
-
-/** A rule as CloudBase stores it (a JSON string) equals the declared object. */
-export function sameJson(stored: string | undefined, declared: object): boolean {
-  try {
-    return (
-      JSON.stringify(sorted(JSON.parse(stored ?? 'null'))) === JSON.stringify(sorted(declared))
-    );
-  } catch {
-    return false;
-  }
-}
-
-function sorted(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sorted);
-  if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(
-    Object.keys(value)
-      .sort()
-      .map((key) => [key, sorted((value as Record<string, unknown>)[key])]),
-  );
 }

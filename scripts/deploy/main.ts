@@ -120,7 +120,7 @@ export async function deploy(argv: string[], deps: DeployDeps): Promise<number> 
     if (missing.length > 0 && !dryRun) {
       throw new DeployError(
         'credentials',
-        `not set:\n    ${missing.join('\n    ')}`,
+        `missing:\n    ${missing.join('\n    ')}`,
         'export them (see README → Deploy), or run with --dry-run to see the plan',
       );
     }
@@ -129,10 +129,11 @@ export async function deploy(argv: string[], deps: DeployDeps): Promise<number> 
     else out.log('  = all set');
 
     // 2. the environment exists and the key may manage it
-    let connection: Connection | null = null;
-    const connected = (): Connection => {
-      if (!connection) throw new Error('no connection');
-      return connection;
+    let opened: Connection | null = null;
+    // only steps that run `connected` call it (see runSteps)
+    const connection = (): Connection => {
+      if (!opened) throw new Error('deploy has no connection to the environment');
+      return opened;
     };
     if (cloudReady) {
       out.log('\n▸ environment');
@@ -141,9 +142,9 @@ export async function deploy(argv: string[], deps: DeployDeps): Promise<number> 
         secretId: env.TCB_SECRET_ID as string,
         secretKey: env.TCB_SECRET_KEY as string,
       };
-      connection = deps.connect(credentials);
+      opened = deps.connect(credentials);
       try {
-        await connection.manager.currentEnvironment().lazyInit();
+        await opened.manager.currentEnvironment().lazyInit();
       } catch (error) {
         const refused = asDeployError('environment', error);
         throw new DeployError(
@@ -176,13 +177,13 @@ export async function deploy(argv: string[], deps: DeployDeps): Promise<number> 
     }
 
     // 5. everything else, in order
-    const manager = () => connected().manager;
-    const database = () => connected().database();
+    const manager = () => connection().manager;
+    const database = () => connection().database();
     const steps: Step[] = [
       databaseStep(decl, manager),
       functionsStep(decl, join(staging, 'functions'), manager),
       storageStep(source, staging, manager),
-      firstCampaignStep(source, connected),
+      firstCampaignStep(source, connection),
       ...(args.owner ? [firstOwnerStep(args.owner, database)] : []),
       miniprogramStep(
         projectRoot,

@@ -65,7 +65,7 @@ describe('npm run deploy (the command)', () => {
   it('without credentials stops at the first step with the variables to set, exit 1', () => {
     const { code, out } = deploy();
     expect(code).toBe(1);
-    expect(out).toContain('✗ credentials: not set:');
+    expect(out).toContain('✗ credentials: missing:');
     expect(out).toContain('TCB_SECRET_KEY');
     expect(out).toContain('→ export them (see README → Deploy), or run with --dry-run');
     expect(out).not.toContain('▸ build');

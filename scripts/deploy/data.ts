@@ -60,6 +60,7 @@ export function firstCampaignStep(
       if (!connected) return [unknown(what, `from ${campaignSource.origin}, if none exists`)];
       const db = connection().database();
       const { total } = await db.collection(COLLECTIONS.campaigns).count();
+      if (typeof total !== 'number') throw new Error('the database did not answer a count');
       if (total > 0) {
         return [ok('campaigns', `${total} already there: not replaced (edit with campaign.put)`)];
       }

@@ -147,7 +147,7 @@ async function listCollectionNames(manager: Manager): Promise<Set<string>> {
   for (let offset = 0; ; offset += PAGE) {
     const page = await manager.database.listCollections({ MgoLimit: PAGE, MgoOffset: offset });
     for (const c of page.Collections) names.add(c.CollectionName);
-    if (page.Collections.length < PAGE || names.size >= page.Pager.Total) return names;
+    if (page.Collections.length < PAGE || names.size >= (page.Pager?.Total ?? 0)) return names;
   }
 }
 
@@ -157,5 +157,5 @@ async function currentRules(manager: Manager, names: string[]) {
     resourceType: 'collection',
     resources: names,
   });
-  return new Map(res.Data.PermissionList.map((p) => [p.Resource ?? '', p]));
+  return new Map((res.Data?.PermissionList ?? []).map((p) => [p.Resource ?? '', p]));
 }

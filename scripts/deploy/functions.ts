@@ -199,7 +199,7 @@ async function planInvokeRule(
 ): Promise<PlanItem> {
   const { permission } = manager;
   const res = await permission.describeResourcePermission({ resourceType: 'function' });
-  const current = res.Data.PermissionList.find((p) => p.ResourceType === 'function');
+  const current = (res.Data?.PermissionList ?? []).find((p) => p.ResourceType === 'function');
   const what = 'function invoke rule';
   if (current?.Permission === 'CUSTOM' && sameJson(current.SecurityRule, rule)) return ok(what);
   return change(what, JSON.stringify(rule), async () => {

@@ -101,15 +101,20 @@ export function functionsStep(
       for (const [i, fn] of decl.functions.entries()) {
         const func = cloudFunction(fn, staged[i]);
         if (!existing.has(fn.name)) {
+          const triggers = fn.triggers.map((t) => `, ${describeTrigger(t)}`).join('');
           items.push(
-            change(`function ${fn.name}`, `missing → create, ${kb(staged[i].bytes)}`, async () => {
-              await functions.createFunction({
-                func,
-                functionRootPath: stagingRoot,
-                deployMode: 'zip',
-              });
-            }),
-            ...fn.triggers.map((t) => ok(`${fn.name} ${describeTrigger(t)}`, 'with the function')),
+            change(
+              `function ${fn.name}`,
+              `missing → create, ${kb(staged[i].bytes)}${triggers}`,
+              async () => {
+                // CreateFunction, then its triggers (BatchCreateTrigger)
+                await functions.createFunction({
+                  func,
+                  functionRootPath: stagingRoot,
+                  deployMode: 'zip',
+                });
+              },
+            ),
           );
           continue;
         }

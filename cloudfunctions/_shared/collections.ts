@@ -2,7 +2,8 @@
  * Collection names, in one place. cloudbaserc.json declares the same collections with their
  * indexes and security rules (test/cloudfunctions/cloudbaserc.test.ts keeps the two in step).
  */
-import { COUNTER_SHARDS } from './limits';
+import { splitStock } from './domain/stock';
+import { COUNTER_SHARDS, STOCK_SHARDS } from './limits';
 
 export const COLLECTIONS = {
   /** one document per person, `_id` = openid: identity, invite code, how they first arrived */
@@ -57,4 +58,35 @@ export function participantId(campaignId: string, openid: string): string {
 /** One stock shard of a limited prize. */
 export function stockShardId(campaignId: string, prizeId: string, shard: number): string {
   return `${campaignId}:${prizeId}:${shard}`;
+}
+
+/**
+ * The stock shards of a new campaign: each limited prize's configured stock split over
+ * STOCK_SHARDS documents (repositories/stock keeps them; writers spread over them).
+ */
+export function initialStockShards(
+  campaignId: string,
+  prizes: ReadonlyArray<{ id: string; stock: number | null }>,
+): Array<{
+  _id: string;
+  campaignId: string;
+  prizeId: string;
+  shard: number;
+  configured: number;
+  left: number;
+  holders: Record<string, never>;
+}> {
+  return prizes.flatMap((prize) =>
+    prize.stock === null
+      ? []
+      : splitStock(prize.stock, STOCK_SHARDS).map((units, shard) => ({
+          _id: stockShardId(campaignId, prize.id, shard),
+          campaignId,
+          prizeId: prize.id,
+          shard,
+          configured: units,
+          left: units,
+          holders: {},
+        })),
+  );
 }

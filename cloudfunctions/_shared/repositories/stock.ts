@@ -12,9 +12,9 @@
  */
 import type { Prize } from '../campaign';
 import { db } from '../cloud';
-import { COLLECTIONS, stockShardId } from '../collections';
+import { COLLECTIONS, initialStockShards } from '../collections';
 import { command, insert, many, updateWhere } from '../db';
-import { planStockChange, splitStock, type StockShardState } from '../domain/stock';
+import { planStockChange, type StockShardState } from '../domain/stock';
 import { STOCK_SHARDS } from '../limits';
 
 export interface StockHolder {
@@ -125,7 +125,7 @@ export async function syncStock(campaignId: string, prizes: readonly Prize[]): P
     let moved = false;
     for (const { prize, own, changes } of plans) {
       if (own.length < STOCK_SHARDS) {
-        await createMissingShards(campaignId, prize.id, prize.stock as number, own);
+        await createMissingShards(campaignId, prize, own);
         moved = true; // plan the rest from what now exists
         continue;
       }
@@ -151,26 +151,17 @@ export async function syncStock(campaignId: string, prizes: readonly Prize[]): P
 /** A new prize's shards split its stock; shards already there (a half-done sync) keep theirs. */
 async function createMissingShards(
   campaignId: string,
-  prizeId: string,
-  target: number,
+  prize: Prize,
   existing: readonly StockShard[],
 ): Promise<void> {
   // Only a prize with no shards at all gets its stock on creation; otherwise the delta that the
   // next round plans covers whatever the missing shards should add.
-  const parts = existing.length === 0 ? splitStock(target, STOCK_SHARDS) : [];
-  for (let shard = 0; shard < STOCK_SHARDS; shard++) {
-    const id = stockShardId(campaignId, prizeId, shard);
-    if (existing.some((s) => s.id === id)) continue;
-    const units = parts[shard] ?? 0;
-    await insert(COLLECTIONS.stock, {
-      _id: id,
-      campaignId,
-      prizeId,
-      shard,
-      configured: units,
-      left: units,
-      holders: {},
-    } satisfies StockShardDoc);
+  const fresh = initialStockShards(campaignId, [
+    { id: prize.id, stock: existing.length === 0 ? prize.stock : 0 },
+  ]);
+  for (const doc of fresh) {
+    if (existing.some((s) => s.id === doc._id)) continue;
+    await insert(COLLECTIONS.stock, doc satisfies StockShardDoc);
   }
 }
 

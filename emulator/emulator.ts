@@ -7,15 +7,17 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
+import { formatWithOptions } from 'node:util';
 import { EmulatedClock, installClock } from './clock';
 import { readDatabaseDeclaration } from './config';
-import { invocationContext, type InvocationContext } from './context';
+import { currentInvocation, invocationContext, type InvocationContext } from './context';
 import { Faults, type FaultSettings } from './faults';
 import {
   EventTooLargeError,
   FunctionTimeoutError,
   MAX_EVENT_BYTES,
   readFunctionSettings,
+  type FunctionConfig,
   type FunctionSettings,
 } from './functions';
 import type { JournalOptions } from './journal';
@@ -45,11 +47,32 @@ export interface EmulatorOptions {
    * function name. Tests use short ones to watch a timeout happen.
    */
   functionTimeoutMs?: number | Record<string, number>;
+  /**
+   * A function's config.json as a test wants it instead of the file (e.g. a permission left
+   * out, to see what CloudBase does without it).
+   */
+  functionConfigs?: Record<string, FunctionConfig>;
+  /**
+   * Where the functions' own `console` output goes besides `functionLogs` (CloudBase keeps it as
+   * the function's log): `npm start` prints it; tests keep it quiet and read `functionLogs`.
+   */
+  echoFunctionLogs?: boolean;
   /** CloudBase aborts transactions left open for 30 s (a killed invocation's, too); tests may shorten it. */
   transactionTimeoutMs?: number;
   /** Journal tuning for a persistent store (see journal.ts). */
   journal?: JournalOptions;
 }
+
+/** One line a function wrote to its console, as CloudBase's function log keeps it. */
+export interface FunctionLogEntry {
+  functionName: string;
+  requestId: string;
+  level: 'log' | 'info' | 'warn' | 'error' | 'debug';
+  text: string;
+}
+
+/** How many log lines the emulator keeps (the newest). */
+const FUNCTION_LOG_LIMIT = 2000;
 
 export interface Invocation<T = unknown> {
   result: T;
@@ -72,6 +95,8 @@ export class Emulator {
   readonly sdk: EmulatedWxServerSdk;
   /** the warm containers: each function's module, loaded once, dropped by reset and import */
   private readonly functions = new Map<string, LoadedFunction>();
+  /** what the functions wrote to their console, newest last (bounded) */
+  readonly functionLogs: FunctionLogEntry[] = [];
 
   private constructor(
     readonly store: DocumentStore,
@@ -237,7 +262,11 @@ export class Emulator {
   }
 
   private settingsOf(name: string): FunctionSettings {
-    return this.functions.get(name)?.settings ?? readFunctionSettings(this.projectRoot, name);
+    return this.functions.get(name)?.settings ?? this.readSettings(name);
+  }
+
+  private readSettings(name: string): FunctionSettings {
+    return readFunctionSettings(this.projectRoot, name, this.options.functionConfigs?.[name]);
   }
 
   private bundlePath(name: string): string {
@@ -269,17 +298,48 @@ export class Emulator {
       'module',
       '__filename',
       '__dirname',
+      'console',
       `${readFileSync(file, 'utf8')}\n//# sourceURL=${file}`,
     ) as (...args: unknown[]) => void;
-    wrapper(module.exports, requireForBundle, module, file, dirname(file));
+    wrapper(module.exports, requireForBundle, module, file, dirname(file), this.consoleOf(name));
     const main = module.exports.main;
     if (typeof main !== 'function') throw new Error(`${file} does not export main`);
     const loaded = {
       main: main as FunctionMain,
-      settings: readFunctionSettings(this.projectRoot, name),
+      settings: this.readSettings(name),
     };
     this.functions.set(name, loaded);
     return loaded;
+  }
+
+  /**
+   * The console a function writes to: kept per invocation in `functionLogs` (as CloudBase keeps
+   * a function's log, findable by request id), and echoed when `echoFunctionLogs` is set.
+   */
+  private consoleOf(functionName: string): Pick<Console, FunctionLogEntry['level']> {
+    const write =
+      (level: FunctionLogEntry['level']) =>
+      (...args: unknown[]): void => {
+        const entry: FunctionLogEntry = {
+          functionName,
+          requestId: currentInvocation()?.requestId ?? '',
+          level,
+          text: formatWithOptions({ depth: 4 }, ...args),
+        };
+        this.functionLogs.push(entry);
+        if (this.functionLogs.length > FUNCTION_LOG_LIMIT) this.functionLogs.shift();
+        if (this.options.echoFunctionLogs) {
+          const stream = level === 'error' || level === 'warn' ? process.stderr : process.stdout;
+          stream.write(`[${functionName}] ${entry.text}\n`);
+        }
+      };
+    return {
+      log: write('log'),
+      info: write('info'),
+      warn: write('warn'),
+      error: write('error'),
+      debug: write('debug'),
+    };
   }
 
   // The clock is the emulator's own state: kept in the store directly, so faults never touch it.

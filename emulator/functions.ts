@@ -42,12 +42,16 @@ interface CloudbaseRcFunctions {
 }
 
 /** A function's settings from cloudbaserc.json and its config.json (missing: no permissions). */
-export function readFunctionSettings(projectRoot: string, name: string): FunctionSettings {
+export function readFunctionSettings(
+  projectRoot: string,
+  name: string,
+  configOverride?: FunctionConfig,
+): FunctionSettings {
   const rc = JSON.parse(
     readFileSync(join(projectRoot, 'cloudbaserc.json'), 'utf8'),
   ) as CloudbaseRcFunctions;
   const declared = rc.functions?.find((f) => f.name === name);
-  const config = readFunctionConfig(projectRoot, name);
+  const config = configOverride ?? readFunctionConfig(projectRoot, name);
   return {
     timeoutSeconds: declared?.timeout ?? DEFAULT_TIMEOUT_SECONDS,
     openapi: new Set(config.permissions?.openapi ?? []),

@@ -18,7 +18,12 @@ async function main(): Promise<void> {
   // PORT=0 picks a free port; the real one is known after listen.
   let baseUrl = `http://${host}:${port}`;
 
-  const emulator = await Emulator.start({ dataDir, projectRoot, publicBaseUrl: () => baseUrl });
+  const emulator = await Emulator.start({
+    dataDir,
+    projectRoot,
+    publicBaseUrl: () => baseUrl,
+    echoFunctionLogs: true,
+  });
   const preview = createPreviewServer({
     projectRoot,
     emulator,

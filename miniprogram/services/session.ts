@@ -69,7 +69,7 @@ let current: Session | null = null;
 export function ensureSession(query?: EntryQuery): Promise<Envelope<Session>> {
   if (!pending) {
     const entry = entryFromQuery(query);
-    pending = callApi('session.enter', entry).then((answer) => {
+    pending = enter(entry).then((answer) => {
       if (answer.ok) {
         current = answer.data;
         const app = getApp<IAppOption>();
@@ -82,6 +82,17 @@ export function ensureSession(query?: EntryQuery): Promise<Envelope<Session>> {
     });
   }
   return pending;
+}
+
+/**
+ * A returning visitor who opened too many invite links today is refused the code
+ * (RATE_LIMITED): the visit still counts, without it.
+ */
+async function enter(entry: Entry): Promise<Envelope<Session>> {
+  const answer = await callApi('session.enter', entry);
+  if (answer.ok || answer.error.code !== 'RATE_LIMITED' || !entry.inviteCode) return answer;
+  const { inviteCode: _ignored, ...withoutCode } = entry;
+  return callApi('session.enter', withoutCode);
 }
 
 /** This visitor's session once entered (null before). */

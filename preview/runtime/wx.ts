@@ -149,6 +149,12 @@ export function createWx(context: WxContext): Record<string, unknown> {
     } | null;
     if (!response.ok && !(result && typeof result === 'object' && 'ok' in result)) {
       record(`HTTP ${response.status}`);
+      // The platform answered instead of the function (a timeout, an event too large): its
+      // errCode/errMsg, as wx.cloud.callFunction reports them.
+      const platform = result as { errCode?: unknown; errMsg?: unknown } | null;
+      if (platform && typeof platform.errCode === 'number' && typeof platform.errMsg === 'string') {
+        throw new ApiFailure(`errCode: ${platform.errCode}  | errMsg: ${platform.errMsg}`);
+      }
       throw new ApiFailure(`-501000 [ResourceNotFound] FunctionName parameter could not be found`);
     }
     record(result?.ok ? 'ok' : (result?.error?.code ?? 'error'));

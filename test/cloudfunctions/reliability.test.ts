@@ -256,3 +256,38 @@ describe('the reconciler', () => {
     expect(await funnel()).toMatchObject({ visitors: 1, claims: 1, groupHandouts: 0 });
   });
 });
+
+describe('risk checks that are seen', () => {
+  const withoutRiskPermission = useBackend({
+    // `api`'s config.json as an operator who forgot the permission would deploy it
+    functionConfigs: { api: { permissions: { openapi: ['wxacode.getUnlimited'] } } },
+  });
+
+  it('lets visitors through when the risk call fails for a missing permission, counts it and alerts the operators once a day', async () => {
+    const b = withoutRiskPermission;
+    await b.emulator.sdk.setRiskRank('risky', 4); // would be blocked if the check worked
+    await enterAndClaim(b, 'risky');
+    data(await b.api('risky', 'lottery.spin', { requestId: requestId() }));
+    await enterAndClaim(b, 'another');
+
+    const stats = data(await b.admin(OWNER, 'stats.overview'));
+    const alerts = stats.alerts.filter((a) => a.kind === 'RISK_CHECK_FAILING');
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0].message).toMatch(/风控检查调用失败（错误码 -604101）/);
+    const stored = (b.snapshot().collections.counters as Doc[]).reduce(
+      (sum, shard) => sum + (shard.riskChecksFailed ?? 0),
+      0,
+    );
+    expect(stored).toBe(3); // two claims and a spin asked, and each failed
+  });
+
+  it('blocks as configured when the permission is declared', async () => {
+    await backend.emulator.sdk.setRiskRank('risky', 4);
+    await enter(backend, 'risky');
+    expect(errorCode(await backend.api('risky', 'magnet.claim', { requestId: requestId() }))).toBe(
+      'RISK_BLOCKED',
+    );
+    const stats = data(await backend.admin(OWNER, 'stats.overview'));
+    expect(stats.alerts.filter((a) => a.kind === 'RISK_CHECK_FAILING')).toEqual([]);
+  });
+});

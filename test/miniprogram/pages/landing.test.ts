@@ -157,7 +157,6 @@ test('a failed claim keeps the button, and the retry reuses the requestId', asyn
   const page = await openLanding();
   const toast = jest.spyOn(wx, 'showToast');
 
-  jest.spyOn(console, 'error').mockImplementation(() => undefined); // the injected fault's log
   backend.emulator.faults.failureRate = 1;
   await page.instance.onClaim();
   expect(toast).toHaveBeenCalledWith(
@@ -302,7 +301,6 @@ test('the entry tiles lead to the wheel, the black card, the group and the walle
 });
 
 test('a failed first load shows the error and a retry that recovers', async () => {
-  jest.spyOn(console, 'error').mockImplementation(() => undefined); // the injected fault's log
   backend.emulator.faults.failureRate = 1;
   const page = await openLanding();
   expect(text(page, '.landing-state__text')).toBe('服务开小差了，请稍后再试');

@@ -251,7 +251,6 @@ test('a lost answer is retried with the same requestId and spends one spin', asy
   backend.actAs('spinner-6');
   const page = await openWheel();
   const wheel = wheelOf(page);
-  jest.spyOn(console, 'error').mockImplementation(() => undefined); // the injected fault's log
   const toast = jest.spyOn(wx, 'showToast');
 
   backend.emulator.faults.failureRate = 1;

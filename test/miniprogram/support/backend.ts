@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { resetSession } from '../../../miniprogram/services/session';
 import { Emulator } from '../../../emulator/emulator';
+import { FunctionTimeoutError } from '../../../emulator/functions';
 import { routeCloudFunctions, setApp } from './simulate';
 
 export interface PageBackend {
@@ -26,7 +27,13 @@ export async function startPageBackend(): Promise<PageBackend> {
   const calls: PageBackend['calls'] = [];
   routeCloudFunctions(async (name, data) => {
     calls.push({ name, data, openid });
-    return (await emulator.invoke(name, data, { openid })).result;
+    try {
+      return (await emulator.invoke(name, data, { openid })).result;
+    } catch (error) {
+      // A killed invocation: the platform's error, as wx.cloud.callFunction rejects with it.
+      if (error instanceof FunctionTimeoutError) throw new Error(error.callFunctionMessage);
+      throw error;
+    }
   });
   // wx.cloud.uploadFile({ cloudPath, filePath }): the local file goes into the emulated storage
   const cloud = (wx as unknown as { cloud: Record<string, unknown> }).cloud;

@@ -35,11 +35,11 @@ export default tseslint.config(
   },
   {
     // jest's own config files are CommonJS
-    files: ['jest.config.js', 'test/**/*.js'],
+    files: ['jest.config.js', 'jest.stryker.config.js', 'test/**/*.js'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
     languageOptions: {
       sourceType: 'commonjs',
-      globals: { module: 'writable', require: 'readonly' },
+      globals: { module: 'writable', require: 'readonly', __dirname: 'readonly' },
     },
   },
 );

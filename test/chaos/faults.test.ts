@@ -25,7 +25,7 @@ describe.each([
   ['a call applies and its reply is lost', { failAfterRate: 0.1 }],
   ['the invocation is killed at a call', { killRate: 0.1 }],
   ['all three at once', { failBeforeRate: 0.04, failAfterRate: 0.04, killRate: 0.04 }],
-])('%s (10 %)', (_mode, faults) => {
+])('%s (10 %)', (mode, faults) => {
   let backend: TestBackend;
   beforeAll(async () => {
     backend = await startBackend();
@@ -47,5 +47,10 @@ describe.each([
     expect(burst.redemptions.length).toBeGreaterThan(0);
 
     expect(await settle(chaos, facts, burst)).toEqual([]);
+    // The round's figures, for docs/RELIABILITY.md.
+    console.log(
+      `${mode}: ${burst.calls} calls, ${burst.spins.size} spins answered, ` +
+        `${burst.redemptions.length} redemptions, ${burst.gaveUp} visitors gave up`,
+    );
   });
 });

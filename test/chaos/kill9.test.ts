@@ -102,4 +102,8 @@ it(`keeps every invariant when the emulator is killed with -9 twice during a ${B
   await setFaults({ latencyMs: 0, failBeforeRate: 0 });
 
   expect(await settle(chaos, facts, burst)).toEqual([]);
+  console.log(
+    `kill -9 twice: ${burst.calls} calls, ${burst.spins.size} spins answered, ` +
+      `${burst.redemptions.length} redemptions, ${burst.gaveUp} visitors gave up`,
+  );
 });

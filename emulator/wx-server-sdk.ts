@@ -1127,7 +1127,10 @@ export function createWxServerSdk(options: WxServerSdkOptions): EmulatedWxServer
           if (verdict.suggest !== 'risky') verdict = { suggest, label: 20006 };
         }
       }
-      const keyword = verdict.suggest === 'pass' ? {} : { suggest: verdict.suggest, label: verdict.label, level: 90 };
+      const keyword =
+        verdict.suggest === 'pass'
+          ? {}
+          : { suggest: verdict.suggest, label: verdict.label, level: 90 };
       return {
         errcode: 0,
         errmsg: 'ok',

@@ -242,18 +242,22 @@ export interface ChannelView {
 }
 
 /** A nickname as WeChat's nickname input gives it: trimmed, 1–20 characters, no control ones. */
-const nickname = z
-  .string()
-  .check(
-    z.trim(),
-    z.minLength(1),
-    z.maxLength(20),
-    z.refine((text: string) => !/[\u0000-\u001f\u007f]/.test(text), 'must not contain control characters'),
-  );
+const nickname = z.string().check(
+  z.trim(),
+  z.minLength(1),
+  z.maxLength(20),
+  z.refine(
+    (text: string) => Array.from(text).every((c) => c.charCodeAt(0) >= 0x20 && c !== '\u007f'),
+    'must not contain control characters',
+  ),
+);
 /** An avatar the Mini Program uploaded with wx.cloud.uploadFile under `avatars/`. */
 const avatarFileId = z
   .string()
-  .check(z.maxLength(512), z.regex(/^cloud:\/\/[^\s/]+\/avatars\/[^\s]+$/, 'must be a cloud fileID under avatars/'));
+  .check(
+    z.maxLength(512),
+    z.regex(/^cloud:\/\/[^\s/]+\/avatars\/[^\s]+$/, 'must be a cloud fileID under avatars/'),
+  );
 
 // ---------------------------------------------------------------------------------------------
 // `api`: everything a visitor does

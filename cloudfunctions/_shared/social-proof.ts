@@ -40,7 +40,10 @@ function cached<T>(read: (campaignId: string, campaign: Campaign, now: Date) => 
 }
 
 /** 已有 N 人领取 and 仅剩 N 份 of each limited prize (stock as stored: holds count as taken). */
-export async function readSocialProof(campaignId: string, campaign: Campaign): Promise<SocialProof> {
+export async function readSocialProof(
+  campaignId: string,
+  campaign: Campaign,
+): Promise<SocialProof> {
   const [counters, stock] = await Promise.all([readCounters(campaignId), readStock(campaignId)]);
   const remaining = remainingByPrize(stock);
   return {

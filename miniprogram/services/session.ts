@@ -57,9 +57,7 @@ export function sceneFor(inviteCode: string, channel?: string): string {
 
 /** The path a visitor shares: their invite code, channel `share`. */
 export function sharePath(inviteCode: string | undefined): string {
-  return inviteCode
-    ? `/${LANDING_PAGE}?inv=${inviteCode}&ch=${SHARE_CHANNEL}`
-    : `/${LANDING_PAGE}`;
+  return inviteCode ? `/${LANDING_PAGE}?inv=${inviteCode}&ch=${SHARE_CHANNEL}` : `/${LANDING_PAGE}`;
 }
 
 let pending: Promise<Envelope<Session>> | null = null;

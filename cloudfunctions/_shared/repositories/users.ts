@@ -88,7 +88,9 @@ export async function setGrowthTag(openid: string, growthTag: UserDoc['growthTag
 // Distribution (issue 10) ----------------------------------------------------------------------
 
 /** People by openid (≤ 1000 in one round trip), for labels: profile fields only. */
-export function findProfiles(openids: readonly string[]): Promise<Array<Pick<UserDoc, '_id' | 'profile'>>> {
+export function findProfiles(
+  openids: readonly string[],
+): Promise<Array<Pick<UserDoc, '_id' | 'profile'>>> {
   return byIds<Pick<UserDoc, '_id' | 'profile'>>(COLLECTIONS.users, [...new Set(openids)]);
 }
 
@@ -105,7 +107,13 @@ export async function updateProfile(
   const first: UserProfile = { nickname: null, avatarFileId: null, ...fields, updatedAt: now };
   // The first profile is a whole object (a field path cannot go through a null); later ones
   // change their own fields only.
-  if (await updateWhere(COLLECTIONS.users, { _id: openid, profile: _.eq(null) }, { profile: _.set(first) })) {
+  if (
+    await updateWhere(
+      COLLECTIONS.users,
+      { _id: openid, profile: _.eq(null) },
+      { profile: _.set(first) },
+    )
+  ) {
     return true;
   }
   const paths = Object.fromEntries(

@@ -72,7 +72,8 @@ export async function upsertChannel(
     createdAt: now,
     updatedAt: now,
   });
-  if (!created) await updateChannel(params.code, { name: params.name, note: params.note, cost }, now);
+  if (!created)
+    await updateChannel(params.code, { name: params.name, note: params.note, cost }, now);
   const doc = await findChannel(params.code);
   if (!doc) return fail('CONFLICT', '渠道保存冲突，请重试');
   const urls = await displayUrls(doc.qrcode ? [doc.qrcode.fileID] : []);

@@ -48,13 +48,15 @@ export async function invitePoster(
       ? made
       : ((await findUser(user._id))?.posterCode ?? made);
   }
-  const [urls, [profile]] = await Promise.all([
-    displayUrls([code.fileID]),
-    publicProfiles([user]),
-  ]);
+  const [urls, [profile]] = await Promise.all([displayUrls([code.fileID]), publicProfiles([user])]);
   return {
     inviteCode: user.inviteCode,
-    code: { scene: code.scene, page: code.page, fileID: code.fileID, url: urls.get(code.fileID) ?? code.fileID },
+    code: {
+      scene: code.scene,
+      page: code.page,
+      fileID: code.fileID,
+      url: urls.get(code.fileID) ?? code.fileID,
+    },
     profile,
   };
 }

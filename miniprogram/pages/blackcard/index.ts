@@ -6,10 +6,24 @@
  *
  * Sharing: WeChat forbids rewarding a share itself, so the copy only ever says that a friend
  * counts once they claim the gift. The shared path carries this visitor's own invite code.
+ *
+ * Distribution (issue 10): 生成邀请海报 composes the visitor's poster (their code, avatar and
+ * nickname, the offer) for Moments and saves it to the album; the shared card gets a drawn
+ * picture; invitees are listed by the nickname they chose.
  */
-import type { ApiResults, InviteStatus } from '../../../cloudfunctions/_shared/contracts';
+import type {
+  ApiResults,
+  InviteStatus,
+  PublicCampaign,
+} from '../../../cloudfunctions/_shared/contracts';
 import { callApi, friendlyMessage } from '../../services/api';
 import { ensureSession, ownInviteCode, sharePath, type EntryQuery } from '../../services/session';
+import {
+  INVITER_POSTER_TEXT,
+  inviterPosterSpec,
+  shareCardImage,
+  type PosterSheet,
+} from '../../services/posters';
 import { enableSharing, toast } from '../../services/ui';
 import { formatDate, formatDateTime } from '../../utils/format';
 import { instanceState } from '../../utils/instance-state';
@@ -74,10 +88,18 @@ function cardView(card: Card) {
 interface Runtime {
   loaded: boolean;
   loading: boolean;
+  campaign?: PublicCampaign;
+  /** the shared card's picture, drawn once */
+  shareImage?: string;
+  makingPoster: boolean;
 }
 
 // Runtime state lives beside the instance, not in `data`: data is copied to the view layer.
-const runtimeOf = instanceState<Runtime>(() => ({ loaded: false, loading: false }));
+const runtimeOf = instanceState<Runtime>(() => ({
+  loaded: false,
+  loading: false,
+  makingPoster: false,
+}));
 
 const emptyCard: Card = {
   required: 3,
@@ -138,6 +160,7 @@ Component({
         }
         // the brand is decoration: a failed campaign.get keeps what was shown
         const brand = campaign.ok ? brandOf(campaign.data.title) : this.data.brand;
+        if (campaign.ok) runtime.campaign = campaign.data;
         runtime.loaded = true;
         this.setData({
           status: 'ready',
@@ -151,6 +174,35 @@ Component({
         });
       } finally {
         runtime.loading = false;
+      }
+      void this.drawShareCard();
+    },
+
+    /** The shared card's picture (once): the offer, drawn, rather than a screenshot. */
+    async drawShareCard() {
+      const runtime = runtimeOf(this);
+      if (runtime.shareImage || !runtime.campaign) return;
+      const image = await shareCardImage(this.posterSheet(), runtime.campaign);
+      if (image) runtime.shareImage = image;
+    },
+
+    posterSheet(): PosterSheet | null {
+      return this.selectComponent('#poster') as unknown as PosterSheet | null;
+    },
+
+    async onMakePoster() {
+      const runtime = runtimeOf(this);
+      if (runtime.makingPoster || !runtime.campaign) return;
+      runtime.makingPoster = true;
+      try {
+        const poster = await inviterPosterSpec(runtime.campaign);
+        if (!poster.ok) {
+          toast(poster.message);
+          return;
+        }
+        await this.posterSheet()?.show(poster.spec, INVITER_POSTER_TEXT);
+      } finally {
+        runtime.makingPoster = false;
       }
     },
 
@@ -168,9 +220,11 @@ Component({
     },
 
     onShareAppMessage() {
+      const { shareImage } = runtimeOf(this);
       return {
         title: this.data.shareTitle || '送你一份新人福利，点开就能领',
         path: sharePath(ownInviteCode()),
+        ...(shareImage ? { imageUrl: shareImage } : {}),
       };
     },
 

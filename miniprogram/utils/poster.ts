@@ -270,9 +270,9 @@ export function channelPoster(input: ChannelPosterInput): PosterSpec {
   const s = W / 1000; // sizes are written for 1000 px wide and scaled
   const px = (n: number) => Math.round(n * s);
   const margin = px(64);
-  const qrSide = a4 ? px(460) : px(520);
-  const heroH = a4 ? px(600) : px(470);
-  const qrY = a4 ? px(820) : px(690);
+  const qrSide = a4 ? px(440) : px(520);
+  const heroH = a4 ? px(560) : px(470);
+  const qrY = a4 ? px(650) : px(690);
   const elements: PosterElement[] = [
     { type: 'rect', x: 0, y: 0, w: W, h: heroH, fill: { from: C.primaryLight, to: C.primaryDark } },
     {
@@ -331,7 +331,7 @@ export function channelPoster(input: ChannelPosterInput): PosterSpec {
     {
       type: 'text',
       x: W / 2,
-      y: qrY + qrSide + px(110),
+      y: qrY + qrSide + px(100),
       text: '微信扫一扫 · 立即免费领取',
       size: px(48),
       weight: 700,
@@ -341,7 +341,7 @@ export function channelPoster(input: ChannelPosterInput): PosterSpec {
     {
       type: 'text',
       x: W / 2,
-      y: qrY + qrSide + px(170),
+      y: qrY + qrSide + px(160),
       text: '领取后还能抽奖，邀请好友解锁黑卡会员',
       size: px(32),
       color: C.secondary,

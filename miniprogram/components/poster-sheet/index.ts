@@ -23,6 +23,7 @@ interface Surface {
   canvas?: WechatMiniprogram.Canvas;
   /** the canvas node, once the component is laid out */
   ready?: Promise<WechatMiniprogram.Canvas | null>;
+  resolveReady?: (canvas: WechatMiniprogram.Canvas | null) => void;
   drawing?: Promise<string | null>;
 }
 
@@ -41,7 +42,10 @@ function surfaceOf(instance: object): Surface {
 type CanvasImage = LoadedImage & { src: string; onload: unknown; onerror: unknown };
 
 /** Loads one picture onto the canvas; null when it fails or takes too long. */
-async function loadImage(canvas: WechatMiniprogram.Canvas, src: string): Promise<LoadedImage | null> {
+async function loadImage(
+  canvas: WechatMiniprogram.Canvas,
+  src: string,
+): Promise<LoadedImage | null> {
   const path = await localImagePath(src);
   if (!path) return null;
   return new Promise((resolve) => {
@@ -85,18 +89,17 @@ Component({
   lifetimes: {
     attached() {
       const surface = surfaceOf(this);
-      surface.ready = new Promise((resolve) => {
-        // laid out after attach: the query runs in the next turn
-        setTimeout(() => {
-          this.createSelectorQuery()
-            .select('#poster-canvas')
-            .fields({ node: true })
-            .exec(([result]: Array<{ node?: WechatMiniprogram.Canvas } | null>) => {
-              surface.canvas = result?.node;
-              resolve(result?.node ?? null);
-            });
-        }, 0);
-      });
+      surface.ready = new Promise((resolve) => (surface.resolveReady = resolve));
+    },
+    ready() {
+      const surface = surfaceOf(this);
+      this.createSelectorQuery()
+        .select('#poster-canvas')
+        .fields({ node: true })
+        .exec(([result]: Array<{ node?: WechatMiniprogram.Canvas } | null>) => {
+          surface.canvas = result?.node;
+          surface.resolveReady?.(result?.node ?? null);
+        });
     },
     detached() {
       surfaces.delete(this);

@@ -416,11 +416,12 @@ Component({
           // the content check's refusal is worded for the visitor; other problems are not
           const own = answer.error.issues?.some((issue) => issue.path === 'nickname');
           this.setData({
-            profileError: own && /[\u4e00-\u9fa5]/.test(answer.error.message)
-              ? answer.error.message
-              : answer.error.code === 'BAD_REQUEST'
-                ? '昵称须为 1–20 个字'
-                : friendlyMessage(answer.error),
+            profileError:
+              own && /[\u4e00-\u9fa5]/.test(answer.error.message)
+                ? answer.error.message
+                : answer.error.code === 'BAD_REQUEST'
+                  ? '昵称须为 1–20 个字'
+                  : friendlyMessage(answer.error),
           });
           return;
         }

@@ -257,7 +257,6 @@ export interface ChannelPosterInput {
   channelCode: string;
   size: ChannelPosterSize;
   qr: string;
-  art?: string | null;
 }
 
 /** A channel's printable poster: the offer and the channel's code, big enough to scan across a counter. */
@@ -362,7 +361,7 @@ export function channelPoster(input: ChannelPosterInput): PosterSpec {
     height: H,
     background: C.paper,
     elements,
-    images: { qr: input.qr, ...(input.art ? { art: input.art } : {}) },
+    images: { qr: input.qr },
   };
 }
 
@@ -512,10 +511,15 @@ export interface LoadedImage {
   height: number;
 }
 
+/** Punctuation a line may not start with (。，》…) or end with (《（…): 避头尾. */
+const NO_LINE_START = /^[，。、；：！？）》」』】〉”’,.;:!?)\]…·]/u;
+const NO_LINE_END = /[（《「『【〈“‘([]$/u;
+
 /**
  * Lines of `text` at most `maxWidth` wide (measured), at most `maxLines`; a cut last line ends
- * in "…". Chinese breaks between any two characters; a run of Latin letters or digits (满30减5,
- * K7PX2M9Q) is kept whole when it fits on a line.
+ * in "…". Chinese breaks between any two characters, but never before a closing mark or after
+ * an opening one (…手册》 stays together); a run of Latin letters or digits (满30减5, K7PX2M9Q)
+ * is kept whole when it fits on a line.
  */
 export function wrapText(
   text: string,
@@ -524,12 +528,22 @@ export function wrapText(
   measure: (text: string) => number,
 ): string[] {
   // a run wider than a whole line is broken between characters after all
-  const tokens = (text.match(/[A-Za-z0-9.%]+|\s+|./gu) ?? []).flatMap((token) =>
+  const tokens: string[] = [];
+  for (const token of text.match(/[A-Za-z0-9.%]+|\s+|./gu) ?? []) {
+    const previous = tokens[tokens.length - 1];
+    // a closing mark joins the token before it; a token joins an opening mark before it
+    if (previous !== undefined && (NO_LINE_START.test(token) || NO_LINE_END.test(previous))) {
+      tokens[tokens.length - 1] = previous + token;
+    } else {
+      tokens.push(token);
+    }
+  }
+  const units = tokens.flatMap((token) =>
     measure(token) > maxWidth ? Array.from(token) : [token],
   );
   const lines: string[] = [];
   let line = '';
-  for (const token of tokens) {
+  for (const token of units) {
     if (line === '' || measure(line + token) <= maxWidth) {
       line += line === '' ? token.trimStart() : token;
       continue;

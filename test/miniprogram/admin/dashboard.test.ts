@@ -148,10 +148,11 @@ test("an owner sees the scenario's figures, by channel, with the invites' outcom
   expect(channel('好友分享')).toEqual(['', '访客 1', '领取 1']);
   // Bob came by Alice's share: a member the poster brought, one per claimer there (issue 10)
   const poster = rowNamed(page, 'dash-channel', '门店海报');
-  expect(textOf(findIn(poster, 'dash-channel__verified')[0])).toBe('带来会员 1 · K 1');
-  expect(textOf(findIn(poster, 'dash-channel__unit')[0])).toBe('每位会员 ¥150');
+  expect(textOf(findIn(poster, 'dash-channel__verified')[0])).toBe('带来会员 1');
+  expect(textOf(findIn(poster, 'dash-channel__unit')[0])).toBe('K 值 1 · 每位会员 ¥150');
   const share = rowNamed(page, 'dash-channel', '好友分享');
-  expect(textOf(findIn(share, 'dash-channel__verified')[0])).toBe('带来会员 0 · K 0');
+  expect(textOf(findIn(share, 'dash-channel__verified')[0])).toBe('带来会员 0');
+  expect(textOf(findIn(share, 'dash-channel__unit')[0])).toBe('K 值 0');
 
   // the inviter by invite code, never by openid, the rank beside the code
   const [inviter] = findIn(page, 'dash-inviter__who');

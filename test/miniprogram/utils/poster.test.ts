@@ -43,6 +43,17 @@ describe('wrapText', () => {
     for (const line of lines) expect(measure(10)(line)).toBeLessThanOrEqual(50);
   });
 
+  it('never starts a line with a closing mark or ends one with an opening mark (避头尾)', () => {
+    expect(wrapText('免费领《夏日特调配方手册》', 12 * 10, 2, measure(10))).toEqual([
+      '免费领《夏日特调配方手',
+      '册》',
+    ]);
+    expect(wrapText('一二三四五《六七》', 6 * 10, 2, measure(10))).toEqual([
+      '一二三四五',
+      '《六七》',
+    ]);
+  });
+
   it('breaks a run wider than a line between its characters', () => {
     expect(wrapText('ABCDEFGHIJKL', 30, 3, measure(10))).toEqual(['ABCDEF', 'GHIJKL']);
   });

@@ -192,7 +192,6 @@ Component({
           channelCode: code.scene,
           size,
           qr: code.fileID,
-          art: runtime.campaign.magnet.image || null,
         });
         const sheet = this.selectComponent('#poster') as unknown as PosterSheet | null;
         const { label, note } = CHANNEL_POSTER_SIZES[size];

@@ -93,10 +93,8 @@ function channelView(c: Overview['channels'][number]) {
     spinners: formatCount(c.spinners),
     // friends the channel's claimers brought, and how many each claimer brought (K 值)
     verified: formatCount(c.verified),
-    kText: c.kFactor !== undefined ? `K ${c.kFactor}` : '',
     couponsIssued: formatCount(c.couponsIssued),
     couponsRedeemed: formatCount(c.couponsRedeemed),
-    redeemedValueText: c.redeemedValue > 0 ? `面值 ${formatFen(c.redeemedValue)}` : '',
     costText: paid ? `投放 ${formatFen(c.cost as number)}` : '',
     // what a visitor who claimed cost (获客成本): every paid channel brings claims
     perClaimText:
@@ -105,11 +103,14 @@ function channelView(c: Overview['channels'][number]) {
         : paid
           ? '暂无领取'
           : '',
-    // the real cost of a member: the claimers and the friends they brought
-    perMemberText:
-      c.costPerVerified !== undefined ? `每位会员 ${formatFen(c.costPerVerified)}` : '',
-    perRedemptionText:
-      c.costPerRedemption !== undefined ? `每次核销 ${formatFen(c.costPerRedemption)}` : '',
+    // members brought per claimer (K 值); the real cost of a member (the claimers and the
+    // friends they brought); per redemption; what the redeemed coupons gave away
+    unitText: [
+      ...(c.kFactor !== undefined && c.claims > 0 ? [`K 值 ${c.kFactor}`] : []),
+      ...(c.costPerVerified !== undefined ? [`每位会员 ${formatFen(c.costPerVerified)}`] : []),
+      ...(c.costPerRedemption !== undefined ? [`每次核销 ${formatFen(c.costPerRedemption)}`] : []),
+      ...(c.redeemedValue > 0 ? [`核销面值 ${formatFen(c.redeemedValue)}`] : []),
+    ].join(' · '),
     returnsText:
       c.revenue > 0
         ? [

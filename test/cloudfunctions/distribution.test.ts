@@ -133,6 +133,21 @@ describe('channel codes', () => {
     );
   });
 
+  it('finishes a code whose call was killed: the retry answers one code, kept once', async () => {
+    data(await backend.admin(OWNER, 'channels.upsert', { code: 'desk', name: '前台' }));
+    for (const seed of [1, 2, 3]) {
+      backend.emulator.faults.update({ killRate: 0.6, seed });
+      await backend.emulator
+        .invoke('admin', { action: 'channels.qrcode', code: 'desk' }, { openid: OWNER })
+        .catch(() => undefined); // killed somewhere, or not
+    }
+    backend.emulator.faults.update({ killRate: 0 });
+    const code = data(await backend.admin(OWNER, 'channels.qrcode', { code: 'desk' }));
+    const stored = docs(COLLECTIONS.channels).find((d) => d._id === 'desk');
+    expect(stored?.qrcode.fileID).toBe(code.fileID);
+    expect(await scanStoredCode(backend.emulator, code.fileID)).toBe(`${LANDING_PAGE}?scene=.desk`);
+  });
+
   it('keeps attributing a printed code when the next campaign starts, with that campaign’s own spend', async () => {
     data(
       await backend.admin(OWNER, 'channels.upsert', { code: 'counter', name: '台卡', cost: 9_900 }),

@@ -13,6 +13,7 @@
  */
 import { localImagePath } from '../../services/api';
 import { toast } from '../../services/ui';
+import { instanceState } from '../../utils/instance-state';
 import { drawPoster, type LoadedImage, type PosterSpec } from '../../utils/poster';
 
 /** How long one picture may take to load before the poster is drawn without it. */
@@ -28,16 +29,7 @@ interface Surface {
 }
 
 // Runtime state lives beside the instance, not in `data`: data is copied to the view layer.
-const surfaces = new WeakMap<object, Surface>();
-
-function surfaceOf(instance: object): Surface {
-  let surface = surfaces.get(instance);
-  if (!surface) {
-    surface = {};
-    surfaces.set(instance, surface);
-  }
-  return surface;
-}
+const surfaceOf = instanceState<Surface>(() => ({}));
 
 type CanvasImage = LoadedImage & { src: string; onload: unknown; onerror: unknown };
 
@@ -102,7 +94,7 @@ Component({
         });
     },
     detached() {
-      surfaces.delete(this);
+      surfaceOf(this).canvas = undefined;
     },
   },
 

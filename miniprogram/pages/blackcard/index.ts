@@ -18,12 +18,7 @@ import type {
 } from '../../../cloudfunctions/_shared/contracts';
 import { callApi, friendlyMessage } from '../../services/api';
 import { ensureSession, ownInviteCode, sharePath, type EntryQuery } from '../../services/session';
-import {
-  INVITER_POSTER_TEXT,
-  inviterPosterSpec,
-  shareCardImage,
-  type PosterSheet,
-} from '../../services/posters';
+import { drawShareCard, openInviterPoster, shareImageOf } from '../../services/posters';
 import { enableSharing, toast } from '../../services/ui';
 import { formatDate, formatDateTime } from '../../utils/format';
 import { instanceState } from '../../utils/instance-state';
@@ -89,17 +84,10 @@ interface Runtime {
   loaded: boolean;
   loading: boolean;
   campaign?: PublicCampaign;
-  /** the shared card's picture, drawn once */
-  shareImage?: string;
-  makingPoster: boolean;
 }
 
 // Runtime state lives beside the instance, not in `data`: data is copied to the view layer.
-const runtimeOf = instanceState<Runtime>(() => ({
-  loaded: false,
-  loading: false,
-  makingPoster: false,
-}));
+const runtimeOf = instanceState<Runtime>(() => ({ loaded: false, loading: false }));
 
 const emptyCard: Card = {
   required: 3,
@@ -175,35 +163,12 @@ Component({
       } finally {
         runtime.loading = false;
       }
-      void this.drawShareCard();
-    },
-
-    /** The shared card's picture (once): the offer, drawn, rather than a screenshot. */
-    async drawShareCard() {
-      const runtime = runtimeOf(this);
-      if (runtime.shareImage || !runtime.campaign) return;
-      const image = await shareCardImage(this.posterSheet(), runtime.campaign);
-      if (image) runtime.shareImage = image;
-    },
-
-    posterSheet(): PosterSheet | null {
-      return this.selectComponent('#poster') as unknown as PosterSheet | null;
+      if (runtime.campaign) void drawShareCard(this, runtime.campaign);
     },
 
     async onMakePoster() {
-      const runtime = runtimeOf(this);
-      if (runtime.makingPoster || !runtime.campaign) return;
-      runtime.makingPoster = true;
-      try {
-        const poster = await inviterPosterSpec(runtime.campaign);
-        if (!poster.ok) {
-          toast(poster.message);
-          return;
-        }
-        await this.posterSheet()?.show(poster.spec, INVITER_POSTER_TEXT);
-      } finally {
-        runtime.makingPoster = false;
-      }
+      const { campaign } = runtimeOf(this);
+      if (campaign) await openInviterPoster(this, campaign);
     },
 
     fail(message: string) {
@@ -220,11 +185,10 @@ Component({
     },
 
     onShareAppMessage() {
-      const { shareImage } = runtimeOf(this);
       return {
         title: this.data.shareTitle || '送你一份新人福利，点开就能领',
         path: sharePath(ownInviteCode()),
-        ...(shareImage ? { imageUrl: shareImage } : {}),
+        ...shareImageOf(this),
       };
     },
 

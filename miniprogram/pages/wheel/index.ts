@@ -14,12 +14,7 @@
 import type { ApiResults, PublicCampaign } from '../../../cloudfunctions/_shared/contracts';
 import { callApi, friendlyMessage, newRequestId } from '../../services/api';
 import { ensureSession, ownInviteCode, sharePath } from '../../services/session';
-import {
-  INVITER_POSTER_TEXT,
-  inviterPosterSpec,
-  shareCardImage,
-  type PosterSheet,
-} from '../../services/posters';
+import { drawShareCard, openInviterPoster, shareImageOf } from '../../services/posters';
 import { enableSharing, toast } from '../../services/ui';
 import { serverOffset } from '../../utils/countdown';
 import { formatDateTime } from '../../utils/format';
@@ -48,8 +43,6 @@ interface Runtime {
   requestId?: string;
   shareTitle: string;
   campaign?: PublicCampaign;
-  shareImage?: string;
-  makingPoster: boolean;
 }
 
 // Runtime state lives beside the instance, not in `data`: data is copied to the view layer.
@@ -58,7 +51,6 @@ const runtimeOf = instanceState<Runtime>(() => ({
   loaded: false,
   spinning: false,
   shareTitle: SHARE_TITLE,
-  makingPoster: false,
 }));
 
 /** 仅剩 N 份 is said where it is real: a prize with this many or fewer left. */
@@ -217,36 +209,13 @@ Component({
       } finally {
         runtime.loading = false;
       }
-      void this.drawShareCard();
-    },
-
-    /** The shared card's picture (once): the offer, drawn, rather than a screenshot. */
-    async drawShareCard() {
-      const runtime = runtimeOf(this);
-      if (runtime.shareImage || !runtime.campaign) return;
-      const image = await shareCardImage(this.posterSheet(), runtime.campaign);
-      if (image) runtime.shareImage = image;
-    },
-
-    posterSheet(): PosterSheet | null {
-      return this.selectComponent('#poster') as unknown as PosterSheet | null;
+      if (runtime.campaign) void drawShareCard(this, runtime.campaign);
     },
 
     async onMakePoster() {
-      const runtime = runtimeOf(this);
-      if (runtime.makingPoster || !runtime.campaign) return;
-      runtime.makingPoster = true;
-      try {
-        const poster = await inviterPosterSpec(runtime.campaign);
-        if (!poster.ok) {
-          toast(poster.message);
-          return;
-        }
-        this.setData({ dialog: '' });
-        await this.posterSheet()?.show(poster.spec, INVITER_POSTER_TEXT);
-      } finally {
-        runtime.makingPoster = false;
-      }
+      const { campaign } = runtimeOf(this);
+      this.setData({ dialog: '' });
+      if (campaign) await openInviterPoster(this, campaign);
     },
 
     async refreshSpins() {
@@ -321,11 +290,10 @@ Component({
     },
 
     onShareAppMessage() {
-      const { shareTitle, shareImage } = runtimeOf(this);
       return {
-        title: shareTitle,
+        title: runtimeOf(this).shareTitle,
         path: sharePath(ownInviteCode()),
-        ...(shareImage ? { imageUrl: shareImage } : {}),
+        ...shareImageOf(this),
       };
     },
 

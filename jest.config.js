@@ -3,8 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // the browser tests need Chromium: `npm run test:e2e` (jest.e2e.config.mjs)
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
+  // the browser tests need Chromium (`npm run test:e2e`); the chaos bursts take minutes (`npm run test:chaos`)
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/chaos/'],
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
   globalSetup: '<rootDir>/test/global-setup.js',
   setupFiles: ['<rootDir>/test/setup-env.js'],

@@ -188,6 +188,21 @@ async function emulatorControl(
     await emulator.store.whenDurable();
     return sendJson(res, 200, { ok: true });
   }
+  // Distribution (issue 10): words security.msgSecCheck refuses
+  if (control === 'sec-check' && method === 'POST') {
+    const body = (await readJson(req)) as { word?: unknown; suggest?: unknown };
+    const suggest = body.suggest ?? 'risky';
+    if (
+      typeof body.word !== 'string' ||
+      body.word.trim() === '' ||
+      (suggest !== 'risky' && suggest !== 'review' && suggest !== 'pass')
+    ) {
+      throw new BadRequest('expected { "word": string, "suggest"?: "risky" | "review" | "pass" }');
+    }
+    emulator.sdk.setSecCheckWord(body.word, suggest);
+    await emulator.store.whenDurable();
+    return sendJson(res, 200, { ok: true });
+  }
   if (control === 'faults') {
     if (method === 'POST') {
       const body = await readJson(req);

@@ -47,12 +47,16 @@ export const EMULATED_OPENAPI = [
   'wxacode.getUnlimited',
   'riskControl.getUserRiskRank',
   'subscribeMessage.send',
+  // Distribution (issue 10)
+  'security.msgSecCheck',
 ] as const;
 export type EmulatedOpenApiName = (typeof EMULATED_OPENAPI)[number];
 
 /** Collections the emulator keeps its own state in (they always exist). */
 export const RISK_COLLECTION = '_emulator_risk';
 export const MESSAGES_COLLECTION = '_emulator_messages';
+/** Distribution (issue 10): words security.msgSecCheck refuses (`{ _id: word, suggest }`). */
+export const SEC_CHECK_COLLECTION = '_emulator_sec_check';
 
 export type LogLevel = 'log' | 'info' | 'warn' | 'error';
 type Plain = Record<string, unknown>;
@@ -774,6 +778,23 @@ export interface EmulatedOpenApi {
       lang?: string;
     }): Promise<{ errCode: number; errMsg: string }>;
   };
+  security: {
+    msgSecCheck(params: {
+      openid: string;
+      scene: number;
+      version: number;
+      content: string;
+      nickname?: string;
+      title?: string;
+      signature?: string;
+    }): Promise<{
+      errCode: number;
+      errMsg: string;
+      traceId: string;
+      result: { suggest: 'pass' | 'review' | 'risky'; label: number };
+      detail: Array<Record<string, unknown>>;
+    }>;
+  };
   [namespace: string]: unknown;
 }
 
@@ -882,6 +903,12 @@ export interface EmulatedWxServerSdk {
   logger(): Record<LogLevel, (entry: Record<string, unknown>) => void>;
   /** Test control: the riskRank getUserRiskRank answers for this openid (kept in `_emulator_risk`). */
   setRiskRank(openid: string, rank: number): void;
+  /**
+   * Test control (issue 10): texts containing `word` are answered `suggest` (risky by default) by
+   * security.msgSecCheck, with label 20006 (违法犯罪: what a keyword an operator adds is filed as);
+   * `pass` forgets the word. Kept in `_emulator_sec_check`.
+   */
+  setSecCheckWord(word: string, suggest?: 'risky' | 'review' | 'pass'): void;
   /** Test control: the bytes uploaded at a cloudPath, or null. */
   readStoredFile(cloudPath: string): Promise<Buffer | null>;
   /** the folder uploads go to (null: memory) */
@@ -1070,6 +1097,50 @@ export function createWxServerSdk(options: WxServerSdkOptions): EmulatedWxServer
         },
       ]);
       return { errcode: 0, errmsg: 'ok' };
+    },
+    // WeChat's v2 text check: `pass` (label 100) unless the text holds a word marked with
+    // setSecCheckWord; the checks and codes of fixtures/docs/security-msg-sec-check.json.
+    'security.msgSecCheck': (data) => {
+      if (data.version !== 2 && data.version !== '2') {
+        return { errcode: 47001, errmsg: `data format error rid: ${rid()}` };
+      }
+      if (typeof data.openid !== 'string' || data.openid === '') {
+        return { errcode: 40003, errmsg: `invalid openid rid: ${rid()}` };
+      }
+      if (![1, 2, 3, 4].includes(data.scene as number)) {
+        return { errcode: 40129, errmsg: `invalid scene rid: ${rid()}` };
+      }
+      if (typeof data.content !== 'string' || data.content === '') {
+        return { errcode: 44002, errmsg: `empty post data rid: ${rid()}` };
+      }
+      const text = [data.content, data.nickname, data.title, data.signature]
+        .filter((part): part is string => typeof part === 'string')
+        .join('\n');
+      let verdict: { suggest: 'pass' | 'review' | 'risky'; label: number } = {
+        suggest: 'pass',
+        label: 100,
+      };
+      for (const marked of store.find(SEC_CHECK_COLLECTION)) {
+        const suggest = marked.suggest === 'review' ? 'review' : 'risky';
+        if (typeof marked._id === 'string' && text.includes(marked._id)) {
+          // risky outranks review
+          if (verdict.suggest !== 'risky') verdict = { suggest, label: 20006 };
+        }
+      }
+      const keyword =
+        verdict.suggest === 'pass'
+          ? {}
+          : { suggest: verdict.suggest, label: verdict.label, level: 90 };
+      return {
+        errcode: 0,
+        errmsg: 'ok',
+        trace_id: rid(),
+        result: verdict,
+        detail: [
+          { strategy: 'content_model', errcode: 0, suggest: 'pass', label: 100, prob: 90 },
+          { strategy: 'keyword', errcode: 0, ...keyword },
+        ],
+      };
     },
   };
 
@@ -1286,6 +1357,20 @@ export function createWxServerSdk(options: WxServerSdkOptions): EmulatedWxServer
           id: openid,
           after: { _id: openid, riskRank: rank, updatedAt: new Date() },
         },
+      ]);
+    },
+    setSecCheckWord(word: string, suggest: 'risky' | 'review' | 'pass' = 'risky') {
+      if (typeof word !== 'string' || word.trim() === '') {
+        throw new RangeError('a refused word is a non-empty string');
+      }
+      store.commit([
+        suggest === 'pass'
+          ? { collection: SEC_CHECK_COLLECTION, id: word, after: null }
+          : {
+              collection: SEC_CHECK_COLLECTION,
+              id: word,
+              after: { _id: word, suggest, updatedAt: new Date() },
+            },
       ]);
     },
     readStoredFile: readStored,

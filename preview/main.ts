@@ -27,7 +27,8 @@ import { createPanel } from './runtime/panel';
 import { onCall, onError, reportedErrors, reportError } from './runtime/report';
 import { installPointer, Router } from './runtime/router';
 import { rememberQrCodes } from './runtime/scannable';
-import { cloudFileUrl, createWx } from './runtime/wx';
+import jsQR from 'jsqr';
+import { albumImages, chooseAvatar, cloudFileUrl, createWx, type AlbumImage } from './runtime/wx';
 
 /** What the e2e test reads (window.__preview). */
 interface PreviewHandle {
@@ -36,6 +37,9 @@ interface PreviewHandle {
   errors(): readonly { where: string; message: string }[];
   router: Router | null;
   openid: string;
+  /** issue 10: what was saved to the album, and the QR code a picture carries (or null) */
+  album(): readonly AlbumImage[];
+  decodeQr(url: string): Promise<string | null>;
 }
 
 declare global {
@@ -194,8 +198,9 @@ async function boot(): Promise<void> {
   const launch = {
     path,
     query,
-    // 1047: scanned a Mini Program code; 1007: a friend's card; 1001: the chat list
-    scene: query.scene ? 1047 : query.inv ? 1007 : 1001,
+    // 1047: scanned a Mini Program code; 1007: a friend's card; 1001: the chat list; `&scene=`
+    // in the preview's URL chooses one (1154: opened from Moments, single-page mode)
+    scene: Number(search.get('scene')) || (query.scene ? 1047 : query.inv ? 1007 : 1001),
   };
 
   const wx = createWx({
@@ -213,6 +218,7 @@ async function boot(): Promise<void> {
   installGlobals(() => router.pages());
   registerBuiltins({
     share: () => void router.share('button'),
+    chooseAvatar: () => chooseAvatar(device, user.label),
     navigate(openType, url, delta) {
       const run =
         openType === 'navigateBack'
@@ -252,6 +258,9 @@ async function boot(): Promise<void> {
 
   try {
     const instance = await loadApp();
+    // issue 10: the Moments snapshot is read from the emulated storage, unless app.ts names one
+    instance.globalData ??= {};
+    instance.globalData.momentsSnapshotUrl ||= '/__emulator/files/public/moments.json';
     instance.onLaunch?.call(instance, launch);
     instance.onShow?.call(instance, launch);
   } catch (error) {
@@ -306,7 +315,27 @@ const handle: PreviewHandle = {
   errors: () => reportedErrors(),
   router: null,
   openid: '',
+  album: () => albumImages(),
+  decodeQr,
 };
+
+/** The QR code a picture carries, read as a phone's camera would (jsQR). */
+async function decodeQr(url: string): Promise<string | null> {
+  const image = new Image();
+  await new Promise((resolve, reject) => {
+    image.onload = resolve;
+    image.onerror = reject;
+    image.src = url;
+  });
+  const canvas = document.createElement('canvas');
+  canvas.width = image.naturalWidth;
+  canvas.height = image.naturalHeight;
+  const context = canvas.getContext('2d');
+  if (!context) return null;
+  context.drawImage(image, 0, 0);
+  const pixels = context.getImageData(0, 0, canvas.width, canvas.height);
+  return jsQR(pixels.data, pixels.width, pixels.height)?.data ?? null;
+}
 window.__preview = handle;
 
 boot()

@@ -7,5 +7,7 @@ interface IAppOption {
     inviteCode?: string;
     /** where this visit came from (`ch` query or the default) */
     channel?: string;
+    /** Distribution (issue 10): the public address of the Moments snapshot (services/moments) */
+    momentsSnapshotUrl?: string;
   };
 }

@@ -130,6 +130,11 @@ const couponTemplateSchema = section('优惠券模板', {
   validUntil: z.optional(instant('有效期截止时间')),
   /** Audience segment the template is meant for (e.g. `new`), for the operator's reports. */
   segment: z.optional(text('目标人群', 32)),
+  /**
+   * Distribution (issue 10): 客单价估算, the order a redemption of this coupon typically comes
+   * with, in fen: the dashboard's estimated takings and ROI per channel.
+   */
+  basket: z.optional(fen('客单价估算', 1)),
 }).check(
   z.superRefine((value, ctx) => {
     const t = asRecord(value);

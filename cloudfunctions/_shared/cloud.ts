@@ -55,6 +55,22 @@ export interface OpenApi {
       width?: number;
     }): Promise<{ errCode: number; contentType: string; buffer: Buffer }>;
   };
+  // Distribution (issue 10)
+  security: {
+    /** v2 (WeChat's 文本内容安全识别); wx-server-sdk answers WeChat's fields camelCased */
+    msgSecCheck(params: {
+      openid: string;
+      scene: number;
+      version: 2;
+      content: string;
+      nickname?: string;
+    }): Promise<{
+      errCode: number;
+      errMsg: string;
+      traceId?: string;
+      result?: { suggest: 'pass' | 'review' | 'risky'; label: number };
+    }>;
+  };
 }
 
 /** A URL the phone can show: a cloud fileID becomes a temporary URL, other URLs stay. */
@@ -94,5 +110,62 @@ export async function userRiskRank(who: Caller): Promise<RiskRankAnswer> {
   } catch (error) {
     const errCode = (error as { errCode?: unknown })?.errCode;
     return { rank: null, failed: true, ...(typeof errCode === 'number' ? { errCode } : {}) };
+  }
+}
+
+// Distribution (issue 10) ----------------------------------------------------------------------
+
+/** Temporary URLs of several files in one call; anything not a cloud fileID stays as it is. */
+export async function displayUrls(urls: readonly string[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>(urls.map((url) => [url, url]));
+  const fileList = [...new Set(urls.filter((url) => url.startsWith('cloud://')))];
+  if (fileList.length === 0) return found;
+  const res = (await cloud.getTempFileURL({ fileList })) as {
+    fileList: Array<{ fileID: string; tempFileURL: string; status: number }>;
+  };
+  for (const file of res.fileList) {
+    if (file.status === 0) found.set(file.fileID, file.tempFileURL);
+  }
+  return found;
+}
+
+/** Puts bytes in cloud storage at `cloudPath` (replacing what was there); answers the fileID. */
+export async function storeFile(cloudPath: string, content: Buffer | string): Promise<string> {
+  const res = (await cloud.uploadFile({
+    cloudPath,
+    fileContent: typeof content === 'string' ? Buffer.from(content) : content,
+  })) as { fileID: string };
+  return res.fileID;
+}
+
+/**
+ * A Mini Program code (wxacode.getUnlimited, which the calling function's config.json must
+ * declare) for `scene` on `page`, stored at `cloudPath`. `checkPath: false`: codes are printed
+ * before the first release too, and `page` is the landing page, which always exists.
+ */
+export async function makeMiniProgramCode(
+  scene: string,
+  page: string,
+  cloudPath: string,
+): Promise<string> {
+  const image = await openapi.wxacode.getUnlimited({ scene, page, checkPath: false, width: 430 });
+  return storeFile(cloudPath, image.buffer);
+}
+
+export type TextVerdict = 'pass' | 'refused' | 'unchecked';
+
+/**
+ * WeChat's content check of a text a user wants others to see (security.msgSecCheck v2).
+ * Scene 2 (评论): the one that also applies the keywords an operator adds in the Mini Program's
+ * console. Only `pass` passes: `review` has no human to review it here, `risky` is refused;
+ * a failed call is `unchecked` (the caller refuses to publish what nobody checked).
+ */
+export async function checkText(openid: string, content: string): Promise<TextVerdict> {
+  try {
+    const res = await openapi.security.msgSecCheck({ openid, scene: 2, version: 2, content });
+    if (res.errCode !== 0 || !res.result) return 'unchecked';
+    return res.result.suggest === 'pass' ? 'pass' : 'refused';
+  } catch {
+    return 'unchecked';
   }
 }

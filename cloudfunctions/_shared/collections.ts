@@ -33,6 +33,9 @@ export const COLLECTIONS = {
   secrets: 'secrets',
   /** state of background jobs (the reconciler's last run) */
   jobs: 'jobs',
+  // Distribution (issue 10)
+  /** 渠道: where visitors come from, `_id` = code; kept across campaigns (printed codes) */
+  channels: 'channels',
 } as const;
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];

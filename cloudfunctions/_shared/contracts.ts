@@ -198,7 +198,66 @@ export interface PublicCampaign {
     rights: Array<{ id: string; title: string; description: string }>;
   };
   groupsAfter: 'claim' | 'blackcard';
+  // Distribution (issue 10): social proof, from counters and stock (never a scan)
+  socialProof: {
+    /** people who claimed the magnet (已有 N 人领取) */
+    claimed: number;
+    /** limited prizes with what is left of them (仅剩 N 份) */
+    limited: Array<{ id: string; name: string; left: number }>;
+  };
 }
+
+// Distribution (issue 10) ----------------------------------------------------------------------
+
+/** A person's public face: what they chose to show (nickname, avatar), never an openid. */
+export interface PublicProfile {
+  nickname: string | null;
+  /** a URL the phone can show (a temporary URL of the cloud file) */
+  avatarUrl: string | null;
+  /** the cloud fileID behind avatarUrl (to draw it on a canvas: wx.cloud.downloadFile) */
+  avatarFileId: string | null;
+}
+
+/** A Mini Program code stored in cloud storage. */
+export interface StoredCode {
+  /** `<inviteCode>.<channel>`, `.<channel>` or `<inviteCode>` (miniprogram/utils/scene.ts) */
+  scene: string;
+  /** the page it opens */
+  page: string;
+  fileID: string;
+  /** a temporary URL of the image */
+  url: string;
+}
+
+export interface ChannelView {
+  code: string;
+  name: string;
+  note: string;
+  /** spend on this channel in the active campaign, in fen */
+  cost?: number;
+  /** its Mini Program code, once generated */
+  qrcode?: StoredCode;
+  /** `registry`: kept across campaigns; `campaign`: only listed in the active campaign's config */
+  source: 'registry' | 'campaign';
+}
+
+/** A nickname as WeChat's nickname input gives it: trimmed, 1–20 characters, no control ones. */
+const nickname = z.string().check(
+  z.trim(),
+  z.minLength(1),
+  z.maxLength(20),
+  z.refine(
+    (text: string) => Array.from(text).every((c) => c.charCodeAt(0) >= 0x20 && c !== '\u007f'),
+    'must not contain control characters',
+  ),
+);
+/** An avatar the Mini Program uploaded with wx.cloud.uploadFile under `avatars/`. */
+const avatarFileId = z
+  .string()
+  .check(
+    z.maxLength(512),
+    z.regex(/^cloud:\/\/[^\s/]+\/avatars\/[^\s]+$/, 'must be a cloud fileID under avatars/'),
+  );
 
 // ---------------------------------------------------------------------------------------------
 // `api`: everything a visitor does
@@ -221,6 +280,18 @@ export const apiParams = {
   'blackcard.get': z.strictObject({}),
   'group.get': z.strictObject({}),
   'group.confirmJoined': z.strictObject({}),
+  // Distribution (issue 10)
+  'invite.poster': z.strictObject({}),
+  'profile.update': z
+    .strictObject({ nickname: z.optional(nickname), avatarFileId: z.optional(avatarFileId) })
+    .check(
+      z.refine(
+        (p: { nickname?: string; avatarFileId?: string }) =>
+          p.nickname !== undefined || p.avatarFileId !== undefined,
+        'give a nickname, an avatarFileId or both',
+      ),
+    ),
+  'lottery.recentWins': z.strictObject({}),
 } as const;
 
 export interface ApiResults {
@@ -230,6 +301,11 @@ export interface ApiResults {
     invite: { status: InviteStatus; reason?: InviteRejectionReason };
     /** whether this visitor already claimed the magnet (on any phone) */
     claimed: boolean;
+    // Distribution (issue 10)
+    /** what this visitor shows others (asked after the claim, never required) */
+    profile: PublicProfile;
+    /** who invited them, while the invite stands in this campaign (pending or verified) */
+    inviter?: PublicProfile;
   };
   'campaign.get': PublicCampaign;
   'magnet.claim': { reward: MagnetReward; alreadyClaimed: boolean };
@@ -255,6 +331,12 @@ export interface ApiResults {
   };
   'group.get': { groupId: string; name: string; qrUrl: string; expiresAt: string };
   'group.confirmJoined': { joinedAt: string };
+  // Distribution (issue 10)
+  /** the inviter's own Mini Program code (scene `<inviteCode>.share`), made once */
+  'invite.poster': { inviteCode: string; code: StoredCode; profile: PublicProfile };
+  'profile.update': PublicProfile;
+  /** recent prizes won, newest first, by masked name (微信用户 张**) */
+  'lottery.recentWins': { wins: Array<{ who: string; prize: string; at: string }> };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -283,6 +365,16 @@ export const adminParams = {
   'campaign.get': z.strictObject({}),
   /** the config is validated by the campaign schema inside the action, for readable problems */
   'campaign.put': z.strictObject({ config: z.record(z.string(), z.unknown()) }),
+  // Distribution (issue 10): channels are printed assets kept across campaigns
+  'channels.list': z.strictObject({}),
+  'channels.upsert': z.strictObject({
+    code: channelCode,
+    name: z.string().check(z.trim(), z.minLength(1), z.maxLength(20)),
+    /** spend on this channel in the active campaign, in fen */
+    cost: z.optional(z.int().check(z.gte(0), z.lte(10_000_000_000))),
+    note: z.optional(z.string().check(z.trim(), z.maxLength(100))),
+  }),
+  'channels.qrcode': z.strictObject({ code: channelCode }),
 } as const;
 
 /** Which role may call which action; owners may call everything. */
@@ -322,9 +414,26 @@ export interface AdminResults {
       claims: number;
       verified: number;
       cost?: number;
+      /** spend per member: per claim plus each member the claimers brought (真实会员成本), in fen */
       costPerVerified?: number;
       /** spend per visitor who claimed (获客成本), in fen */
       costPerClaim?: number;
+      // Distribution (issue 10). `verified`: friends the channel's visitors brought (their
+      // invites verified), whatever channel the friends themselves arrived by.
+      spinners: number;
+      /** verified invites per claimer (K 值), two decimals; absent while nobody claimed */
+      kFactor?: number;
+      couponsIssued: number;
+      couponsRedeemed: number;
+      /** face value of the redeemed coupons (cash: the amount; discount: basket × (1 − rate)), fen */
+      redeemedValue: number;
+      /** estimated takings: the basket estimate of each redeemed coupon's template, fen */
+      revenue: number;
+      costPerRedemption?: number;
+      /** 营收 = 收入 − 直接成本 (spend + redeemed face value), fen; with a basket estimate */
+      profit?: number;
+      /** profit ÷ direct cost, two decimals (1.5 = 150 %) */
+      roi?: number;
     }>;
     prizes: Array<{
       id: string;
@@ -363,6 +472,10 @@ export interface AdminResults {
   };
   'campaign.get': { config: unknown; updatedAt: string };
   'campaign.put': { id: string; updatedAt: string };
+  // Distribution (issue 10)
+  'channels.list': { channels: ChannelView[] };
+  'channels.upsert': ChannelView;
+  'channels.qrcode': StoredCode;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -81,7 +81,14 @@ export function demoCampaign(now: Date): Campaign {
       ],
     },
     couponTemplates: [
-      { id: 'discount-80', title: '全场饮品8折券', kind: 'discount', rate: 0.8, validDays: 7 },
+      {
+        id: 'discount-80',
+        title: '全场饮品8折券',
+        kind: 'discount',
+        rate: 0.8,
+        validDays: 7,
+        basket: 4500,
+      },
       {
         id: 'cash-50-10',
         title: '满50减10',
@@ -89,6 +96,7 @@ export function demoCampaign(now: Date): Campaign {
         threshold: 5000,
         amount: 1000,
         validDays: 14,
+        basket: 6500,
       },
       {
         id: 'cash-5-free',
@@ -98,6 +106,7 @@ export function demoCampaign(now: Date): Campaign {
         amount: 500,
         validDays: 7,
         segment: 'new',
+        basket: 2800,
       },
       {
         id: 'opening-30-5',
@@ -106,6 +115,7 @@ export function demoCampaign(now: Date): Campaign {
         threshold: 3000,
         amount: 500,
         validUntil: toShanghaiIso(endAt),
+        basket: 3800,
       },
     ],
     blackCard: {

@@ -28,3 +28,12 @@ export const ABANDONED_AFTER_MS = 10 * 60 * 1000;
 export const INVITE_CODES_PER_DAY = 10;
 /** Documents the reconciler reads per page (CloudBase's maximum per get()). */
 export const RECONCILE_PAGE = 1000;
+
+// Distribution (issue 10)
+/** Channels the registry lists (an operator's printed codes: tens, not thousands). */
+export const CHANNELS_LIMIT = 100;
+/** How long a warm visitor container keeps the channel codes, social proof and recent wins. */
+export const DISTRIBUTION_CACHE_TTL_MS = 10_000;
+/** Recent spinners read to find the recent wins the wheel shows, and how many wins it shows. */
+export const RECENT_SPINNERS_READ = 20;
+export const RECENT_WINS_SHOWN = 8;

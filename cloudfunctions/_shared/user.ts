@@ -24,6 +24,28 @@ export interface ArrivalInvite {
   status: 'pending' | 'rejected';
   reason?: InviteRejection;
   at: Date;
+  /**
+   * Distribution (issue 10): the inviter's channel when the friend arrived ("brought by"): their
+   * channel in the campaign if they had entered it, else where they first came from.
+   */
+  inviterChannel?: string;
+}
+
+/** Distribution (issue 10): what a person shows others; asked after the claim, never required. */
+export interface UserProfile {
+  /** passed WeChat's content check (security.msgSecCheck) */
+  nickname: string | null;
+  /** a cloud fileID under `avatars/` */
+  avatarFileId: string | null;
+  updatedAt: Date;
+}
+
+/** Distribution (issue 10): a Mini Program code kept in cloud storage, made once. */
+export interface StoredCodeDoc {
+  scene: string;
+  page: string;
+  fileID: string;
+  at: Date;
 }
 
 export interface UserDoc {
@@ -38,6 +60,10 @@ export interface UserDoc {
   /** invite codes a returning visitor opened today (a limit keeps made-up codes out) */
   codeAttempts: { dayKey: string | null; codes: string[] };
   growthTag: 'S' | 'A' | 'B' | 'C' | null;
+  // Distribution (issue 10); absent on people created before it
+  profile?: UserProfile | null;
+  /** their inviter poster's code (scene `<inviteCode>.share`) */
+  posterCode?: StoredCodeDoc | null;
 }
 
 /** The invite a participant arrived with, as it stands in this campaign. */
@@ -48,6 +74,8 @@ export interface ParticipantInvite {
   reason?: InviteRejection;
   at: Date;
   verifiedAt?: Date;
+  /** Distribution (issue 10): the inviter's channel, credited with this friend (brought by) */
+  inviterChannel?: string;
 }
 
 export interface ParticipantClaim {
@@ -153,6 +181,8 @@ export function newUser(fields: {
     invite: fields.invite,
     codeAttempts: { dayKey: null, codes: [] },
     growthTag: null,
+    profile: null,
+    posterCode: null,
   };
 }
 

@@ -3,7 +3,12 @@ import type { Campaign } from './campaign';
 import type { PublicCampaign } from './contracts';
 import { describeCouponTemplate } from './domain/coupon';
 
-export function publicCampaign(campaign: Campaign, now: Date): PublicCampaign {
+export function publicCampaign(
+  campaign: Campaign,
+  now: Date,
+  /** Distribution (issue 10): 已有 N 人领取, 仅剩 N 份 (social-proof.ts) */
+  socialProof: PublicCampaign['socialProof'],
+): PublicCampaign {
   const template = campaign.couponTemplates.find(
     (t) => t.id === campaign.magnet.reward.couponTemplateId,
   );
@@ -33,5 +38,6 @@ export function publicCampaign(campaign: Campaign, now: Date): PublicCampaign {
       rights: campaign.blackCard.rights.map((r) => ({ ...r })),
     },
     groupsAfter: campaign.groups.after,
+    socialProof,
   };
 }

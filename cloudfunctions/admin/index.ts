@@ -11,6 +11,8 @@ import { upsertGroup } from './actions/groups';
 import { redeem } from './actions/redeem';
 import { overview } from './actions/stats';
 import { setTag } from './actions/users';
+// Distribution (issue 10)
+import { channelQrcode, listChannels, upsertChannel } from './actions/channels';
 
 export const main = defineFunction<typeof adminParams, AdminResults, AdminDoc>({
   name: 'admin',
@@ -33,5 +35,9 @@ export const main = defineFunction<typeof adminParams, AdminResults, AdminDoc>({
     'groups.upsert': upsertGroup,
     'campaign.get': getCampaign,
     'campaign.put': putCampaign,
+    // Distribution (issue 10)
+    'channels.list': listChannels,
+    'channels.upsert': upsertChannel,
+    'channels.qrcode': channelQrcode,
   },
 });

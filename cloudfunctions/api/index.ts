@@ -14,6 +14,9 @@ import { lotteryStatus, spin } from './actions/lottery';
 import { claimMagnet } from './actions/magnet';
 import { enterSession } from './actions/session';
 import { couponToken, listWallet } from './actions/wallet';
+// Distribution (issue 10)
+import { invitePoster, listRecentWins, updateProfile } from './actions/distribution';
+import { socialProof } from '../_shared/social-proof';
 
 export const main = defineFunction<typeof apiParams, ApiResults>({
   name: 'api',
@@ -23,7 +26,9 @@ export const main = defineFunction<typeof apiParams, ApiResults>({
     async 'campaign.get'(_params, { now }) {
       const campaign = await activeCampaign(now);
       if (!campaign) return fail('CAMPAIGN_NOT_ACTIVE', '活动暂未开始');
-      const view = publicCampaign(campaign.config, now);
+      // Distribution (issue 10): 已有 N 人领取 · 仅剩 N 份, cached per warm container
+      const proof = await socialProof(campaign._id, campaign.config, now);
+      const view = publicCampaign(campaign.config, now, proof);
       view.magnet.image = await displayUrl(view.magnet.image);
       return view;
     },
@@ -35,5 +40,9 @@ export const main = defineFunction<typeof apiParams, ApiResults>({
     'blackcard.get': getBlackCard,
     'group.get': getGroup,
     'group.confirmJoined': confirmJoined,
+    // Distribution (issue 10)
+    'invite.poster': invitePoster,
+    'profile.update': updateProfile,
+    'lottery.recentWins': listRecentWins,
   },
 });

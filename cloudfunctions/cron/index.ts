@@ -15,6 +15,7 @@ import { markExpiredCoupons } from '../_shared/repositories/coupons';
 import { findAllGroups, retireExpiredGroups } from '../_shared/repositories/groups';
 import { recordJobRun } from '../_shared/repositories/jobs';
 import { reconcile, type ReconcileReport } from './reconcile';
+import { publishMomentsSnapshot } from '../_shared/moments';
 
 export interface CronReport {
   ranAt: string;
@@ -60,6 +61,8 @@ export async function main(
     const groupsRetired = await retireExpiredGroups(now);
     const campaign = await findActiveCampaign();
     const reconciled = campaign ? await reconcile(campaign, now) : null;
+    // Distribution (issue 10): the Moments snapshot's claim count and image URL, renewed hourly
+    if (campaign) await publishMomentsSnapshot(campaign, now);
     const report: CronReport = {
       ranAt: now.toISOString(),
       couponsExpired,

@@ -18,7 +18,11 @@ import { finishSpin } from '../_shared/flows/spin';
 import { ABANDONED_AFTER_MS, RECONCILE_PAGE } from '../_shared/limits';
 import type { CampaignDoc } from '../_shared/repositories/campaigns';
 import { correctCounters } from '../_shared/repositories/counters';
-import { countCampaignCoupons, findCouponsByIds } from '../_shared/repositories/coupons';
+import {
+  countCampaignCoupons,
+  findCouponsByIds,
+  type CouponDoc,
+} from '../_shared/repositories/coupons';
 import { findGroupsWithMembers, releaseSeat } from '../_shared/repositories/groups';
 import { participantId } from '../_shared/collections';
 import {
@@ -77,7 +81,8 @@ export async function reconcile(campaignDoc: CampaignDoc, now: Date): Promise<Re
     await finishPage(page, campaignDoc, now, report);
     // Count what the records say now that they are complete (a repair may change them).
     const fresh = await findParticipantsByIds(page.map((p) => p._id));
-    for (const p of fresh.values()) tallyParticipant(tally, p);
+    const coupons = await couponsOf([...fresh.values()]);
+    for (const p of fresh.values()) tallyParticipant(tally, p, coupons);
     if (page.length < RECONCILE_PAGE) break;
   }
   const coupons = await countCampaignCoupons(campaignId);
@@ -88,6 +93,19 @@ export async function reconcile(campaignDoc: CampaignDoc, now: Date): Promise<Re
   });
   report.countersCorrected = await correctCounters(campaignId, tally, isRecounted);
   return report;
+}
+
+/** The coupons a page of participants holds (claim and spins), by id: their channel's figures. */
+async function couponsOf(page: readonly ParticipantDoc[]): Promise<Map<string, CouponDoc>> {
+  const ids = page.flatMap((p) => [
+    ...(p.claim?.couponId ? [p.claim.couponId] : []),
+    ...Object.values(p.spins.log).flatMap((r) => (r.couponId ? [r.couponId] : [])),
+  ]);
+  const found = new Map<string, CouponDoc>();
+  for (let i = 0; i < ids.length; i += RECONCILE_PAGE) {
+    for (const c of await findCouponsByIds(ids.slice(i, i + RECONCILE_PAGE))) found.set(c._id, c);
+  }
+  return found;
 }
 
 /** Finishes the claims, spins, credits and unlocks of one page of participants. */

@@ -99,3 +99,20 @@ export async function uploadImage(
   }
   return { ok: false, error: { code: 'INTERNAL', message: '图片上传失败，请检查网络后重试' } };
 }
+
+// Distribution (issue 10) ----------------------------------------------------------------------
+
+/**
+ * A path a canvas can load: a cloud fileID is downloaded to a temporary file (no domain to
+ * whitelist); anything else (a temporary URL, a package path) is answered as it is. Null when the
+ * download failed: the poster leaves that picture out.
+ */
+export async function localImagePath(src: string): Promise<string | null> {
+  if (!src.startsWith('cloud://')) return src;
+  try {
+    const res = await wx.cloud.downloadFile({ fileID: src });
+    return res.tempFilePath || null;
+  } catch {
+    return null;
+  }
+}

@@ -5,6 +5,14 @@
  */
 import type { ApiResults, Envelope } from '../../cloudfunctions/_shared/contracts';
 import { callApi } from './api';
+import {
+  isChannelCode,
+  isInviteCode,
+  LANDING_PAGE,
+  parseScene,
+  SHARE_CHANNEL,
+  sceneOf,
+} from '../utils/scene';
 
 export interface EntryQuery {
   inv?: string;
@@ -20,43 +28,36 @@ export interface Entry {
 
 type Session = ApiResults['session.enter'];
 
-/** Channel of a link a visitor shares (SPEC §3: `/pages/landing/index?inv=CODE&ch=share`). */
-export const SHARE_CHANNEL = 'share';
-const CODE_PATTERN = /^[A-Za-z0-9]{4,12}$/;
-const CHANNEL_PATTERN = /^[a-z0-9_-]{1,16}$/;
+// Distribution (issue 10): the scene's format lives in utils/scene (the functions make scenes).
+export { SHARE_CHANNEL };
 
 /**
  * Reads the entry. A Mini Program code (`wxacode.getUnlimited`) carries ≤ 32 characters of
  * `scene`, URI-encoded by WeChat: ours is `CODE.channel`, `CODE` or `.channel` (a store poster
- * without an inviter). Query params win over the scene; anything malformed is ignored rather
- * than sent, so a mangled link still opens the campaign.
+ * without an inviter), see utils/scene. Query params win over the scene; anything malformed is
+ * ignored rather than sent, so a mangled link still opens the campaign.
  */
 export function entryFromQuery(query: EntryQuery = {}): Entry {
   const entry: Entry = {};
   if (query.scene) {
-    const scene = safeDecode(query.scene).slice(0, 32);
+    const { scene, inviteCode, channel } = parseScene(query.scene);
     entry.scene = scene;
-    const dot = scene.indexOf('.');
-    const code = dot >= 0 ? scene.slice(0, dot) : scene;
-    const channel = dot >= 0 ? scene.slice(dot + 1) : '';
-    if (CODE_PATTERN.test(code)) entry.inviteCode = code;
-    if (CHANNEL_PATTERN.test(channel)) entry.channel = channel;
+    if (inviteCode) entry.inviteCode = inviteCode;
+    if (channel) entry.channel = channel;
   }
-  if (query.inv && CODE_PATTERN.test(query.inv)) entry.inviteCode = query.inv;
-  if (query.ch && CHANNEL_PATTERN.test(query.ch)) entry.channel = query.ch;
+  if (query.inv && isInviteCode(query.inv)) entry.inviteCode = query.inv;
+  if (query.ch && isChannelCode(query.ch)) entry.channel = query.ch;
   return entry;
 }
 
 /** The scene for a Mini Program code that carries an invite (and a channel). */
 export function sceneFor(inviteCode: string, channel?: string): string {
-  return channel ? `${inviteCode}.${channel}` : inviteCode;
+  return sceneOf({ inviteCode, channel });
 }
 
 /** The path a visitor shares: their invite code, channel `share`. */
 export function sharePath(inviteCode: string | undefined): string {
-  return inviteCode
-    ? `/pages/landing/index?inv=${inviteCode}&ch=${SHARE_CHANNEL}`
-    : '/pages/landing/index';
+  return inviteCode ? `/${LANDING_PAGE}?inv=${inviteCode}&ch=${SHARE_CHANNEL}` : `/${LANDING_PAGE}`;
 }
 
 let pending: Promise<Envelope<Session>> | null = null;
@@ -109,12 +110,4 @@ export function ownInviteCode(): string | undefined {
 export function resetSession(): void {
   pending = null;
   current = null;
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }

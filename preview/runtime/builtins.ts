@@ -8,7 +8,8 @@
  *   with the Canvas API's `requestAnimationFrame`, `createImage`…
  * - `button`: `type`, `size`, `plain`, `disabled`, `loading` reflected as attributes for the
  *   WXSS (and the base styles in preview/chrome.css); a disabled button swallows taps;
- *   `open-type="share"` shares the page.
+ *   `open-type="share"` shares the page; `open-type="chooseAvatar"` (issue 10) offers a picture
+ *   and fires `chooseavatar` with `{ avatarUrl }`.
  * - `input`, `textarea`: editable, `input` / `focus` / `blur` / `confirm` events, `value` kept in
  *   step with data.
  * - `picker`: opens a chooser on the phone (a list, a date or a time) and fires `change`.
@@ -27,6 +28,8 @@ type Caller = Record<string, unknown> & {
 
 export interface BuiltinHooks {
   share(from: exparser.Element): void;
+  /** WeChat's avatar chooser: a temporary path of the picture chosen, or null (cancelled) */
+  chooseAvatar(): Promise<string | null>;
   navigate(openType: string, url: string, delta: number): void;
   pick(options: PickOptions): Promise<unknown | null>;
   /** a package path or a cloud:// file ID → a URL the browser can load */
@@ -169,6 +172,11 @@ export function registerBuiltins(hooks: BuiltinHooks): void {
         this._exparserNode.addListener('tap', () => {
           if (this.data.disabled) return;
           if (this.data.openType === 'share') hooks.share(this._exparserNode);
+          if (this.data.openType === 'chooseAvatar') {
+            void hooks.chooseAvatar().then((avatarUrl) => {
+              if (avatarUrl) this.triggerEvent('chooseavatar', { avatarUrl });
+            });
+          }
         });
       },
     },

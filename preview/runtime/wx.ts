@@ -8,6 +8,11 @@
  * - `chooseMedia` → a file input; `setClipboardData` → the clipboard (and WeChat's toast);
  * - storage → localStorage, per user (each WeChat user has their own);
  * - window and system info → the frame (frame.ts).
+ * - issue 10: `wx.request` → fetch; `wx.cloud.downloadFile` → the emulated storage's URL;
+ *   `canvasToTempFilePath` → the canvas as a PNG blob; `saveImageToPhotosAlbum` → the album
+ *   (`albumImages()`, what the e2e walk reads back); the album permission (getSetting,
+ *   openSetting, authorize) granted; opened from Moments (launch scene 1154), `wx.cloud` and
+ *   navigation fail as WeChat's single-page mode makes them fail, and the failure is reported.
  *
  * As in WeChat, an API called without success/fail/complete answers a promise; with any of them
  * it calls them (asynchronously) and answers nothing. An API the preview does not emulate fails
@@ -34,6 +39,24 @@ type Options = Record<string, unknown> & {
   fail?: (error: unknown) => void;
   complete?: (result: unknown) => void;
 };
+
+/** A picture saved with saveImageToPhotosAlbum, in the order saved (issue 10). */
+export interface AlbumImage {
+  filePath: string;
+  /** a URL the browser can load (object URL of the PNG) */
+  url: string;
+  at: number;
+}
+
+const album: AlbumImage[] = [];
+
+/** What the visitor saved to their album in this browser tab. */
+export function albumImages(): readonly AlbumImage[] {
+  return album;
+}
+
+/** WeChat's scene for a page opened from Moments (朋友圈单页模式). */
+const MOMENTS_SINGLE_PAGE_SCENE = 1154;
 
 export interface WxContext {
   device: Device;
@@ -218,28 +241,124 @@ export function createWx(context: WxContext): Record<string, unknown> {
 
   const unsupported = new Set<string>();
 
+  // Distribution (issue 10) -----------------------------------------------------------------
+
+  const singlePage = context.launch.scene === MOMENTS_SINGLE_PAGE_SCENE;
+  /** Single-page mode refuses what needs a login or another page: said, and reported. */
+  const refusedInSinglePage = (name: string, impl: (options: Options) => unknown) =>
+    singlePage
+      ? api(name, () => {
+          reportError('单页模式', new Error(`wx.${name} 在朋友圈单页模式中不可用`));
+          throw new ApiFailure('not allowed in single-page mode');
+        })
+      : api(name, impl);
+
+  const request = (options: Options) => {
+    void (async () => {
+      const method = String(options.method ?? 'GET').toUpperCase();
+      try {
+        const response = await fetch(String(options.url ?? ''), {
+          method,
+          headers: (options.header ?? {}) as Record<string, string>,
+          ...(method === 'GET' || options.data === undefined
+            ? {}
+            : {
+                body:
+                  typeof options.data === 'string' ? options.data : JSON.stringify(options.data),
+              }),
+        });
+        const text = await response.text();
+        let data: unknown = text;
+        if (options.dataType !== 'text') {
+          try {
+            data = JSON.parse(text);
+          } catch {
+            // not JSON: WeChat hands the text over as it is
+          }
+        }
+        const result = { data, statusCode: response.status, header: {}, errMsg: 'request:ok' };
+        options.success?.(result);
+        options.complete?.(result);
+      } catch (error) {
+        const failure = { errMsg: `request:fail ${(error as Error).message}` };
+        options.fail?.(failure);
+        options.complete?.(failure);
+      }
+    })();
+    return { abort: () => undefined, onHeadersReceived: () => undefined };
+  };
+
+  const canvasToTempFilePath = async (options: Options) => {
+    const canvas = options.canvas as HTMLCanvasElement | undefined;
+    if (!canvas?.toBlob) throw new ApiFailure('canvas is required (a Canvas 2D node)');
+    const type = options.fileType === 'jpg' ? 'image/jpeg' : 'image/png';
+    const blob = await new Promise<Blob | null>((resolve) =>
+      canvas.toBlob(resolve, type, Number(options.quality ?? 0.92)),
+    );
+    if (!blob) throw new ApiFailure('the canvas could not be exported');
+    const tempFilePath = URL.createObjectURL(blob);
+    tempFiles.set(tempFilePath, blob);
+    return { tempFilePath };
+  };
+
+  const saveImageToPhotosAlbum = (options: Options) => {
+    const filePath = String(options.filePath ?? '');
+    if (!tempFiles.has(filePath) && !filePath.startsWith('/')) {
+      throw new ApiFailure('file not found');
+    }
+    album.push({ filePath, url: filePath, at: Date.now() });
+    return {};
+  };
+
+  const grantedSettings = () => ({
+    authSetting: { 'scope.writePhotosAlbum': true, 'scope.userInfo': true },
+  });
+
   const wx: Record<string, unknown> = {
     cloud: {
       init: () => undefined,
-      callFunction: api('cloud.callFunction', callFunction),
-      uploadFile: api('cloud.uploadFile', uploadFile),
-      getTempFileURL: api('cloud.getTempFileURL', async (options) => ({
+      callFunction: refusedInSinglePage('cloud.callFunction', callFunction),
+      uploadFile: refusedInSinglePage('cloud.uploadFile', uploadFile),
+      getTempFileURL: refusedInSinglePage('cloud.getTempFileURL', async (options) => ({
         fileList: ((options.fileList ?? []) as string[]).map((fileID) => ({
           fileID,
           tempFileURL: cloudFileUrl(String(fileID)),
           status: 0,
         })),
       })),
+      // issue 10: a canvas loads the stored file from the emulator's storage (same origin)
+      downloadFile: refusedInSinglePage('cloud.downloadFile', async (options) => {
+        const fileID = String(options.fileID ?? '');
+        const url = cloudFileUrl(fileID);
+        if (url === fileID) throw new ApiFailure(`not a cloud fileID: ${fileID}`);
+        const response = await fetch(url);
+        if (!response.ok) throw new ApiFailure(`-503003 storage file not exists: ${fileID}`);
+        const blob = await response.blob();
+        const tempFilePath = URL.createObjectURL(blob);
+        tempFiles.set(tempFilePath, blob);
+        return { tempFilePath, statusCode: 200 };
+      }),
     },
 
-    navigateTo: navigation('navigateTo', (url) => router.navigateTo(url)),
-    redirectTo: navigation('redirectTo', (url) => router.redirectTo(url)),
+    navigateTo: singlePage
+      ? refusedInSinglePage('navigateTo', () => ({}))
+      : navigation('navigateTo', (url) => router.navigateTo(url)),
+    redirectTo: singlePage
+      ? refusedInSinglePage('redirectTo', () => ({}))
+      : navigation('redirectTo', (url) => router.redirectTo(url)),
     reLaunch: navigation('reLaunch', (url) => router.reLaunch(url)),
     switchTab: navigation('switchTab', (url) => router.reLaunch(url)),
     navigateBack: api('navigateBack', (options) => {
       router.navigateBack(Number(options.delta ?? 1));
       return {};
     }),
+
+    // issue 10
+    request,
+    canvasToTempFilePath: api('canvasToTempFilePath', canvasToTempFilePath),
+    getSetting: api('getSetting', grantedSettings),
+    openSetting: api('openSetting', grantedSettings),
+    authorize: api('authorize', () => ({})),
 
     showToast: api('showToast', (options) => {
       loadingShown = false;
@@ -314,11 +433,19 @@ export function createWx(context: WxContext): Record<string, unknown> {
       return {};
     }),
     pageScrollTo: api('pageScrollTo', (options) => {
-      const scroller = router.top()?.view.scroller;
-      scroller?.scrollTo({
-        top: Number(options.scrollTop ?? 0),
-        behavior: Number(options.duration ?? 300) > 0 ? 'smooth' : 'auto',
-      });
+      const view = router.top()?.view;
+      const behavior = Number(options.duration ?? 300) > 0 ? 'smooth' : 'auto';
+      // `selector` (base library 2.7.3): the first element matching it, at the top
+      const target = options.selector ? view?.wxPage.querySelector(String(options.selector)) : null;
+      if (target && view) {
+        const top =
+          target.getBoundingClientRect().top -
+          view.scroller.getBoundingClientRect().top +
+          view.scroller.scrollTop;
+        view.scroller.scrollTo({ top, behavior });
+        return {};
+      }
+      view?.scroller.scrollTo({ top: Number(options.scrollTop ?? 0), behavior });
       return {};
     }),
 
@@ -392,7 +519,7 @@ export function createWx(context: WxContext): Record<string, unknown> {
       device.previewImage(cloudFileUrl(current));
       return {};
     }),
-    saveImageToPhotosAlbum: api('saveImageToPhotosAlbum', () => ({})),
+    saveImageToPhotosAlbum: refusedInSinglePage('saveImageToPhotosAlbum', saveImageToPhotosAlbum),
 
     vibrateShort: api('vibrateShort', () => {
       device.vibrate();
@@ -521,4 +648,60 @@ async function toTempFile(file: File) {
 export function cloudFileUrl(src: string): string {
   const match = /^cloud:\/\/[^/]+\/(.+)$/.exec(src);
   return match ? `/__emulator/files/${match[1].split('/').map(encodeURIComponent).join('/')}` : src;
+}
+
+/**
+ * WeChat's avatar chooser (`<button open-type="chooseAvatar">`, issue 10): 使用微信头像 (a picture
+ * drawn for this preview user, standing in for their WeChat avatar) or 从相册选择 (a file). Answers
+ * a temporary path, as WeChat does, or null when cancelled.
+ */
+export async function chooseAvatar(device: Device, who: string): Promise<string | null> {
+  const choice = await device.showActionSheet(['使用微信头像', '从相册选择']);
+  if (choice === 0) return drawnAvatar(who);
+  if (choice !== 1) return null;
+  const file = await new Promise<File | null>((resolve) => {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.accept = 'image/*';
+    input.style.display = 'none';
+    input.addEventListener('change', () => {
+      resolve(input.files?.[0] ?? null);
+      input.remove();
+    });
+    input.addEventListener('cancel', () => {
+      resolve(null);
+      input.remove();
+    });
+    document.body.appendChild(input);
+    input.click();
+  });
+  return file ? (await toTempFile(file)).tempFilePath : null;
+}
+
+/** A 132 px picture standing in for a WeChat avatar: a figure on one of a few tea colours. */
+async function drawnAvatar(who: string): Promise<string | null> {
+  const canvas = document.createElement('canvas');
+  canvas.width = 132;
+  canvas.height = 132;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return null;
+  const colours = ['#D2693C', '#6B8E7B', '#C9A45C', '#5B7FA6', '#B85C7A'];
+  const seed = Array.from(who).reduce((n, c) => n + c.charCodeAt(0), 0);
+  const gradient = ctx.createLinearGradient(0, 0, 132, 132);
+  gradient.addColorStop(0, colours[seed % colours.length]);
+  gradient.addColorStop(1, colours[(seed + 2) % colours.length]);
+  ctx.fillStyle = gradient;
+  ctx.fillRect(0, 0, 132, 132);
+  ctx.fillStyle = 'rgba(255, 253, 248, 0.92)';
+  ctx.beginPath();
+  ctx.arc(66, 52, 24, 0, Math.PI * 2); // head
+  ctx.fill();
+  ctx.beginPath();
+  ctx.ellipse(66, 128, 46, 42, 0, Math.PI, 0); // shoulders
+  ctx.fill();
+  const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'));
+  if (!blob) return null;
+  const path = URL.createObjectURL(blob);
+  tempFiles.set(path, blob);
+  return path;
 }

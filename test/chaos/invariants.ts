@@ -3,6 +3,7 @@
  * here from the documents, independently of the functions' own tally — and answered as a list
  * of violations (empty: all hold). Used after every chaos burst, retries and one reconciler run.
  */
+import { couponFaceValue } from '../../cloudfunctions/_shared/domain/coupon';
 import type { StoreSnapshot } from '../../emulator/store';
 
 type Doc = Record<string, any>;
@@ -25,6 +26,7 @@ export function recount(snapshot: StoreSnapshot, facts: CampaignFacts): Map<stri
   const participants = all(snapshot, 'participants').filter(
     (p) => p.campaignId === facts.campaignId,
   );
+  const coupons = new Map(all(snapshot, 'coupons').map((c) => [c._id, c]));
   for (const p of participants) {
     if (p.enteredAt) {
       add('visitors');
@@ -35,16 +37,31 @@ export function recount(snapshot: StoreSnapshot, facts: CampaignFacts): Map<stri
       add(`channels.${p.channel}.claims`);
     }
     const records = Object.values(p.spins.log ?? {}) as Doc[];
-    if (records.length) add('spinners');
+    if (records.length) {
+      add('spinners');
+      add(`channels.${p.channel}.spinners`);
+    }
     for (const r of records) {
       add('spins');
       add(`prizes.${r.prizeId}.issued`);
+    }
+    // a participant's coupons count for their channel
+    for (const id of [p.claim?.couponId, ...records.map((r) => r.couponId)]) {
+      const coupon = id ? coupons.get(id) : undefined;
+      if (!coupon) continue;
+      add(`channels.${p.channel}.couponsIssued`);
+      if (coupon.redeemedAt) {
+        add(`channels.${p.channel}.couponsRedeemed`);
+        add(`channels.${p.channel}.redeemedValue`, couponFaceValue(coupon as never));
+        add(`channels.${p.channel}.revenue`, coupon.basket ?? 0);
+      }
     }
     if (p.progress.firstInviteAt) add('inviters');
     if (p.progress.unlockedAt) add('cardsUnlocked');
     if (p.invite?.status === 'verified') {
       add('invitesVerified');
-      add(`channels.${p.channel}.verified`);
+      // a friend counts for the channel that brought them: their inviter's when they arrived
+      add(`channels.${p.invite.inviterChannel ?? p.channel}.verified`);
     }
     if (p.invite?.status === 'rejected') add(`rejected.${p.invite.reason}`);
     if (p.group) add('groupHandouts');

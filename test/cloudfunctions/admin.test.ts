@@ -89,9 +89,10 @@ describe('stats.overview', () => {
     expect(stats.prizes.reduce((n, p) => n + p.issued, 0)).toBe(2);
     expect(stats.topInviters).toEqual([{ userRef: a.inviteCode, verified: 3 }]);
     const channels = Object.fromEntries(stats.channels.map((c) => [c.code, c]));
-    expect(channels.share).toMatchObject({ visitors: 4, verified: 3 });
+    // the friends came by A's share, and count as members A's channel brought (A came direct)
+    expect(channels.share).toMatchObject({ visitors: 4, verified: 0 });
     expect(channels.store).toMatchObject({ visitors: 0 }); // walk-in entered first without a channel
-    expect(channels.direct).toMatchObject({ visitors: 2 });
+    expect(channels.direct).toMatchObject({ visitors: 2, verified: 3 });
     // never an openid in the operator's view either
     expect(JSON.stringify(stats)).not.toMatch(/user-a|walk-in/);
   });

@@ -18,6 +18,7 @@ describe('session.enter', () => {
       isNew: false,
       invite: { status: 'none' },
       claimed: false,
+      profile: { nickname: null, avatarUrl: null, avatarFileId: null },
     });
   });
 

@@ -4,6 +4,7 @@
  * clock for "updated at".
  */
 import type { AdminResults } from '../../cloudfunctions/_shared/contracts';
+import { CHANNEL_FIGURES } from '../../cloudfunctions/_shared/domain/channels';
 import {
   OWNER,
   STAFF,
@@ -145,9 +146,7 @@ describe('every counted figure is in the answer', () => {
     const figures = new Map<string, number>();
     for (const step of stats.funnel) figures.set(step.key, step.count);
     for (const c of stats.channels) {
-      figures.set(`channels.${c.code}.visitors`, c.visitors);
-      figures.set(`channels.${c.code}.claims`, c.claims);
-      figures.set(`channels.${c.code}.verified`, c.verified);
+      for (const figure of CHANNEL_FIGURES) figures.set(`channels.${c.code}.${figure}`, c[figure]);
     }
     for (const p of stats.prizes) figures.set(`prizes.${p.id}.issued`, p.issued);
     for (const r of stats.rejectedInvites) figures.set(`rejected.${r.reason}`, r.count);
@@ -167,15 +166,18 @@ describe('every counted figure is in the answer', () => {
     }
   });
 
-  it('counts claims per channel, and what each claim cost', async () => {
+  it('counts claims per channel, what each claim cost, and the members each channel brought', async () => {
     await scenario();
     const channels = Object.fromEntries((await overview()).channels.map((c) => [c.code, c]));
-    // the demo's posters cost ¥300: one visitor claimed through them
-    expect(channels.poster).toMatchObject({ visitors: 1, claims: 1, verified: 0, cost: 30_000 });
-    expect(channels.poster.costPerClaim).toBe(30_000);
+    // the demo's posters cost ¥300: one visitor claimed through them and brought three friends
+    // (issue 10: the friends count for the poster, the channel that brought their inviter)
+    expect(channels.poster).toMatchObject({ visitors: 1, claims: 1, verified: 3, cost: 30_000 });
+    expect(channels.poster).toMatchObject({ costPerClaim: 30_000, kFactor: 3 });
+    // ¥300 for four members: the claimer and the three friends
+    expect(channels.poster.costPerVerified).toBe(7_500);
     expect(channels.store).toMatchObject({ visitors: 0, claims: 0, cost: 5_000 });
     expect(channels.store.costPerClaim).toBeUndefined();
-    expect(channels.share).toMatchObject({ visitors: 4, claims: 3, verified: 3 });
+    expect(channels.share).toMatchObject({ visitors: 4, claims: 3, verified: 0 });
     expect(channels.direct).toMatchObject({ visitors: 1, claims: 0 });
   });
 

@@ -268,15 +268,19 @@ describe('the campaign in the browser preview', () => {
       '3 有效邀请',
       '1 核销',
     ]);
-    // by channel: A came from a poster, the friends through A's shares
+    // by channel: A came from a poster, the friends through A's shares; the friends are members
+    // the poster brought (issue 10), and A's redeemed 满50减10 its takings (basket ¥65)
     const channel = async (name: string) =>
       (await preview.screen.locator('.dash-channel').filter({ hasText: name }).innerText())
         .replace(/\s+/g, ' ')
         .trim();
     expect(await channel('门店海报')).toBe(
-      '门店海报 投放 ¥300 · 每位领取 ¥300 访客 1 领取 1 有效邀请 0',
+      '门店海报 投放 ¥300 · 每位领取 ¥300 访客 1 领取 1 抽奖 1 带来会员 3 发券 2 核销 1 ' +
+        'K 值 3 · 每位会员 ¥75 · 每次核销 ¥300 · 核销面值 ¥10 估算收入 ¥65 · 营收 -¥245 · ROI -79%',
     );
-    expect(await channel('好友分享')).toBe('好友分享 访客 3 领取 3 有效邀请 3');
+    expect(await channel('好友分享')).toBe(
+      '好友分享 访客 3 领取 3 抽奖 0 带来会员 0 发券 3 核销 0 K 值 0',
+    );
     const inviter = await preview.screen.locator('.dash-inviter').innerText();
     expect(inviter.replace(/\s+/g, ' ').trim()).toBe(`1 ${code} 有效邀请 3`);
     await preview.screenshot('dashboard');

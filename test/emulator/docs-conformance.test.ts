@@ -102,6 +102,7 @@ it('every fixture cites its page and quotes it', () => {
     'risk-control-get-user-risk-rank',
     'wxacode-get-unlimited',
     'subscribe-message-send',
+    'security-msg-sec-check',
     'cloud-call-permission',
     'function-limits',
   ];
@@ -412,6 +413,80 @@ describe('openapi (risk-control-…, wxacode-…, subscribe-message-send.json)',
     expect(
       checkError(subscribe.errors.invalidOpenid)({ errCode: 40003, errMsg: 'bad user' }),
     ).toHaveLength(1);
+  });
+});
+
+// Distribution (issue 10)
+describe('security.msgSecCheck (security-msg-sec-check.json)', () => {
+  const documented = fixture<{
+    request: { version: number; scenes: number[] };
+    response: Record<string, unknown>;
+    suggests: string[];
+    labels: number[];
+    operatorKeyword: { scene: number; suggest: string; label: number };
+    errors: Record<string, { errCode: number }>;
+  }>('security-msg-sec-check');
+  const camel = (key: string) => key.replace(/_[a-z]/g, (m) => m[1].toUpperCase());
+
+  /** wx-server-sdk answers WeChat's fields camelCased, errcode/errmsg as errCode/errMsg. */
+  const checkVerdict: Check<Record<string, any>> = (answer) => [
+    ...Object.keys(documented.response)
+      .filter((key) => !['errcode', 'errmsg'].includes(key))
+      .flatMap((key) =>
+        typeof answer[camel(key)] === typeof documented.response[key] &&
+        Array.isArray(answer[camel(key)]) === Array.isArray(documented.response[key])
+          ? []
+          : [`${camel(key)} missing`],
+      ),
+    ...differs('errCode', answer.errCode, documented.response.errcode),
+    ...(documented.suggests.includes(answer.result?.suggest)
+      ? []
+      : [`suggest ${answer.result?.suggest}`]),
+    ...(documented.labels.includes(answer.result?.label) ? [] : [`label ${answer.result?.label}`]),
+  ];
+
+  it('answers the documented verdict: pass for a clean text, risky for an operator’s keyword', async () => {
+    const { sdk } = standIn();
+    const call = (content: string, scene = documented.operatorKeyword.scene) =>
+      sdk.openapi.security.msgSecCheck({
+        openid: 'o-1',
+        scene,
+        version: documented.request.version,
+        content,
+      }) as unknown as Promise<Record<string, any>>;
+    const clean = await call('林小满');
+    expect(checkVerdict(clean)).toEqual([]);
+    expect(clean.result).toEqual(documented.response.result);
+    sdk.setSecCheckWord('违禁词');
+    const refused = await call('我是违禁词');
+    expect(checkVerdict(refused)).toEqual([]);
+    expect(refused.result).toEqual({
+      suggest: documented.operatorKeyword.suggest,
+      label: documented.operatorKeyword.label,
+    });
+    expect(checkVerdict({ ...refused, result: { suggest: 'block', label: 1 } })).toHaveLength(2);
+    expect(checkVerdict({ ...clean, traceId: undefined })).toHaveLength(1);
+  });
+
+  it('refuses with the documented codes', async () => {
+    const { sdk } = standIn();
+    const valid = { openid: 'o-1', scene: 2, version: 2, content: '你好' };
+    const cases: Array<[string, Record<string, unknown>]> = [
+      ['invalidOpenid', { ...valid, openid: '' }],
+      ['invalidScene', { ...valid, scene: 9 }],
+      ['emptyContent', { ...valid, content: '' }],
+      ['badFormat', { ...valid, version: 1 }],
+    ];
+    for (const [name, params] of cases) {
+      const error = await rejection(sdk.openapi.security.msgSecCheck(params as never));
+      expect([name, differs('errCode', error.errCode, documented.errors[name].errCode)]).toEqual([
+        name,
+        [],
+      ]);
+    }
+    for (const scene of documented.request.scenes) {
+      await sdk.openapi.security.msgSecCheck({ ...valid, scene });
+    }
   });
 });
 

@@ -645,11 +645,11 @@ describe('openapi', () => {
   it('fails an API the emulator does not provide with -604100', async () => {
     const { sdk } = setup();
     const api = sdk.openapi as unknown as {
-      security: { msgSecCheck(o: object): Promise<unknown> };
+      security: { imgSecCheck(o: object): Promise<unknown> };
     };
-    const error = await rejection(api.security.msgSecCheck({ content: 'hi' }));
+    const error = await rejection(api.security.imgSecCheck({ media: 'hi' }));
     expect(error.errCode).toBe(-604100);
-    expect(error.errMsg).toContain('openapi.security.msgSecCheck:fail');
+    expect(error.errMsg).toContain('openapi.security.imgSecCheck:fail');
   });
 });
 

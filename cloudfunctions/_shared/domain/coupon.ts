@@ -53,3 +53,18 @@ export function describeCouponTemplate(
   const amount = formatYuan(t.amount ?? 0);
   return threshold > 0 ? `满${formatYuan(threshold)}减${amount}` : `${amount}元无门槛`;
 }
+
+/**
+ * Distribution (issue 10): what a redeemed coupon gave away, in fen. A cash coupon its amount; a
+ * discount coupon the share of the basket estimate it took off (basket × (1 − rate)), 0 without
+ * an estimate.
+ */
+export function couponFaceValue(coupon: {
+  kind: 'discount' | 'cash';
+  amount?: number | null;
+  rate?: number | null;
+  basket?: number | null;
+}): number {
+  if (coupon.kind === 'cash') return coupon.amount ?? 0;
+  return coupon.basket && coupon.rate ? Math.round(coupon.basket * (1 - coupon.rate)) : 0;
+}

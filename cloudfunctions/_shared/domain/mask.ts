@@ -19,3 +19,12 @@ export function inviteeLabel(nickname: string | null | undefined, openid: string
   const chars = Array.from(name); // count characters, not UTF-16 units (emoji in nicknames)
   return chars.length > MAX_NICKNAME ? `${chars.slice(0, MAX_NICKNAME).join('')}…` : name;
 }
+
+/**
+ * Distribution (issue 10): how a stranger is named in public (the wheel's recent wins): the first
+ * character of their nickname and two stars, `微信用户 张**`; without a nickname, `微信用户 ***`.
+ */
+export function publicName(nickname: string | null | undefined): string {
+  const first = Array.from(nickname?.trim() ?? '')[0];
+  return first ? `微信用户 ${first}**` : '微信用户 ***';
+}

@@ -49,6 +49,7 @@ export async function finishClaim(
       template,
       source: 'magnet',
       now: claim.at,
+      channel: participant.channel,
     });
     issuedNow = await issueCoupon(coupon);
     if (!issuedNow) coupon = await findCoupon(claim.couponId);

@@ -20,7 +20,7 @@ export interface SpinEffects {
 
 export async function finishSpin(
   record: SpinRecord,
-  participant: Pick<ParticipantDoc, 'openid' | 'campaignId'>,
+  participant: Pick<ParticipantDoc, 'openid' | 'campaignId' | 'channel'>,
   campaignDoc: CampaignDoc,
 ): Promise<SpinEffects> {
   if (!record.couponId) return { coupon: null, issuedNow: false };
@@ -33,6 +33,7 @@ export async function finishSpin(
     template,
     source: 'lottery',
     now: record.at,
+    channel: participant.channel,
   });
   if (await issueCoupon(coupon)) return { coupon, issuedNow: true };
   return { coupon: await findCoupon(record.couponId), issuedNow: false };

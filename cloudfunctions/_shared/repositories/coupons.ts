@@ -28,6 +28,11 @@ export interface CouponDoc {
   expiresAt: Date;
   redeemedAt: Date | null;
   redeemedBy: string | null;
+  // Distribution (issue 10); absent on coupons issued before it
+  /** the channel the owner came by in this campaign (their participant's), fixed at issue */
+  channel?: string | null;
+  /** the template's basket estimate (客单价估算) at issue, fen: what a redemption is worth */
+  basket?: number | null;
 }
 
 export { couponIdFor } from '../ids';
@@ -39,6 +44,8 @@ export function couponFromTemplate(fields: {
   template: CouponTemplate;
   source: CouponDoc['source'];
   now: Date;
+  /** Distribution (issue 10): the owner's channel */
+  channel?: string;
 }): CouponDoc {
   const { template } = fields;
   return {
@@ -58,6 +65,8 @@ export function couponFromTemplate(fields: {
     expiresAt: couponExpiry(template, fields.now),
     redeemedAt: null,
     redeemedBy: null,
+    channel: fields.channel ?? null,
+    basket: template.basket ?? null,
   };
 }
 

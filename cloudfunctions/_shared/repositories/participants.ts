@@ -13,6 +13,8 @@
  * | unlockCard       | the black card unlocks once, on the stored count                       |
  * | markFirstInvite  | an inviter becomes an inviter once                                     |
  * | holdGroup        | one group per participant (sticky; replaced only when its QR died)     |
+ *
+ * Reads: findRecentSpinners (issue 10) is bounded and indexed (`recent_spinners`).
  */
 import { db } from '../cloud';
 import { COLLECTIONS, participantId } from '../collections';
@@ -281,6 +283,23 @@ export function pageParticipants(
       .where({ campaignId, ...(afterId ? { _id: _.gt(afterId) } : {}) })
       .orderBy('_id', 'asc')
       .limit(limit),
+  );
+}
+
+/**
+ * Distribution (issue 10): the campaign's latest spinners, newest first, with their spin records
+ * (for the wheel's recent wins): bounded and indexed (campaignId + spins.lastAt), never a scan.
+ */
+export function findRecentSpinners(
+  campaignId: string,
+  limit: number,
+): Promise<Array<Pick<ParticipantDoc, '_id' | 'openid' | 'spins'>>> {
+  return many<Pick<ParticipantDoc, '_id' | 'openid' | 'spins'>>(
+    participants()
+      .where({ campaignId, 'spins.lastAt': command().gt(new Date(0)) })
+      .orderBy('spins.lastAt', 'desc')
+      .limit(limit)
+      .field({ _id: true, openid: true, 'spins.log': true, 'spins.lastAt': true }),
   );
 }
 

@@ -1,13 +1,20 @@
 /**
  * People (`users`, `_id` = openid): identity, the invite code, how they first arrived. Written
- * at the first ever visit; afterwards only the operator's tag and the returning visitor's
- * invite-code allowance change.
+ * at the first ever visit; afterwards only the operator's tag, the returning visitor's
+ * invite-code allowance, their profile and their poster's code change.
+ *
+ * | operation        | rule                                                                 |
+ * | ---------------- | -------------------------------------------------------------------- |
+ * | createUser       | one person per openid (unique `_id`), one per invite code (unique)   |
+ * | noteInviteCode   | at most `limit` distinct invite codes a returning visitor opens a day |
+ * | updateProfile    | the person's own nickname/avatar, only what was checked              |
+ * | keepPosterCode   | an inviter's poster code is made once: recorded only while none is   |
  */
 import { COLLECTIONS } from '../collections';
-import { byId, command, first, insert, updateWhere } from '../db';
-import type { UserDoc } from '../user';
+import { byId, byIds, command, first, insert, updateWhere } from '../db';
+import type { StoredCodeDoc, UserDoc, UserProfile } from '../user';
 
-export type { ArrivalInvite, UserDoc } from '../user';
+export type { ArrivalInvite, StoredCodeDoc, UserDoc, UserProfile } from '../user';
 export { newUser } from '../user';
 
 export function findUser(openid: string): Promise<UserDoc | null> {
@@ -76,4 +83,55 @@ export async function noteInviteCode(
 
 export async function setGrowthTag(openid: string, growthTag: UserDoc['growthTag']): Promise<void> {
   await updateWhere(COLLECTIONS.users, { _id: openid }, { growthTag });
+}
+
+// Distribution (issue 10) ----------------------------------------------------------------------
+
+/** People by openid (≤ 1000 in one round trip), for labels: profile fields only. */
+export function findProfiles(
+  openids: readonly string[],
+): Promise<Array<Pick<UserDoc, '_id' | 'profile'>>> {
+  return byIds<Pick<UserDoc, '_id' | 'profile'>>(COLLECTIONS.users, [...new Set(openids)]);
+}
+
+/**
+ * The person's own profile: the fields given replace theirs, the others stay (a nickname saved
+ * while the avatar uploads keeps the avatar). Each field was checked before it came here.
+ */
+export async function updateProfile(
+  openid: string,
+  fields: Partial<Pick<UserProfile, 'nickname' | 'avatarFileId'>>,
+  now: Date,
+): Promise<boolean> {
+  const _ = command();
+  const first: UserProfile = { nickname: null, avatarFileId: null, ...fields, updatedAt: now };
+  // The first profile is a whole object (a field path cannot go through a null); later ones
+  // change their own fields only.
+  if (
+    await updateWhere(
+      COLLECTIONS.users,
+      { _id: openid, profile: _.eq(null) },
+      { profile: _.set(first) },
+    )
+  ) {
+    return true;
+  }
+  const paths = Object.fromEntries(
+    Object.entries({ ...fields, updatedAt: now }).map(([key, value]) => [`profile.${key}`, value]),
+  );
+  return (await updateWhere(COLLECTIONS.users, { _id: openid }, paths)) === 1;
+}
+
+/**
+ * Rule: an inviter's poster code is made once. Recorded only while the person has none, so two
+ * concurrent first requests keep one (the loser reads the winner's); false when one was there.
+ */
+export async function keepPosterCode(openid: string, code: StoredCodeDoc): Promise<boolean> {
+  const _ = command();
+  const kept = await updateWhere(
+    COLLECTIONS.users,
+    { _id: openid, posterCode: _.eq(null) },
+    { posterCode: _.set(code) },
+  );
+  return kept === 1;
 }

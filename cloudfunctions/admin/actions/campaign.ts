@@ -14,6 +14,7 @@ import {
   updateCampaignConfig,
 } from '../../_shared/repositories/campaigns';
 import { syncStock } from '../../_shared/repositories/stock';
+import { publishMomentsSnapshot } from '../../_shared/moments';
 
 export async function getCampaign(
   _params: object,
@@ -61,6 +62,11 @@ export async function putCampaign(
     }
     for (const shard of emptyCounterShards(campaign.id)) await insert(COLLECTIONS.counters, shard);
   }
+  // Distribution (issue 10): pages opened from Moments read the campaign from this snapshot
+  await publishMomentsSnapshot(
+    { _id: campaign.id, config: campaign, active: true, updatedAt: now },
+    now,
+  );
   return { id: campaign.id, updatedAt: now.toISOString() };
 }
 

@@ -6,7 +6,7 @@
  */
 import type { AdminResults } from '../../_shared/contracts';
 import type { ActionContext } from '../../_shared/dispatch';
-import { couponStatus, type CouponStatus } from '../../_shared/domain/coupon';
+import { couponFaceValue, couponStatus, type CouponStatus } from '../../_shared/domain/coupon';
 import { verifyRedeemToken } from '../../_shared/domain/redeem-token';
 import { fail } from '../../_shared/errors';
 import { bumpCounters } from '../../_shared/repositories/counters';
@@ -48,6 +48,16 @@ export async function redeem(
     if (after && mine(after)) return answer(after.redeemedAt as Date);
     return refuse(after ? couponStatus(after, now) : 'available');
   }
-  await bumpCounters(coupon.campaignId, { couponsRedeemed: 1 });
+  await bumpCounters(coupon.campaignId, {
+    couponsRedeemed: 1,
+    // per channel (issue 10); a coupon issued before channels were kept on coupons has none
+    ...(coupon.channel
+      ? {
+          [`channels.${coupon.channel}.couponsRedeemed`]: 1,
+          [`channels.${coupon.channel}.redeemedValue`]: couponFaceValue(coupon),
+          [`channels.${coupon.channel}.revenue`]: coupon.basket ?? 0,
+        }
+      : {}),
+  });
   return answer(now);
 }

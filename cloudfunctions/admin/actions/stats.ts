@@ -14,6 +14,13 @@ import { readCounters } from '../../_shared/repositories/counters';
 import { findAllGroups } from '../../_shared/repositories/groups';
 import { findTopInviters } from '../../_shared/repositories/participants';
 import { readStock, remainingByPrize } from '../../_shared/repositories/stock';
+import {
+  CHANNEL_FIGURES,
+  UNLISTED_CHANNELS,
+  channelEconomics,
+  type ChannelCounts,
+} from '../../_shared/domain/channels';
+import { findChannels, type ChannelDoc } from '../../_shared/repositories/channels';
 
 type Overview = AdminResults['stats.overview'];
 type Step = Overview['funnel'][number];
@@ -111,43 +118,21 @@ export async function overview(_params: object, { now }: ActionContext): Promise
   const campaignDoc = await findActiveCampaign();
   if (!campaignDoc) return fail('CAMPAIGN_NOT_ACTIVE', '没有进行中的活动');
   const campaign = campaignDoc.config;
-  const [counters, groups, alerts, inviters, stock] = await Promise.all([
+  const [counters, groups, alerts, inviters, stock, registry] = await Promise.all([
     readCounters(campaignDoc._id),
     findAllGroups(),
     findRecentAlerts(ALERTS_SHOWN),
     findTopInviters(campaignDoc._id, TOP_INVITERS),
     readStock(campaignDoc._id),
+    findChannels(),
   ]);
   const remaining = remainingByPrize(stock);
   const count = (key: string) => counters.get(key) ?? 0;
 
   return {
     funnel: funnel(campaign.groups.after, count),
-    channels: [
-      ...campaign.channels,
-      // visits without a known channel code are shown, not lost
-      { code: 'direct', name: '直接访问' },
-      { code: 'other', name: '其他' },
-    ]
-      .map((channel) => {
-        const visitors = count(`channels.${channel.code}.visitors`);
-        const claims = count(`channels.${channel.code}.claims`);
-        const verified = count(`channels.${channel.code}.verified`);
-        const cost = 'cost' in channel ? channel.cost : undefined;
-        return {
-          code: channel.code,
-          name: channel.name,
-          visitors,
-          claims,
-          verified,
-          ...(cost !== undefined ? { cost } : {}),
-          ...(cost !== undefined && verified > 0
-            ? { costPerVerified: Math.round(cost / verified) }
-            : {}),
-          ...(cost !== undefined && claims > 0 ? { costPerClaim: Math.round(cost / claims) } : {}),
-        };
-      })
-      .filter((c) => c.visitors > 0 || campaign.channels.some((known) => known.code === c.code)),
+    // Distribution (issue 10): every channel's figures, costs and returns
+    channels: channelsView(campaignDoc._id, campaign, registry, counters),
     prizes: campaign.lottery.prizes.map((prize) => ({
       id: prize.id,
       name: prize.name,
@@ -179,5 +164,61 @@ export async function overview(_params: object, { now }: ActionContext): Promise
     // The invite code is the operator-facing reference: never an openid.
     topInviters: inviters.map((u) => ({ userRef: u.inviteCode, verified: u.progress.verified })),
     serverNow: now.toISOString(),
+  };
+}
+
+// Distribution (issue 10) ----------------------------------------------------------------------
+
+type ChannelRow = Overview['channels'][number];
+
+/**
+ * The campaign's channels and the registered ones (the registry's name and spend win), then the
+ * buckets for visits without a known channel and any other code the counters hold (a friend
+ * brought by someone who came through an older campaign's channel), when they hold figures.
+ */
+function channelsView(
+  campaignId: string,
+  campaign: Campaign,
+  registry: readonly ChannelDoc[],
+  counters: ReadonlyMap<string, number>,
+): ChannelRow[] {
+  const count = (key: string) => counters.get(key) ?? 0;
+  const listed = new Map<string, { name: string; cost?: number }>();
+  for (const c of campaign.channels) listed.set(c.code, { name: c.name, cost: c.cost });
+  for (const doc of registry) {
+    const own = Object.prototype.hasOwnProperty.call(doc.costs, campaignId)
+      ? doc.costs[campaignId]
+      : undefined;
+    listed.set(doc._id, { name: doc.name, cost: own ?? listed.get(doc._id)?.cost });
+  }
+  const rows = [...listed].map(([code, { name, cost }]) => channelRow(code, name, cost, count));
+  const others = new Map<string, string>(UNLISTED_CHANNELS.map((c) => [c.code, c.name]));
+  for (const path of counters.keys()) {
+    const code = /^channels\.([^.]+)\./.exec(path)?.[1];
+    if (code && !others.has(code)) others.set(code, code);
+  }
+  for (const [code, name] of others) {
+    if (listed.has(code)) continue;
+    const row = channelRow(code, name, undefined, count);
+    if (CHANNEL_FIGURES.some((figure) => row[figure] > 0)) rows.push(row);
+  }
+  return rows;
+}
+
+function channelRow(
+  code: string,
+  name: string,
+  cost: number | undefined,
+  count: (key: string) => number,
+): ChannelRow {
+  const counts = Object.fromEntries(
+    CHANNEL_FIGURES.map((figure) => [figure, count(`channels.${code}.${figure}`)]),
+  ) as unknown as ChannelCounts;
+  return {
+    code,
+    name,
+    ...counts,
+    ...(cost !== undefined ? { cost } : {}),
+    ...channelEconomics(counts, cost),
   };
 }

@@ -5,6 +5,7 @@ import { inviteeLabel } from '../../_shared/domain/mask';
 import { requireCampaign, requireParticipant } from '../../_shared/guards';
 import { INVITEES_SHOWN } from '../../_shared/limits';
 import { countPendingInvitees, findInvitees } from '../../_shared/repositories/participants';
+import { findProfiles, type UserProfile } from '../../_shared/repositories/users';
 
 export async function getBlackCard(
   _params: object,
@@ -18,6 +19,10 @@ export async function getBlackCard(
     findInvitees(campaignDoc._id, caller.openid, INVITEES_SHOWN),
     countPendingInvitees(campaignDoc._id, caller.openid),
   ]);
+  // Distribution (issue 10): invitees by the nickname they chose (masked openid as a last resort)
+  const profiles = invitees.length
+    ? new Map((await findProfiles(invitees.map((p) => p.openid))).map((u) => [u._id, u.profile]))
+    : new Map<string, UserProfile | null | undefined>();
   const { progress } = participant;
   return {
     required: campaign.blackCard.invitesRequired,
@@ -31,7 +36,7 @@ export async function getBlackCard(
     invitees: invitees
       .filter((p) => p.invite)
       .map((p) => ({
-        label: inviteeLabel(null, p.openid),
+        label: inviteeLabel(profiles.get(p.openid)?.nickname, p.openid),
         status: p.invite!.status,
         at: (p.invite!.verifiedAt ?? p.invite!.at).toISOString(),
       })),

@@ -106,7 +106,7 @@ export async function spin(
       const increments: CounterIncrements = {
         spins: 1,
         [`prizes.${prize.id}.issued`]: 1,
-        ...(firstSpin ? { spinners: 1 } : {}),
+        ...(firstSpin ? { spinners: 1, [`channels.${participant.channel}.spinners`]: 1 } : {}),
         ...(risk.failed ? { riskChecksFailed: 1 } : {}),
       };
       return answer(record, participant, campaignDoc, now, increments);
@@ -220,7 +220,10 @@ async function answer(
 ): Promise<SpinAnswer> {
   const effects = await finishSpin(record, participant, campaignDoc);
   if (increments) {
-    if (effects.issuedNow) increments.couponsIssued = 1;
+    if (effects.issuedNow) {
+      increments.couponsIssued = 1;
+      increments[`channels.${participant.channel}.couponsIssued`] = 1;
+    }
     await bumpCounters(campaignDoc._id, increments);
   }
   return {

@@ -12,6 +12,7 @@ import type { ActionContext } from '../../_shared/dispatch';
 import { claimWindowPhase } from '../../_shared/domain/schedule';
 import { fail } from '../../_shared/errors';
 import { finishClaim, magnetCouponId, magnetTemplate } from '../../_shared/flows/claim';
+import { broughtBy } from '../../_shared/domain/tally';
 import { requireCampaign, requireParticipant, riskOf } from '../../_shared/guards';
 import type { CampaignDoc } from '../../_shared/repositories/campaigns';
 import { bumpCounters, type CounterIncrements } from '../../_shared/repositories/counters';
@@ -87,11 +88,15 @@ async function answer(
 ): Promise<Answer> {
   const effects = await finishClaim(participant, campaignDoc, now);
   if (increments) {
-    if (effects.issuedNow) increments.couponsIssued = 1;
+    if (effects.issuedNow) {
+      increments.couponsIssued = 1;
+      increments[`channels.${participant.channel}.couponsIssued`] = 1;
+    }
     const credit = effects.credit;
     if (credit?.judgedNow && credit.counted) {
       increments.invitesVerified = 1;
-      increments[`channels.${participant.channel}.verified`] = 1;
+      // the friend counts for the channel that brought their inviter (issue 10)
+      increments[`channels.${broughtBy(participant)}.verified`] = 1;
     }
     if (credit?.judgedNow && !credit.counted) increments['rejected.INVITER_DAILY_CAP'] = 1;
     if (credit?.unlockedNow) increments.cardsUnlocked = 1;

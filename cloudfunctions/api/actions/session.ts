@@ -31,7 +31,10 @@ import {
   type ParticipantDoc,
   type ParticipantInvite,
 } from '../../_shared/repositories/participants';
+import { registeredChannelCodes } from '../../_shared/repositories/channels';
 import { recordRejection } from '../../_shared/repositories/rejections';
+import { publicProfiles } from '../../_shared/profiles';
+import { SHARE_CHANNEL } from '../../../miniprogram/utils/scene';
 import {
   createUser,
   findUser,
@@ -47,8 +50,6 @@ type Params = { inviteCode?: string; channel?: string; scene?: string };
 type Caller = ActionContext['caller'];
 
 const MAX_CODE_ATTEMPTS = 5;
-/** Channel of a visit that came through a friend's share (SPEC §3: `?inv=CODE&ch=share`). */
-const SHARE_CHANNEL = 'share';
 
 export async function enterSession(
   params: Params,
@@ -56,16 +57,17 @@ export async function enterSession(
 ): Promise<Answer> {
   const code = params.inviteCode?.toUpperCase();
   const campaignDoc = await activeCampaign(now);
+  const channel = await channelOf(params.channel, code, campaignDoc?.config ?? null, now);
   const existing = await findUser(caller.openid);
   const person = existing
     ? { user: existing, created: false }
-    : await createPerson(caller, code, params, campaignDoc, now);
+    : await createPerson(caller, code, channel, params, campaignDoc, now);
   const { user } = person;
 
   let participant: ParticipantDoc | null = null;
   let enteredNow = false;
   if (campaignDoc) {
-    const entry = await enterCampaign(user, campaignDoc, params, code, now);
+    const entry = await enterCampaign(user, campaignDoc, channel, now);
     participant = entry.participant;
     enteredNow = entry.enteredNow;
   }
@@ -76,29 +78,31 @@ export async function enterSession(
     code === user.invite?.inviterCode && user.invite?.campaignId === (campaignDoc?._id ?? null);
   if (code && !isNew && !arrivedWithIt) {
     const reason = await refuseReturningInvite(user, code, campaignDoc, now);
-    return answerOf(user, participant, false, { status: 'rejected', reason });
+    return answerOf(user, participant, false, { status: 'rejected', reason }, null);
   }
   // The invite as it stands in this campaign (a person's arrival in an earlier one is history).
   const invite = campaignDoc ? (participant?.invite ?? null) : user.invite;
-  return answerOf(user, participant, isNew, inviteView(invite));
+  const standing = invite && (invite.status === 'pending' || invite.status === 'verified');
+  const inviter = standing && invite.inviterId ? await findUser(invite.inviterId) : null;
+  return answerOf(user, participant, isNew, inviteView(invite), inviter);
 }
 
 /** The first ever visit: the person, with a fresh invite code and the invite judged once. */
 async function createPerson(
   caller: Caller,
   code: string | undefined,
+  channel: string,
   params: Params,
   campaignDoc: CampaignDoc | null,
   now: Date,
 ): Promise<{ user: UserDoc; created: boolean }> {
-  const campaign = campaignDoc?.config ?? null;
   const invite = code ? await inviteOnArrival(caller, code, campaignDoc, now) : null;
   for (let attempt = 0; attempt < MAX_CODE_ATTEMPTS; attempt++) {
     const user = newUser({
       openid: caller.openid,
       inviteCode: generateInviteCode((n) => randomBytes(n)),
       campaignId: campaignDoc?._id ?? null,
-      channel: channelOf(params.channel, code, campaign),
+      channel,
       scene: params.scene ?? null,
       now,
       invite,
@@ -143,9 +147,12 @@ async function inviteOnArrival(
     // Only worth asking the risk service when there is an invite to judge.
     inviteeRisk: inviter ? (await assessRisk(caller, campaign, now)).decision : 'allow',
   });
+  // Distribution (issue 10): the friend is credited to the inviter's channel ("brought by")
+  const inviterChannel = inviterHere?.enteredAt ? inviterHere.channel : inviter?.firstTouch.channel;
+  const brought = inviterChannel ? { inviterChannel } : {};
   return evaluation.status === 'pending'
-    ? { ...base, status: 'pending' }
-    : { ...base, status: 'rejected', reason: evaluation.reason };
+    ? { ...base, ...brought, status: 'pending' }
+    : { ...base, ...brought, status: 'rejected', reason: evaluation.reason };
 }
 
 /**
@@ -156,17 +163,13 @@ async function inviteOnArrival(
 async function enterCampaign(
   user: UserDoc,
   campaignDoc: CampaignDoc,
-  params: Params,
-  code: string | undefined,
+  visitChannel: string,
   now: Date,
 ): Promise<{ participant: ParticipantDoc; enteredNow: boolean }> {
-  const campaign = campaignDoc.config;
   const existing = await findParticipant(campaignDoc._id, user._id);
   if (existing?.enteredAt) return { participant: existing, enteredNow: false };
   const channel =
-    user.firstTouch.campaignId === campaignDoc._id
-      ? user.firstTouch.channel
-      : channelOf(params.channel, code, campaign);
+    user.firstTouch.campaignId === campaignDoc._id ? user.firstTouch.channel : visitChannel;
   if (existing) return enterKnownInviter(existing, channel, now);
 
   const firstVisitHere = user.firstTouch.campaignId === campaignDoc._id;
@@ -213,6 +216,7 @@ function participantInvite(invite: ArrivalInvite): ParticipantInvite {
     status: invite.status,
     ...(invite.reason ? { reason: invite.reason } : {}),
     at: invite.at,
+    ...(invite.inviterChannel ? { inviterChannel: invite.inviterChannel } : {}),
   };
 }
 
@@ -286,28 +290,40 @@ async function refuseReturningInvite(
   return reason;
 }
 
-function answerOf(
+async function answerOf(
   user: UserDoc,
   participant: ParticipantDoc | null,
   isNew: boolean,
   invite: Answer['invite'],
-): Answer {
+  inviter: UserDoc | null,
+): Promise<Answer> {
+  // Distribution (issue 10): the visitor's own profile, and who invited them
+  const [profile, inviterProfile] = await publicProfiles([user, ...(inviter ? [inviter] : [])]);
   return {
     inviteCode: user.inviteCode,
     isNew,
     invite,
     claimed: participant?.claim != null,
+    profile,
+    ...(inviterProfile ? { inviter: inviterProfile } : {}),
   };
 }
 
-/** Known channel codes count as themselves; a link with an invite counts as a share. */
-function channelOf(
+/**
+ * Known channel codes count as themselves — the campaign's, or any registered channel (a code
+ * printed for an earlier campaign still counts); a link with an invite counts as a share.
+ */
+async function channelOf(
   channel: string | undefined,
   code: string | undefined,
   campaign: Campaign | null,
-): string {
-  const known = new Set(campaign?.channels.map((c) => c.code) ?? []);
-  if (channel && known.has(channel)) return channel;
+  now: Date,
+): Promise<string> {
+  const known = (wanted: string) =>
+    campaign?.channels.some((c) => c.code === wanted) ||
+    // the registry is read only for a channel the campaign does not list
+    registeredChannelCodes(now).then((codes) => codes.has(wanted));
+  if (channel && (await known(channel))) return channel;
   if (code) return SHARE_CHANNEL;
   return channel ? 'other' : 'direct';
 }

@@ -6,10 +6,19 @@
  *
  * Sharing: WeChat forbids rewarding a share itself, so the copy only ever says that a friend
  * counts once they claim the gift. The shared path carries this visitor's own invite code.
+ *
+ * Distribution (issue 10): 生成邀请海报 composes the visitor's poster (their code, avatar and
+ * nickname, the offer) for Moments and saves it to the album; the shared card gets a drawn
+ * picture; invitees are listed by the nickname they chose.
  */
-import type { ApiResults, InviteStatus } from '../../../cloudfunctions/_shared/contracts';
+import type {
+  ApiResults,
+  InviteStatus,
+  PublicCampaign,
+} from '../../../cloudfunctions/_shared/contracts';
 import { callApi, friendlyMessage } from '../../services/api';
 import { ensureSession, ownInviteCode, sharePath, type EntryQuery } from '../../services/session';
+import { drawShareCard, openInviterPoster, shareImageOf } from '../../services/posters';
 import { enableSharing, toast } from '../../services/ui';
 import { formatDate, formatDateTime } from '../../utils/format';
 import { instanceState } from '../../utils/instance-state';
@@ -74,6 +83,7 @@ function cardView(card: Card) {
 interface Runtime {
   loaded: boolean;
   loading: boolean;
+  campaign?: PublicCampaign;
 }
 
 // Runtime state lives beside the instance, not in `data`: data is copied to the view layer.
@@ -138,6 +148,7 @@ Component({
         }
         // the brand is decoration: a failed campaign.get keeps what was shown
         const brand = campaign.ok ? brandOf(campaign.data.title) : this.data.brand;
+        if (campaign.ok) runtime.campaign = campaign.data;
         runtime.loaded = true;
         this.setData({
           status: 'ready',
@@ -152,6 +163,12 @@ Component({
       } finally {
         runtime.loading = false;
       }
+      if (runtime.campaign) void drawShareCard(this, runtime.campaign);
+    },
+
+    async onMakePoster() {
+      const { campaign } = runtimeOf(this);
+      if (campaign) await openInviterPoster(this, campaign);
     },
 
     fail(message: string) {
@@ -171,6 +188,7 @@ Component({
       return {
         title: this.data.shareTitle || '送你一份新人福利，点开就能领',
         path: sharePath(ownInviteCode()),
+        ...shareImageOf(this),
       };
     },
 

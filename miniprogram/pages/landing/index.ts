@@ -8,13 +8,22 @@
  * Whether this visitor already claimed comes with the session (`claimed`); an earlier claim's
  * reward is brought back by `magnet.claim` itself (idempotent: it answers `alreadyClaimed` with
  * the same reward, the resource link included), and the wallet has the coupon as it stands now.
+ *
+ * Distribution (issue 10): an invited visitor reads who invited them (nickname and avatar from
+ * the session); after the claim, the visitor is asked — never required — for the avatar and
+ * nickname their own friends will see (WeChat's avatar button and nickname input); 已有 N 人领取
+ * is shown under the claim button. Opened from Moments (single-page mode, scene 1154) the page
+ * makes no cloud call at all: it shows the offer from the public snapshot and the way into the
+ * Mini Program (WeChat's own 前往小程序 bar).
  */
 import type {
   Coupon,
   MagnetReward,
   PublicCampaign,
+  PublicProfile,
 } from '../../../cloudfunctions/_shared/contracts';
-import { callApi, friendlyMessage, newRequestId } from '../../services/api';
+import { callApi, friendlyMessage, newRequestId, uploadImage } from '../../services/api';
+import { isSinglePageMode, readMomentsSnapshot } from '../../services/moments';
 import { ensureSession, ownInviteCode, sharePath, type EntryQuery } from '../../services/session';
 import { enableSharing, toast } from '../../services/ui';
 import { serverOffset } from '../../utils/countdown';
@@ -22,7 +31,7 @@ import { formatDateTime } from '../../utils/format';
 import { instanceState } from '../../utils/instance-state';
 import { windowPhase, type WindowPhase } from '../../utils/schedule';
 
-type State = 'loading' | 'ready' | 'inactive' | 'error';
+type State = 'loading' | 'ready' | 'inactive' | 'error' | 'moments';
 
 const PAGES = {
   wheel: '/pages/wheel/index',
@@ -43,6 +52,9 @@ interface Runtime {
   /** server clock − phone clock, from campaign.get's serverNow */
   offsetMs: number;
   campaign?: PublicCampaign;
+  /** the avatar the visitor chose (a temporary file), until it is saved */
+  avatarPath?: string;
+  savingProfile: boolean;
 }
 
 // Runtime state lives beside the instance, not in `data`: data is copied to the view layer.
@@ -51,7 +63,38 @@ const runtimeOf = instanceState<Runtime>(() => ({
   loaded: false,
   claiming: false,
   offsetMs: 0,
+  savingProfile: false,
 }));
+
+/** The visitor said 以后再说 to the profile card: not asked again on this phone. */
+const PROFILE_SKIPPED_KEY = 'profile-skipped';
+
+/** What the page says when opened from Moments without a snapshot to read. */
+const MOMENTS_FALLBACK = {
+  title: '新人福利 限时免费领',
+  magnet: {
+    title: '新人福利免费领',
+    description: '领取新人福利后还能参与幸运大转盘，邀请好友一起领，解锁黑卡会员权益。',
+    image: '',
+  },
+};
+
+function inviterView(inviter: PublicProfile | undefined) {
+  const nickname = inviter?.nickname ?? '';
+  return {
+    inviterName: nickname,
+    inviterAvatar: inviter?.avatarUrl ?? '',
+    inviterInitial: Array.from(nickname)[0] ?? '邀',
+  };
+}
+
+function profileSkipped(): boolean {
+  try {
+    return wx.getStorageSync(PROFILE_SKIPPED_KEY) === true;
+  } catch {
+    return false;
+  }
+}
 
 /** The claim button and what it says in each phase of the claim window. */
 function claimView(campaign: PublicCampaign, phase: WindowPhase) {
@@ -101,6 +144,7 @@ function campaignView(campaign: PublicCampaign) {
     serverNow: campaign.serverNow,
     invitesRequired: campaign.blackCard.invitesRequired,
     groupNote: campaign.groupsAfter === 'claim' ? '领取福利后即可入群' : '解锁黑卡后即可入群',
+    claimedCount: campaign.socialProof?.claimed ?? 0,
   };
 }
 
@@ -132,18 +176,53 @@ Component({
     invited: false,
     invitesRequired: 3,
     groupNote: '',
+    // Distribution (issue 10)
+    inviterName: '',
+    inviterAvatar: '',
+    inviterInitial: '邀',
+    /** 已有 N 人领取 */
+    claimedCount: 0,
+    /** after the claim: the avatar and nickname card (never a gate) */
+    askProfile: false,
+    profile: { nickname: null, avatarUrl: null, avatarFileId: null } as PublicProfile,
+    draftNickname: '',
+    draftAvatar: '',
+    profileError: '',
+    savingProfile: false,
+    /** opened from Moments: the claim window's end, as text (no countdown on a snapshot) */
+    momentsDeadline: '',
   },
 
   methods: {
     onLoad(query: EntryQuery = {}) {
+      if (isSinglePageMode()) return this.loadMoments();
       enableSharing();
       return this.load(query);
     },
 
     /** Back from the coupon page (maybe used by now) or the wheel: show the latest. */
     onShow() {
-      if (runtimeOf(this).loaded) return this.load();
+      if (runtimeOf(this).loaded && this.data.state !== 'moments') return this.load();
       return undefined;
+    },
+
+    /**
+     * Opened from Moments (single-page mode): no login, so no cloud call — the offer comes from
+     * the public snapshot, and WeChat's own bar at the bottom leads into the Mini Program.
+     */
+    async loadMoments() {
+      const snapshot = await readMomentsSnapshot();
+      runtimeOf(this).loaded = true;
+      if (!snapshot) {
+        this.setData({ state: 'moments', ...MOMENTS_FALLBACK, momentsDeadline: '' });
+        return;
+      }
+      const { endAt } = snapshot.magnet.claimWindow;
+      this.setData({
+        state: 'moments',
+        ...campaignView(snapshot),
+        momentsDeadline: `领取截止 ${formatDateTime(endAt)}`,
+      });
     },
 
     onRetry() {
@@ -210,6 +289,9 @@ Component({
           claimed,
           reward,
           invited: !claimed && session.data.invite.status === 'pending',
+          ...inviterView(session.data.inviter),
+          profile: session.data.profile,
+          askProfile: claimed && !session.data.profile.nickname && !profileSkipped(),
         });
       } finally {
         runtime.loading = false;
@@ -252,7 +334,14 @@ Component({
           return;
         }
         runtime.claimRequestId = undefined;
-        this.setData({ claimed: true, invited: false, reward: rewardView(answer.data.reward) });
+        this.setData({
+          claimed: true,
+          invited: false,
+          reward: rewardView(answer.data.reward),
+          // a natural moment to ask who they are (issue 10): their friends will see it
+          askProfile: !this.data.profile.nickname && !profileSkipped(),
+          claimedCount: this.data.claimedCount + (answer.data.alreadyClaimed ? 0 : 1),
+        });
         wx.showToast({
           title: answer.data.alreadyClaimed ? '你已领取过啦' : '领取成功',
           icon: answer.data.alreadyClaimed ? 'none' : 'success',
@@ -270,6 +359,79 @@ Component({
         data: url,
         success: () => toast('链接已复制，粘贴到浏览器打开'),
       });
+    },
+
+    // Distribution (issue 10): the avatar and nickname friends see ---------------------------
+
+    /** WeChat's avatar button answers a temporary file of the chosen picture. */
+    onChooseAvatar(event: WechatMiniprogram.CustomEvent<{ avatarUrl: string }>) {
+      const path = event.detail?.avatarUrl;
+      if (!path) return;
+      runtimeOf(this).avatarPath = path;
+      this.setData({ draftAvatar: path, profileError: '' });
+    },
+
+    /** WeChat's nickname input fills itself when the visitor picks their WeChat nickname. */
+    onNicknameInput(event: WechatMiniprogram.CustomEvent<{ value: string }>) {
+      this.setData({ draftNickname: event.detail?.value ?? '', profileError: '' });
+    },
+
+    onSkipProfile() {
+      try {
+        wx.setStorageSync(PROFILE_SKIPPED_KEY, true);
+      } catch {
+        // storage full: asked again next time, which is harmless
+      }
+      this.setData({ askProfile: false });
+    },
+
+    async onSaveProfile() {
+      const runtime = runtimeOf(this);
+      if (runtime.savingProfile) return;
+      const nickname = this.data.draftNickname.trim();
+      if (!nickname) {
+        this.setData({ profileError: '请填写昵称' });
+        return;
+      }
+      runtime.savingProfile = true;
+      this.setData({ savingProfile: true, profileError: '' });
+      try {
+        let avatarFileId: string | undefined;
+        if (runtime.avatarPath) {
+          const uploaded = await uploadImage(
+            `avatars/${ownInviteCode() ?? 'visitor'}-${Date.now()}.png`,
+            runtime.avatarPath,
+          );
+          if (!uploaded.ok) {
+            this.setData({ profileError: uploaded.error.message });
+            return;
+          }
+          avatarFileId = uploaded.data.fileID;
+        }
+        const answer = await callApi('profile.update', {
+          nickname,
+          ...(avatarFileId ? { avatarFileId } : {}),
+        });
+        if (!answer.ok) {
+          // the content check's refusal is worded for the visitor; other problems are not
+          const own = answer.error.issues?.some((issue) => issue.path === 'nickname');
+          this.setData({
+            profileError:
+              own && /[\u4e00-\u9fa5]/.test(answer.error.message)
+                ? answer.error.message
+                : answer.error.code === 'BAD_REQUEST'
+                  ? '昵称须为 1–20 个字'
+                  : friendlyMessage(answer.error),
+          });
+          return;
+        }
+        runtime.avatarPath = undefined;
+        this.setData({ askProfile: false, profile: answer.data });
+        wx.showToast({ title: '已保存', icon: 'success' }).catch(() => undefined);
+      } finally {
+        runtime.savingProfile = false;
+        this.setData({ savingProfile: false });
+      }
     },
 
     onImageError() {

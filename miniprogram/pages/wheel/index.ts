@@ -7,10 +7,14 @@
  *
  * No spins left → an invitation to share (a friend who claims the gift earns another spin; the
  * share itself earns nothing, as WeChat requires).
+ *
+ * Distribution (issue 10): recent wins (中奖播报, masked names from the server), what is left of
+ * the limited prizes (仅剩 N 份), the inviter's poster and a drawn share card.
  */
 import type { ApiResults, PublicCampaign } from '../../../cloudfunctions/_shared/contracts';
 import { callApi, friendlyMessage, newRequestId } from '../../services/api';
 import { ensureSession, ownInviteCode, sharePath } from '../../services/session';
+import { drawShareCard, openInviterPoster, shareImageOf } from '../../services/posters';
 import { enableSharing, toast } from '../../services/ui';
 import { serverOffset } from '../../utils/countdown';
 import { formatDateTime } from '../../utils/format';
@@ -21,6 +25,7 @@ type State = 'loading' | 'ready' | 'inactive' | 'error';
 type Dialog = '' | 'result' | 'no-spins';
 type Sector = PublicCampaign['wheel']['sectors'][number];
 type SpinAnswer = ApiResults['lottery.spin'];
+type Win = ApiResults['lottery.recentWins']['wins'][number];
 
 interface WheelComponent {
   spinTo(sectorIndex: number): Promise<void>;
@@ -37,6 +42,7 @@ interface Runtime {
   /** the spin in flight, or whose answer was lost: sent again on the retry */
   requestId?: string;
   shareTitle: string;
+  campaign?: PublicCampaign;
 }
 
 // Runtime state lives beside the instance, not in `data`: data is copied to the view layer.
@@ -46,6 +52,31 @@ const runtimeOf = instanceState<Runtime>(() => ({
   spinning: false,
   shareTitle: SHARE_TITLE,
 }));
+
+/** 仅剩 N 份 is said where it is real: a prize with this many or fewer left. */
+const SCARCE_AT = 100;
+
+/** A prize in the list, with what is left of it when that is scarce (仅剩 N 份). */
+function prizeList(campaign: PublicCampaign) {
+  const left = new Map((campaign.socialProof?.limited ?? []).map((p) => [p.id, p.left]));
+  return campaign.wheel.sectors.map((sector) => {
+    const units = left.get(sector.id);
+    return {
+      ...sector,
+      leftText:
+        units === undefined || units > SCARCE_AT ? '' : units === 0 ? '已抽完' : `仅剩 ${units} 份`,
+    };
+  });
+}
+
+function winsView(wins: Win[]) {
+  return wins.map((win, key) => ({
+    key,
+    who: win.who,
+    prize: win.prize,
+    time: formatDateTime(win.at).slice(-5),
+  }));
+}
 
 /**
  * What the result dialog says for each kind of prize. A coupon's details are only those the
@@ -101,6 +132,8 @@ Component({
     state: 'loading' as State,
     message: '',
     sectors: [] as Sector[],
+    prizes: [] as Array<Sector & { leftText: string }>,
+    wins: [] as ReturnType<typeof winsView>,
     spinsLeft: 0,
     spinning: false,
     dialog: '' as Dialog,
@@ -135,9 +168,10 @@ Component({
           this.setData({ state: 'error', message: friendlyMessage(session.error) });
           return;
         }
-        const [campaign, status] = await Promise.all([
+        const [campaign, status, wins] = await Promise.all([
           callApi('campaign.get', {}),
           callApi('lottery.status', {}),
+          callApi('lottery.recentWins', {}),
         ]);
         if (!campaign.ok) {
           if (campaign.error.code === 'CAMPAIGN_NOT_ACTIVE') {
@@ -162,15 +196,26 @@ Component({
         }
         runtime.loaded = true;
         runtime.shareTitle = campaign.data.magnet.title || SHARE_TITLE;
+        runtime.campaign = campaign.data;
         this.setData({
           state: 'ready',
           message: '',
           sectors: campaign.data.wheel.sectors,
+          prizes: prizeList(campaign.data),
+          // social proof is decoration: without it the wheel still spins
+          wins: wins.ok ? winsView(wins.data.wins) : [],
           spinsLeft: status.data.spinsLeft,
         });
       } finally {
         runtime.loading = false;
       }
+      if (runtime.campaign) void drawShareCard(this, runtime.campaign);
+    },
+
+    async onMakePoster() {
+      const { campaign } = runtimeOf(this);
+      this.setData({ dialog: '' });
+      if (campaign) await openInviterPoster(this, campaign);
     },
 
     async refreshSpins() {
@@ -245,7 +290,11 @@ Component({
     },
 
     onShareAppMessage() {
-      return { title: runtimeOf(this).shareTitle, path: sharePath(ownInviteCode()) };
+      return {
+        title: runtimeOf(this).shareTitle,
+        path: sharePath(ownInviteCode()),
+        ...shareImageOf(this),
+      };
     },
 
     onShareTimeline() {

@@ -136,7 +136,7 @@ test("an owner sees the scenario's figures, by channel, with the invites' outcom
     核销: { value: '0 张', hint: '核销率 0%', bar: false },
   });
 
-  // per channel: visitors, claims, verified invites, and what a claim cost
+  // per channel: visitors, claims, the members each brought, and what a claim cost
   const channel = (name: string) => {
     const row = rowNamed(page, 'dash-channel', name);
     return ['dash-channel__cost', 'dash-channel__visitors', 'dash-channel__claims'].map((c) =>
@@ -146,8 +146,13 @@ test("an owner sees the scenario's figures, by channel, with the invites' outcom
   expect(channel('门店海报')).toEqual(['投放 ¥300 · 每位领取 ¥300', '访客 1', '领取 1']);
   expect(channel('收银台台卡')).toEqual(['投放 ¥50 · 暂无领取', '访客 1', '领取 0']);
   expect(channel('好友分享')).toEqual(['', '访客 1', '领取 1']);
+  // Bob came by Alice's share: a member the poster brought, one per claimer there (issue 10)
+  const poster = rowNamed(page, 'dash-channel', '门店海报');
+  expect(textOf(findIn(poster, 'dash-channel__verified')[0])).toBe('带来会员 1');
+  expect(textOf(findIn(poster, 'dash-channel__unit')[0])).toBe('K 值 1 · 每位会员 ¥150');
   const share = rowNamed(page, 'dash-channel', '好友分享');
-  expect(textOf(findIn(share, 'dash-channel__verified')[0])).toBe('有效邀请 1');
+  expect(textOf(findIn(share, 'dash-channel__verified')[0])).toBe('带来会员 0');
+  expect(textOf(findIn(share, 'dash-channel__unit')[0])).toBe('K 值 0');
 
   // the inviter by invite code, never by openid, the rank beside the code
   const [inviter] = findIn(page, 'dash-inviter__who');

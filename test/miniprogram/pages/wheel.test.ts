@@ -120,9 +120,14 @@ test('a spin lands on the sector the server drew, once, however often the button
   const wheel = wheelOf(page);
 
   expect(text(page, '.wheel-badge')).toBe('剩余 1 次');
-  expect(findIn(page, 'wheel-prize').map((n) => textOf(n))).toEqual(
+  expect(findIn(page, 'wheel-prize__name').map((n) => textOf(n))).toEqual(
     campaign.wheel.sectors.map((s: { name: string }) => s.name),
   );
+  // issue 10: scarcity where it is real (仅剩 N 份 at 100 or fewer), not on 2000 coupons
+  expect(findIn(page, 'wheel-prize__left').map((n) => textOf(n))).toEqual([
+    '仅剩 20 份',
+    '仅剩 100 份',
+  ]);
   expect(wheel.landed()).toBe(0); // at rest: the pointer in the middle of the first sector
 
   const button = page.querySelector('.wheel-spin');

@@ -4,7 +4,10 @@
  * `actAs`; `wx.cloud.uploadFile` stores into the emulator's storage. Use with support/simulate
  * (and the jsdom docblock).
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { resetSession } from '../../../miniprogram/services/session';
 import { Emulator } from '../../../emulator/emulator';
 import { FunctionTimeoutError } from '../../../emulator/functions';
@@ -41,6 +44,18 @@ export async function startPageBackend(): Promise<PageBackend> {
     const fileContent = await readFile(filePath);
     const { fileID, statusCode } = await emulator.sdk.uploadFile({ cloudPath, fileContent });
     return { fileID, statusCode, errMsg: 'cloud.uploadFile:ok' };
+  };
+  // wx.cloud.downloadFile({ fileID }): the stored file, copied to a temporary file (issue 10)
+  cloud.downloadFile = async ({ fileID }: { fileID: string }) => {
+    const cloudPath = /^cloud:\/\/[^/]+\/(.+)$/.exec(fileID)?.[1] ?? '';
+    const bytes = cloudPath ? await emulator.sdk.readStoredFile(cloudPath) : null;
+    if (!bytes) throw { errMsg: `cloud.downloadFile:fail file ${fileID} does not exist` };
+    const tempFilePath = join(
+      mkdtempSync(join(tmpdir(), 'growth-kit-download-')),
+      basename(cloudPath),
+    );
+    writeFileSync(tempFilePath, bytes);
+    return { tempFilePath, statusCode: 200, errMsg: 'cloud.downloadFile:ok' };
   };
   const backend: PageBackend = {
     emulator,

@@ -319,8 +319,38 @@ export class FakeCanvas {
     clearTimeout(id as unknown as ReturnType<typeof setTimeout>);
   }
 
-  createImage(): { src: string; width: number; height: number } {
-    return { src: '', width: 0, height: 0 };
+  createImage(): FakeImage {
+    return new FakeImage();
+  }
+}
+
+/**
+ * An image on a FakeCanvas: "loads" (100 × 100, nothing decoded) a microtask after its `src` is
+ * set, or fails when the source is empty or names a missing file (`…missing…`). The src is kept,
+ * so a test can read which pictures a drawing used.
+ */
+export class FakeImage {
+  width = 0;
+  height = 0;
+  onload: (() => void) | null = null;
+  onerror: ((error: unknown) => void) | null = null;
+  private source = '';
+
+  get src(): string {
+    return this.source;
+  }
+
+  set src(value: string) {
+    this.source = value;
+    void Promise.resolve().then(() => {
+      if (!value || value.includes('missing')) {
+        this.onerror?.({ errMsg: `image ${value} failed to load` });
+        return;
+      }
+      this.width = 100;
+      this.height = 100;
+      this.onload?.();
+    });
   }
 }
 

@@ -4,6 +4,10 @@
  * `stats.overview` figures: funnel, channels, prize stock, the group pool (群活码) with its
  * alerts, top inviters and rejected invites. Every figure comes from the server's counters; the
  * page only formats them. Pull down to refresh.
+ *
+ * Distribution (issue 10): each channel shows what it brought (visitors, claims, spinners, the
+ * members its claimers brought and its K-factor, coupons issued and redeemed) and what that cost
+ * and returned (per claim, per member, per redemption; estimated takings, 营收 and ROI).
  */
 import type {
   AdminResults,
@@ -21,6 +25,7 @@ type State = 'loading' | 'refused' | 'staff' | 'owner' | 'error';
 
 const REDEEM_PAGE = '/admin/pages/redeem/index';
 const GROUPS_PAGE = '/admin/pages/groups/index';
+const CHANNELS_PAGE = '/admin/pages/channels/index';
 
 const REJECTION_LABELS: Record<InviteRejectionReason, string> = {
   SELF_INVITE: '自己邀请自己',
@@ -75,6 +80,49 @@ function prizeView(prize: Overview['prizes'][number]) {
   };
 }
 
+/** 0.76 → `76%`, −0.9 → `-90%` */
+const percentOf = (ratio: number) => `${Math.round(ratio * 100)}%`;
+
+function channelView(c: Overview['channels'][number]) {
+  const paid = c.cost !== undefined;
+  return {
+    code: c.code,
+    name: c.name,
+    visitors: formatCount(c.visitors),
+    claims: formatCount(c.claims),
+    spinners: formatCount(c.spinners),
+    // friends the channel's claimers brought, and how many each claimer brought (K 值)
+    verified: formatCount(c.verified),
+    couponsIssued: formatCount(c.couponsIssued),
+    couponsRedeemed: formatCount(c.couponsRedeemed),
+    costText: paid ? `投放 ${formatFen(c.cost as number)}` : '',
+    // what a visitor who claimed cost (获客成本): every paid channel brings claims
+    perClaimText:
+      c.costPerClaim !== undefined
+        ? `每位领取 ${formatFen(c.costPerClaim)}`
+        : paid
+          ? '暂无领取'
+          : '',
+    // members brought per claimer (K 值); the real cost of a member (the claimers and the
+    // friends they brought); per redemption; what the redeemed coupons gave away
+    unitText: [
+      ...(c.kFactor !== undefined && c.claims > 0 ? [`K 值 ${c.kFactor}`] : []),
+      ...(c.costPerVerified !== undefined ? [`每位会员 ${formatFen(c.costPerVerified)}`] : []),
+      ...(c.costPerRedemption !== undefined ? [`每次核销 ${formatFen(c.costPerRedemption)}`] : []),
+      ...(c.redeemedValue > 0 ? [`核销面值 ${formatFen(c.redeemedValue)}`] : []),
+    ].join(' · '),
+    returnsText:
+      c.revenue > 0
+        ? [
+            `估算收入 ${formatFen(c.revenue)}`,
+            ...(c.profit !== undefined ? [`营收 ${formatFen(c.profit)}`] : []),
+            ...(c.roi !== undefined ? [`ROI ${percentOf(c.roi)}`] : []),
+          ].join(' · ')
+        : '',
+    losing: c.profit !== undefined && c.profit < 0,
+  };
+}
+
 function overviewView(overview: Overview) {
   const byKey = new Map(overview.funnel.map((step) => [step.key, step]));
   const nowMs = Date.parse(overview.serverNow);
@@ -84,21 +132,7 @@ function overviewView(overview: Overview) {
       return step ? [{ key, label: step.label, value: formatCount(step.count) }] : [];
     }),
     funnel: funnelView(overview.funnel),
-    channels: overview.channels.map((c) => ({
-      code: c.code,
-      name: c.name,
-      visitors: formatCount(c.visitors),
-      claims: formatCount(c.claims),
-      verified: formatCount(c.verified),
-      costText: c.cost !== undefined ? `投放 ${formatFen(c.cost)}` : '',
-      // what a visitor who claimed cost (获客成本): every paid channel brings claims
-      perClaimText:
-        c.costPerClaim !== undefined
-          ? `每位领取 ${formatFen(c.costPerClaim)}`
-          : c.cost !== undefined
-            ? '暂无领取'
-            : '',
-    })),
+    channels: overview.channels.map(channelView),
     prizes: overview.prizes.map(prizeView),
     pool: {
       ...poolRoom(overview.groups, nowMs),
@@ -207,6 +241,10 @@ Component({
 
     onOpenGroups() {
       wx.navigateTo({ url: GROUPS_PAGE }).catch(() => undefined);
+    },
+
+    onOpenChannels() {
+      wx.navigateTo({ url: CHANNELS_PAGE }).catch(() => undefined);
     },
   },
 });

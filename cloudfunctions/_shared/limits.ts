@@ -28,3 +28,11 @@ export const ABANDONED_AFTER_MS = 10 * 60 * 1000;
 export const INVITE_CODES_PER_DAY = 10;
 /** Documents the reconciler reads per page (CloudBase's maximum per get()). */
 export const RECONCILE_PAGE = 1000;
+
+// Operator studio (issue 9)
+/** Campaigns the studio lists (newest first); far more than a shop runs in years. */
+export const CAMPAIGNS_LISTED = 50;
+/** How long an admin bind code works after it is made. */
+export const BIND_CODE_TTL_MS = 10 * 60 * 1000;
+/** Admins the owner's list shows (a shop has a handful). */
+export const ADMINS_LISTED = 100;

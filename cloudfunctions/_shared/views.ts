@@ -2,11 +2,19 @@
 import type { Campaign } from './campaign';
 import type { PublicCampaign } from './contracts';
 import { describeCouponTemplate } from './domain/coupon';
+import { campaignStatus, type StoredStatus } from './domain/lifecycle';
+import { qualifyingAction } from './domain/qualify';
 
-export function publicCampaign(campaign: Campaign, now: Date): PublicCampaign {
+export function publicCampaign(
+  campaign: Campaign,
+  now: Date,
+  // Operator studio (issue 9): the stored lifecycle status (absent = published)
+  stored?: StoredStatus,
+): PublicCampaign {
   const template = campaign.couponTemplates.find(
     (t) => t.id === campaign.magnet.reward.couponTemplateId,
   );
+  const status = campaignStatus(stored, campaign, now);
   return {
     id: campaign.id,
     title: campaign.title,
@@ -33,5 +41,8 @@ export function publicCampaign(campaign: Campaign, now: Date): PublicCampaign {
       rights: campaign.blackCard.rights.map((r) => ({ ...r })),
     },
     groupsAfter: campaign.groups.after,
+    // Operator studio (issue 9)
+    status,
+    qualifyingAction: status === 'live' ? qualifyingAction(campaign, now) : null,
   };
 }

@@ -11,6 +11,16 @@ import { upsertGroup } from './actions/groups';
 import { redeem } from './actions/redeem';
 import { overview } from './actions/stats';
 import { setTag } from './actions/users';
+// Operator studio (issue 9)
+import { createBindCode, listAdminEntries, removeAdminEntry } from './actions/admins';
+import { simulateCampaign } from './actions/simulate';
+import {
+  adjustStudioStock,
+  createStudioCampaign,
+  listStudioCampaigns,
+  setStudioStatus,
+  updateStudioCampaign,
+} from './actions/studio';
 
 export const main = defineFunction<typeof adminParams, AdminResults, AdminDoc>({
   name: 'admin',
@@ -33,5 +43,15 @@ export const main = defineFunction<typeof adminParams, AdminResults, AdminDoc>({
     'groups.upsert': upsertGroup,
     'campaign.get': getCampaign,
     'campaign.put': putCampaign,
+    // Operator studio (issue 9)
+    'campaign.list': listStudioCampaigns,
+    'campaign.create': createStudioCampaign,
+    'campaign.update': updateStudioCampaign,
+    'campaign.setStatus': setStudioStatus,
+    'campaign.adjustStock': adjustStudioStock,
+    'campaign.simulate': simulateCampaign,
+    'admins.list': listAdminEntries,
+    'admins.remove': removeAdminEntry,
+    'admins.createBindCode': createBindCode,
   },
 });

@@ -7,7 +7,9 @@ import { defineFunction } from '../_shared/dispatch';
 import { displayUrl } from '../_shared/cloud';
 import { fail } from '../_shared/errors';
 import { activeCampaign } from '../_shared/repositories/campaigns';
+import { campaignRules } from '../_shared/rules';
 import { publicCampaign } from '../_shared/views';
+import { bindAdmin } from './actions/bind';
 import { getBlackCard } from './actions/blackcard';
 import { confirmJoined, getGroup } from './actions/group';
 import { lotteryStatus, spin } from './actions/lottery';
@@ -23,7 +25,7 @@ export const main = defineFunction<typeof apiParams, ApiResults>({
     async 'campaign.get'(_params, { now }) {
       const campaign = await activeCampaign(now);
       if (!campaign) return fail('CAMPAIGN_NOT_ACTIVE', '活动暂未开始');
-      const view = publicCampaign(campaign.config, now);
+      const view = publicCampaign(campaign.config, now, campaign.status);
       view.magnet.image = await displayUrl(view.magnet.image);
       return view;
     },
@@ -35,5 +37,12 @@ export const main = defineFunction<typeof apiParams, ApiResults>({
     'blackcard.get': getBlackCard,
     'group.get': getGroup,
     'group.confirmJoined': confirmJoined,
+    // Operator studio (issue 9)
+    async 'campaign.rules'(_params, { now }) {
+      const campaign = await activeCampaign(now);
+      if (!campaign) return fail('CAMPAIGN_NOT_ACTIVE', '活动暂未开始');
+      return campaignRules(campaign.config, campaign.status, now);
+    },
+    'admin.bind': bindAdmin,
   },
 });

@@ -9,9 +9,11 @@
 import { displayUrl } from '../../_shared/cloud';
 import type { ApiResults } from '../../_shared/contracts';
 import type { ActionContext } from '../../_shared/dispatch';
+import { verdictFor } from '../../_shared/domain/qualify';
 import { claimWindowPhase } from '../../_shared/domain/schedule';
 import { fail } from '../../_shared/errors';
 import { finishClaim, magnetCouponId, magnetTemplate } from '../../_shared/flows/claim';
+import { creditIncrements } from '../../_shared/flows/qualify';
 import { requireCampaign, requireParticipant, riskOf } from '../../_shared/guards';
 import type { CampaignDoc } from '../../_shared/repositories/campaigns';
 import { bumpCounters, type CounterIncrements } from '../../_shared/repositories/counters';
@@ -47,12 +49,13 @@ export async function claimMagnet(
     resourceUrl: campaign.magnet.reward.resourceUrl ?? null,
   };
   // The pending invite is judged in the same write: verified, or refused for risk.
-  const pending = participant.invite?.status === 'pending';
-  const verdict = !pending
-    ? null
-    : risk.decision === 'allow'
-      ? ({ status: 'verified', verifiedAt: now } as const)
-      : ({ status: 'rejected', reason: 'RISK' } as const);
+  const verdict = verdictFor({
+    invite: participant.invite,
+    action: 'claim',
+    campaign,
+    risk: risk.decision,
+    now,
+  });
   if (!(await claimOnce(participant._id, claim, verdict))) {
     // A concurrent claim of the same participant got there first: answer what it claimed.
     const winner = await findParticipantById(participant._id);
@@ -88,13 +91,7 @@ async function answer(
   const effects = await finishClaim(participant, campaignDoc, now);
   if (increments) {
     if (effects.issuedNow) increments.couponsIssued = 1;
-    const credit = effects.credit;
-    if (credit?.judgedNow && credit.counted) {
-      increments.invitesVerified = 1;
-      increments[`channels.${participant.channel}.verified`] = 1;
-    }
-    if (credit?.judgedNow && !credit.counted) increments['rejected.INVITER_DAILY_CAP'] = 1;
-    if (credit?.unlockedNow) increments.cardsUnlocked = 1;
+    Object.assign(increments, creditIncrements(effects.credit, participant.channel));
     await bumpCounters(campaignDoc._id, increments);
   }
   const { claim } = participant;

@@ -19,6 +19,7 @@ import { shanghaiDayKey } from '../../_shared/domain/time';
 import { fail } from '../../_shared/errors';
 import { assessRisk } from '../../_shared/guards';
 import { INVITE_CODES_PER_DAY } from '../../_shared/limits';
+import { findAdmin } from '../../_shared/repositories/admins';
 import { activeCampaign, type CampaignDoc } from '../../_shared/repositories/campaigns';
 import { bumpCounters, type CounterIncrements } from '../../_shared/repositories/counters';
 import {
@@ -56,7 +57,9 @@ export async function enterSession(
 ): Promise<Answer> {
   const code = params.inviteCode?.toUpperCase();
   const campaignDoc = await activeCampaign(now);
-  const existing = await findUser(caller.openid);
+  // Operator studio (issue 9): admins learn their role here (the 管理 entry); visitors learn
+  // nothing. Read beside the person, so it costs a round trip but no waiting.
+  const [existing, admin] = await Promise.all([findUser(caller.openid), findAdmin(caller.openid)]);
   const person = existing
     ? { user: existing, created: false }
     : await createPerson(caller, code, params, campaignDoc, now);
@@ -74,13 +77,14 @@ export async function enterSession(
   // A returning visitor opening someone's link: refused, and kept for the admin (bounded).
   const arrivedWithIt =
     code === user.invite?.inviterCode && user.invite?.campaignId === (campaignDoc?._id ?? null);
+  const role = admin ? { role: admin.role } : {};
   if (code && !isNew && !arrivedWithIt) {
     const reason = await refuseReturningInvite(user, code, campaignDoc, now);
-    return answerOf(user, participant, false, { status: 'rejected', reason });
+    return { ...answerOf(user, participant, false, { status: 'rejected', reason }), ...role };
   }
   // The invite as it stands in this campaign (a person's arrival in an earlier one is history).
   const invite = campaignDoc ? (participant?.invite ?? null) : user.invite;
-  return answerOf(user, participant, isNew, inviteView(invite));
+  return { ...answerOf(user, participant, isNew, inviteView(invite)), ...role };
 }
 
 /** The first ever visit: the person, with a fresh invite code and the invite judged once. */

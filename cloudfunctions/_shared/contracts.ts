@@ -155,7 +155,17 @@ const rate = z.number().check(z.gte(0), z.lte(1));
 /** Traffic a projection assumes; every field optional (defaults in domain/simulate.ts). */
 const trafficAssumptions = z.strictObject({
   /** new visitors per day by channel code (friends arriving by invitation are projected) */
-  visitorsPerDay: z.optional(z.record(channelCode, z.number().check(z.gte(0), z.lte(1_000_000)))),
+  visitorsPerDay: z.optional(
+    z
+      .record(z.string(), z.number().check(z.gte(0), z.lte(1_000_000)))
+      .check(
+        z.refine(
+          (counts: Record<string, number>) =>
+            Object.keys(counts).every((code) => channelCode.safeParse(code).success),
+          `keys must be channel codes (${KEY_KINDS.channelCode.en})`,
+        ),
+      ),
+  ),
   /** of the visitors, who claim the gift while it can be claimed (or spin, after) */
   claimRate: z.optional(rate),
   /** of those who take part, who share with friends */

@@ -47,6 +47,10 @@ it('lottery.spin: a first spin that verifies an invite after the claim window (t
   const { session } = await enterAndClaim(backend, 'inviter');
   await editCampaign(backend, (config) => {
     config.magnet.claimWindow.endAt = new Date(Date.parse(config.startAt) + 3600e3).toISOString();
+    // the costliest prize: a limited coupon (a unit held, a coupon issued)
+    for (const prize of config.lottery.prizes) {
+      if (prize.id === 'off-20') Object.assign(prize, { weight: 1_000_000, stock: 50 });
+    }
   });
   await enter(backend, 'late-friend', session.inviteCode);
   expect(await visitor('late-friend', 'lottery.spin', { requestId: requestId() })).toBe(

@@ -41,8 +41,8 @@ import { parsedOrRefused, toIssue } from './campaign';
 
 type Saved = AdminResults['campaign.create'];
 
-/** Concurrent stock adjustments of one campaign each re-read and try again. */
-const MAX_ATTEMPTS = 5;
+/** Concurrent saves of one campaign each re-read and try again (a few operators at most). */
+const MAX_ATTEMPTS = 10;
 
 export async function listStudioCampaigns(
   _params: object,

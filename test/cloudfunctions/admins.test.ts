@@ -6,12 +6,11 @@
 import { bindCodeId, setupCode } from '../../cloudfunctions/_shared/bind-codes';
 import { COLLECTIONS } from '../../cloudfunctions/_shared/collections';
 import { toJsonSafe } from '../../emulator/store';
-import { OWNER, STAFF, data, enter, errorCode, useBackend } from '../support/emulator';
+import { OWNER, STAFF, data, enter, errorCode, storedDocs, useBackend } from '../support/emulator';
 
 const backend = useBackend();
 
-type Doc = Record<string, any>;
-const docs = (collection: string) => (backend.snapshot().collections[collection] ?? []) as Doc[];
+const docs = (collection: string) => storedDocs(backend, collection);
 const roleOf = (openid: string) => docs('admins').find((a) => a._id === openid)?.role;
 
 async function makeCode(role: 'staff' | 'owner' = 'staff', name = '店员小王', by = OWNER) {

@@ -12,26 +12,21 @@ import {
   enterAndClaim,
   errorCode,
   requestId,
+  rewriteStored,
   runCron,
+  storedDocs,
   useBackend,
 } from '../support/emulator';
 
 const backend = useBackend();
 
 type Config = Record<string, any>;
-type Doc = Record<string, any>;
 
 const HOUR = 60 * 60 * 1000;
 
-function docs(collection: string): Doc[] {
-  return (backend.snapshot().collections[collection] ?? []) as Doc[];
-}
-
-async function rewrite(collection: string, edit: (docs: Doc[]) => Doc[]): Promise<void> {
-  const snapshot = backend.snapshot();
-  snapshot.collections[collection] = edit((snapshot.collections[collection] ?? []) as Doc[]);
-  await backend.emulator.importSnapshot(snapshot);
-}
+const docs = (collection: string) => storedDocs(backend, collection);
+const rewrite = (collection: string, edit: Parameters<typeof rewriteStored>[2]) =>
+  rewriteStored(backend, collection, edit);
 
 const funnel = async () =>
   Object.fromEntries(

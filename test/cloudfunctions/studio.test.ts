@@ -14,18 +14,17 @@ import {
   enterAndClaim,
   errorCode,
   requestId,
+  storedDocs,
   useBackend,
 } from '../support/emulator';
 
 const backend = useBackend();
 
 type Config = Record<string, any>;
-type Doc = Record<string, any>;
-
 const DAY = 24 * 60 * 60 * 1000;
 const DEMO = 'demo-opening';
 
-const docs = (collection: string) => (backend.snapshot().collections[collection] ?? []) as Doc[];
+const docs = (collection: string) => storedDocs(backend, collection);
 const activeIds = () =>
   docs('campaigns')
     .filter((c) => c.active)

@@ -13,7 +13,7 @@
 import { db } from '../cloud';
 import type { AdminRole } from '../contracts';
 import { COLLECTIONS } from '../collections';
-import { byId, insert, many, updateWhere } from '../db';
+import { byId, insert, many, readInTransaction, updateWhere, type TransactionLike } from '../db';
 import { isTransactionConflict } from '../errors';
 import { ADMINS_LISTED } from '../limits';
 
@@ -73,11 +73,12 @@ export async function removeAdmin(
   try {
     return await db().runTransaction(async (transaction: TransactionLike) => {
       const admins = transaction.collection(COLLECTIONS.admins);
-      const target = await readInTransaction<AdminDoc>(admins, targetId);
+      const read = (id: string) => readInTransaction<AdminDoc>(transaction, COLLECTIONS.admins, id);
+      const target = await read(targetId);
       if (!target) return 'gone';
       if (target.role === 'owner') {
         const witness = witnessId && witnessId !== targetId ? witnessId : null;
-        const other = witness ? await readInTransaction<AdminDoc>(admins, witness) : null;
+        const other = witness ? await read(witness) : null;
         if (!other || other.role !== 'owner') return 'last-owner';
         await admins.doc(other._id).update({ data: { witnessedAt: now } });
       }
@@ -88,28 +89,4 @@ export async function removeAdmin(
     if (isTransactionConflict(error)) return 'conflict';
     throw error;
   }
-}
-
-/** A document read inside a transaction; wx-server-sdk rejects a missing one. */
-async function readInTransaction<T>(
-  collection: ReturnType<TransactionLike['collection']>,
-  id: string,
-): Promise<T | null> {
-  try {
-    const res = (await collection.doc(id).get()) as { data: T | null };
-    return res.data ?? null;
-  } catch (error) {
-    if (/does not exist/.test(String((error as { errMsg?: string })?.errMsg ?? error))) return null;
-    throw error;
-  }
-}
-
-interface TransactionLike {
-  collection(name: string): {
-    doc(id: string): {
-      get(): Promise<unknown>;
-      update(options: { data: object }): Promise<unknown>;
-      remove(): Promise<unknown>;
-    };
-  };
 }

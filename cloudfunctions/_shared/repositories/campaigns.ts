@@ -20,7 +20,16 @@
 import type { Campaign } from '../campaign';
 import { db } from '../cloud';
 import { COLLECTIONS } from '../collections';
-import { byId, command, first, insert, many, updateWhere } from '../db';
+import {
+  byId,
+  command,
+  first,
+  insert,
+  many,
+  readInTransaction,
+  updateWhere,
+  type TransactionLike,
+} from '../db';
 import type { StoredStatus } from '../domain/lifecycle';
 import { isTransactionConflict } from '../errors';
 import { CAMPAIGN_CACHE_TTL_MS, CAMPAIGNS_LISTED } from '../limits';
@@ -175,15 +184,24 @@ export async function takeVisitorSlot(
     return await db().runTransaction(async (transaction: TransactionLike) => {
       const campaigns = transaction.collection(COLLECTIONS.campaigns);
       const jobs = transaction.collection(COLLECTIONS.jobs);
-      const slot = (await readInTransaction<SlotDoc>(jobs, SLOT_ID))?.campaignId;
+      const slot = (await readInTransaction<SlotDoc>(transaction, COLLECTIONS.jobs, SLOT_ID))
+        ?.campaignId;
       // No marker yet: the slot was last moved before the marker existed; trust the read.
       if (slot !== undefined && slot !== expected) return 'conflict';
       if (!campaign.set) {
-        const target = await readInTransaction<CampaignDoc>(campaigns, campaign.id);
+        const target = await readInTransaction<CampaignDoc>(
+          transaction,
+          COLLECTIONS.campaigns,
+          campaign.id,
+        );
         if (!target || target.status !== 'draft') return 'not-draft';
       }
       if (expected && expected !== campaign.id) {
-        const previous = await readInTransaction<CampaignDoc>(campaigns, expected);
+        const previous = await readInTransaction<CampaignDoc>(
+          transaction,
+          COLLECTIONS.campaigns,
+          expected,
+        );
         if (previous) {
           const ends = previous.status === 'ended' ? {} : { status: 'ended', statusAt: now };
           await campaigns.doc(expected).update({ data: { active: false, ...ends } });
@@ -203,29 +221,4 @@ export async function takeVisitorSlot(
     if (isTransactionConflict(error)) return 'conflict';
     throw error;
   }
-}
-
-/** A document read inside a transaction; wx-server-sdk rejects a missing one, which is an answer here. */
-async function readInTransaction<T>(
-  collection: ReturnType<TransactionLike['collection']>,
-  id: string,
-): Promise<T | null> {
-  try {
-    const res = (await collection.doc(id).get()) as { data: T | null };
-    return res.data ?? null;
-  } catch (error) {
-    if (/does not exist/.test(String((error as { errMsg?: string })?.errMsg ?? error))) return null;
-    throw error;
-  }
-}
-
-/** The part of a CloudBase transaction used here (the SDK types it as `any`). */
-interface TransactionLike {
-  collection(name: string): {
-    doc(id: string): {
-      get(): Promise<unknown>;
-      update(options: { data: object }): Promise<unknown>;
-      set(options: { data: object }): Promise<unknown>;
-    };
-  };
 }

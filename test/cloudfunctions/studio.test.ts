@@ -116,6 +116,12 @@ describe('the lifecycle', () => {
     expect(data(await backend.api('visitor', 'campaign.get')).status).toBe('ended');
     // its black card page still opens (read-only after the end)
     expect((await backend.api('visitor', 'blackcard.get')).ok).toBe(true);
+    // a friend arriving now is told the campaign ended: their invite can never count
+    const { inviteCode } = data(await backend.api('visitor', 'session.enter', {}));
+    expect(data(await backend.api('late-friend', 'session.enter', { inviteCode })).invite).toEqual({
+      status: 'rejected',
+      reason: 'CAMPAIGN_ENDED',
+    });
 
     const before = backend.snapshot();
     const resumed = await setStatus(DEMO, 'live');

@@ -15,6 +15,7 @@ import type { ApiResults } from '../../_shared/contracts';
 import type { ActionContext } from '../../_shared/dispatch';
 import { evaluateInvite, type InviteRejection } from '../../_shared/domain/invite';
 import { generateInviteCode } from '../../_shared/domain/invite-code';
+import { campaignStatus } from '../../_shared/domain/lifecycle';
 import { shanghaiDayKey } from '../../_shared/domain/time';
 import { fail } from '../../_shared/errors';
 import { assessRisk } from '../../_shared/guards';
@@ -132,7 +133,10 @@ async function inviteOnArrival(
     campaignId: campaignDoc?._id ?? null,
     at: now,
   };
-  if (!campaignDoc) return { ...base, status: 'rejected', reason: 'CAMPAIGN_ENDED' };
+  // Operator studio (issue 9): an operator's 结束 ends the campaign for invites too
+  const ended =
+    campaignDoc && campaignStatus(campaignDoc.status, campaignDoc.config, now) === 'ended';
+  if (!campaignDoc || ended) return { ...base, status: 'rejected', reason: 'CAMPAIGN_ENDED' };
   const campaign = campaignDoc.config;
   const inviterHere = inviter ? await findParticipant(campaignDoc._id, inviter._id) : null;
   const today = shanghaiDayKey(now);

@@ -313,6 +313,17 @@ describe('saving', () => {
   });
 });
 
+it('does not open an ended campaign for editing', async () => {
+  await backend.as(OWNER, 'admin', {
+    action: 'campaign.setStatus',
+    id: 'demo-opening',
+    status: 'ended',
+  });
+  const page = await openEditor('demo-opening');
+  expect(page.data.state).toBe('error');
+  expect(textOf(page)).toContain('活动已结束，不能再修改');
+});
+
 describe('推演与发布', () => {
   it('shows the projection with its warnings, then publishes the draft after asking', async () => {
     const id = await cloneDemo();

@@ -155,6 +155,14 @@ Component({
           this.setData({ state: 'error', message: friendlyMessage(loaded.error) });
           return;
         }
+        if (loaded.data.status === 'ended') {
+          // history: cloned, never edited (the server refuses it too)
+          this.setData({
+            state: 'error',
+            message: '活动已结束，不能再修改；可以在活动管理里复制它，作为新活动编辑',
+          });
+          return;
+        }
         runtime.id = loaded.data.id;
         runtime.config = JSON.parse(JSON.stringify(loaded.data.config)) as Loose;
         runtime.updatedAt = loaded.data.updatedAt;

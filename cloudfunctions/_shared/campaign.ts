@@ -187,6 +187,8 @@ const prizeSchema = section('奖品', {
   stock: z.nullable(z.int(STOCK_HINT).check(z.gte(0, STOCK_HINT))),
   couponTemplateId: z.optional(id('优惠券模板编号')),
   resourceUrl: z.optional(location('资料链接')),
+  // Operator studio (issue 9): what one unit costs the shop (the simulator's prize cost).
+  cost: z.optional(fen('奖品单件成本', 0)),
   /** 兜底: what a lost stock race or a risk downgrade gets; exactly one, unlimited stock. */
   fallback: z._default(z.boolean(worded('是否兜底', '是否兜底须为 true 或 false')), false),
 }).check(
@@ -294,6 +296,15 @@ export const campaignSchema = section('活动配置', {
       ),
       riskRankBlock: z._default(wholeNumber('拦截的风险等级', 0, 4), 4),
       riskRankDowngrade: z._default(wholeNumber('降级的风险等级', 0, 4), 3),
+      // Operator studio (issue 9): while the magnet cannot be claimed (its window closed, or not
+      // yet open), a friend's invite counts at this action instead (domain/qualify.ts).
+      whenClaimClosed: z._default(
+        choice('领取关闭时的有效邀请条件', {
+          spin: '好友首次抽奖即算有效邀请',
+          none: '不再认定新的有效邀请',
+        }),
+        'spin',
+      ),
     }).check(
       z.refine(
         (r: { riskRankBlock: number; riskRankDowngrade: number }) =>
@@ -335,6 +346,15 @@ export const campaignSchema = section('活动配置', {
         });
       }
     }, always),
+  ),
+  // Operator studio (issue 9): who runs the campaign, for the 活动规则 page (WeChat's review and
+  // a careful consumer expect the organiser and a way to reach them).
+  organizer: z.optional(
+    section('主办方', {
+      name: text('主办方名称', 40),
+      contact: text('联系方式', 100),
+      address: z.optional(text('活动地址', 100)),
+    }),
   ),
 }).check(
   z.superRefine((value, ctx) => {

@@ -31,11 +31,14 @@ export const COLLECTIONS = {
   alerts: 'alerts',
   /** server-side secrets (the redemption token key) */
   secrets: 'secrets',
-  /** state of background jobs (the reconciler's last run) */
+  /** state of background jobs (the reconciler's last run), and which campaign holds the visitor slot */
   jobs: 'jobs',
   // Distribution (issue 10)
   /** 渠道: where visitors come from, `_id` = code; kept across campaigns (printed codes) */
   channels: 'channels',
+  // Operator studio (issue 9)
+  /** one-time codes that make their user staff or owner, `_id` = a hash of the code */
+  bindCodes: 'bind_codes',
 } as const;
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];

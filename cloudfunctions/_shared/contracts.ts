@@ -143,6 +143,46 @@ const inviteCode = key(KEY_KINDS.inviteCode);
 const channelCode = key(KEY_KINDS.channelCode);
 const docId = key(KEY_KINDS.docId);
 
+// Operator studio (issue 9): ids and shapes of the studio's params
+const configId = key(KEY_KINDS.configId);
+/** an admin as the owner's list names them (`adm_…`): never their openid */
+const adminRef = z
+  .string()
+  .check(z.regex(/^adm_[A-Za-z0-9_-]{6,32}$/, 'must be an adm_… reference'));
+/** a campaign config, checked in full by the campaign schema inside the action */
+const campaignConfig = z.record(z.string(), z.unknown());
+const rate = z.number().check(z.gte(0), z.lte(1));
+/** Traffic a projection assumes; every field optional (defaults in domain/simulate.ts). */
+const trafficAssumptions = z.strictObject({
+  /** new visitors per day by channel code (friends arriving by invitation are projected) */
+  visitorsPerDay: z.optional(
+    z
+      .record(z.string(), z.number().check(z.gte(0), z.lte(1_000_000)))
+      .check(
+        z.refine(
+          (counts: Record<string, number>) =>
+            Object.keys(counts).every((code) => channelCode.safeParse(code).success),
+          `keys must be channel codes (${KEY_KINDS.channelCode.en})`,
+        ),
+      ),
+  ),
+  /** of the visitors, who claim the gift while it can be claimed (or spin, after) */
+  claimRate: z.optional(rate),
+  /** of those who take part, who share with friends */
+  shareRate: z.optional(rate),
+  friendsPerSharer: z.optional(z.number().check(z.gte(0), z.lte(100))),
+  /** of the friends reached, who do the qualifying action (claim, or first spin) */
+  friendClaimRate: z.optional(rate),
+  /** of the spins people have, how many they use */
+  spinsUsed: z.optional(rate),
+  redemptionRate: z.optional(rate),
+  /** an average order in fen: a discount coupon costs order × (1 − rate) */
+  averageOrderFen: z.optional(z.int().check(z.gte(0), z.lte(10_000_000))),
+  /** the busiest hour's share of a day's calls */
+  peakHourShare: z.optional(z.number().check(z.gt(0), z.lte(1))),
+});
+export type TrafficAssumptionsInput = z.input<typeof trafficAssumptions>;
+
 export interface FallbackContact {
   title: string;
   qrUrl: string;
@@ -205,6 +245,14 @@ export interface PublicCampaign {
     /** limited prizes with what is left of them (仅剩 N 份) */
     limited: Array<{ id: string; name: string; left: number }>;
   };
+  // Operator studio (issue 9)
+  /** where the campaign stands now: pages show a closed state unless it is `live` */
+  status: CampaignStatus;
+  /**
+   * what makes a friend's invite count right now: claiming the gift, or (after the claim window)
+   * their first spin; null when no invite can count, so pages stop asking people to share
+   */
+  qualifyingAction: QualifyingAction | null;
 }
 
 // Distribution (issue 10) ----------------------------------------------------------------------
@@ -292,6 +340,11 @@ export const apiParams = {
       ),
     ),
   'lottery.recentWins': z.strictObject({}),
+  // Operator studio (issue 9)
+  /** the 活动规则 page: generated from the live config */
+  'campaign.rules': z.strictObject({}),
+  /** the page a scanned bind code opens: the caller becomes staff (or owner) */
+  'admin.bind': z.strictObject({ code: z.string().check(z.minLength(1), z.maxLength(24)) }),
 } as const;
 
 export interface ApiResults {
@@ -306,6 +359,8 @@ export interface ApiResults {
     profile: PublicProfile;
     /** who invited them, while the invite stands in this campaign (pending or verified) */
     inviter?: PublicProfile;
+    /** Operator studio (issue 9): present only for operators and staff (the 管理 entry) */
+    role?: AdminRole;
   };
   'campaign.get': PublicCampaign;
   'magnet.claim': { reward: MagnetReward; alreadyClaimed: boolean };
@@ -337,6 +392,9 @@ export interface ApiResults {
   'profile.update': PublicProfile;
   /** recent prizes won, newest first, by masked name (微信用户 张**) */
   'lottery.recentWins': { wins: Array<{ who: string; prize: string; at: string }> };
+  // Operator studio (issue 9)
+  'campaign.rules': CampaignRules;
+  'admin.bind': { role: AdminRole; name: string };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -362,7 +420,8 @@ export const adminParams = {
     capacity: z.optional(z.int().check(z.gte(1), z.lte(200))),
     active: z.optional(z.boolean()),
   }),
-  'campaign.get': z.strictObject({}),
+  /** the visitor slot's campaign, or (operator studio) the one with `id` */
+  'campaign.get': z.strictObject({ id: z.optional(configId) }),
   /** the config is validated by the campaign schema inside the action, for readable problems */
   'campaign.put': z.strictObject({ config: z.record(z.string(), z.unknown()) }),
   // Distribution (issue 10): channels are printed assets kept across campaigns
@@ -375,6 +434,66 @@ export const adminParams = {
     note: z.optional(z.string().check(z.trim(), z.maxLength(100))),
   }),
   'channels.qrcode': z.strictObject({ code: channelCode }),
+  // Operator studio (issue 9) ------------------------------------------------------------------
+  'campaign.list': z.strictObject({}),
+  /** a draft: from a whole config, or a clone of an earlier campaign (optionally with its id) */
+  'campaign.create': z
+    .strictObject({
+      config: z.optional(campaignConfig),
+      cloneOf: z.optional(configId),
+      id: z.optional(configId),
+    })
+    .check(
+      z.refine((p) => (p.config === undefined) !== (p.cloneOf === undefined), {
+        error: 'give either config or cloneOf',
+        path: ['cloneOf'],
+      }),
+      z.refine((p) => p.id === undefined || p.cloneOf !== undefined, {
+        error: 'id is only for a clone (a config carries its own id)',
+        path: ['id'],
+      }),
+    ),
+  /** saved only if the campaign is still at the version the operator loaded, else CONFLICT */
+  'campaign.update': z.strictObject({
+    id: configId,
+    config: campaignConfig,
+    expectedUpdatedAt: z.iso.datetime({ offset: true }),
+  }),
+  /** `live` publishes a draft or resumes a paused campaign (scheduled until its start) */
+  'campaign.setStatus': z.strictObject({
+    id: configId,
+    status: z.enum(['live', 'paused', 'ended']),
+  }),
+  /** moves a limited prize's stock by `delta` units, safely while people spin */
+  'campaign.adjustStock': z.strictObject({
+    id: configId,
+    prizeId: configId,
+    delta: z.int().check(
+      z.gte(-1_000_000),
+      z.lte(1_000_000),
+      z.refine((n: number) => n !== 0, 'must not be 0'),
+    ),
+  }),
+  /** a what-if projection of a stored campaign (`id`, default the visitor slot's) or a config */
+  'campaign.simulate': z.strictObject({
+    id: z.optional(configId),
+    config: z.optional(campaignConfig),
+    assumptions: z.optional(trafficAssumptions),
+    /** a seeded Monte-Carlo band (p10/p90) on top of the expected values */
+    bands: z.optional(
+      z.strictObject({
+        runs: z.int().check(z.gte(10), z.lte(400)),
+        seed: z.int().check(z.gte(0), z.lte(2 ** 31 - 1)),
+      }),
+    ),
+  }),
+  'admins.list': z.strictObject({}),
+  'admins.remove': z.strictObject({ ref: adminRef }),
+  /** a one-time code (10 minutes) that makes whoever scans it `role`, named `name` */
+  'admins.createBindCode': z.strictObject({
+    role: z.enum(['staff', 'owner']),
+    name: z.string().check(z.trim(), z.minLength(1), z.maxLength(20)),
+  }),
 } as const;
 
 /** Which role may call which action; owners may call everything. */
@@ -470,12 +589,37 @@ export interface AdminResults {
     capacity: number;
     active: boolean;
   };
-  'campaign.get': { config: unknown; updatedAt: string };
+  'campaign.get': {
+    config: unknown;
+    updatedAt: string;
+    // Operator studio (issue 9)
+    id: string;
+    status: CampaignStatus;
+    /** holds the visitor slot */
+    active: boolean;
+  };
   'campaign.put': { id: string; updatedAt: string };
   // Distribution (issue 10)
   'channels.list': { channels: ChannelView[] };
   'channels.upsert': ChannelView;
   'channels.qrcode': StoredCode;
+  // Operator studio (issue 9)
+  'campaign.list': { campaigns: CampaignSummary[]; serverNow: string };
+  'campaign.create': CampaignSaved;
+  'campaign.update': CampaignSaved;
+  'campaign.setStatus': { id: string; status: CampaignStatus; active: boolean };
+  'campaign.adjustStock': { id: string; prizeId: string; stock: number; updatedAt: string };
+  'campaign.simulate': Projection;
+  'admins.list': { admins: AdminEntry[] };
+  'admins.remove': { ref: string };
+  'admins.createBindCode': {
+    /** what the new admin types if they cannot scan: `ABCDE-FGHJK` */
+    code: string;
+    role: AdminRole;
+    expiresAt: string;
+    /** the Mini Program code (小程序码) that opens the bind page with the code, as a data URL */
+    qrImage: string;
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -489,3 +633,194 @@ export type AdminParams<A extends AdminAction> = z.input<(typeof adminParams)[A]
 /** The event a caller sends: `{ action, ...params }`. */
 export type ApiEvent<A extends ApiAction = ApiAction> = { action: A } & ApiParams<A>;
 export type AdminEvent<A extends AdminAction = AdminAction> = { action: A } & AdminParams<A>;
+
+// ---------------------------------------------------------------------------------------------
+// Operator studio (issue 9): lifecycle, editor, simulator, admins
+
+/** Where a campaign stands: stored decisions (draft, published, paused, ended) read against its dates. */
+export type CampaignStatus = 'draft' | 'scheduled' | 'live' | 'paused' | 'ended';
+/** What an operator may ask for: `live` publishes a draft or resumes a paused campaign. */
+export type CampaignStatusTarget = 'live' | 'paused' | 'ended';
+/** The friend's action that makes an invite count. */
+export type QualifyingAction = 'claim' | 'spin';
+
+export interface CampaignSummary {
+  id: string;
+  title: string;
+  status: CampaignStatus;
+  /** holds the visitor slot (the campaign visitors see) */
+  active: boolean;
+  startAt: string;
+  endAt: string;
+  createdAt: string;
+  updatedAt: string;
+  clonedFrom?: string;
+  /** from the campaign's counters (no scan of people) */
+  figures: {
+    visitors: number;
+    claims: number;
+    invitesVerified: number;
+    cardsUnlocked: number;
+    couponsRedeemed: number;
+  };
+}
+
+/** Something an operator should know before publishing, placed at a field when it concerns one. */
+export interface CampaignWarning {
+  code:
+    | 'PRIZE_STOCK_OUT'
+    | 'INVITES_STOP'
+    | 'CLAIM_WINDOW_CLOSES'
+    | 'BONUS_CAP_BINDS'
+    | 'POOL_FILLS'
+    | 'ODDS_ROUND_TO_ZERO'
+    | 'FALLBACK_ONLY'
+    | 'RULES_INCOMPLETE'
+    | 'PLAN_NEEDED';
+  /** `warn`: the operator must look at it; `info`: worth knowing */
+  level: 'warn' | 'info';
+  message: string;
+  /** the field it concerns, as in a campaign problem (`['lottery', 'prizes', 0, 'stock']`) */
+  path: (string | number)[];
+  field: string;
+  /** the campaign day it happens on (1 = the first Shanghai day) */
+  day?: number;
+}
+
+/** A save's answer: the new version, and what the config's own warnings say. */
+export interface CampaignSaved {
+  id: string;
+  updatedAt: string;
+  status: CampaignStatus;
+  warnings: CampaignWarning[];
+}
+
+export interface ProjectionDay {
+  day: number;
+  /** the Shanghai date, YYYY-MM-DD */
+  date: string;
+  visitors: number;
+  friends: number;
+  claims: number;
+  verified: number;
+  cardsUnlocked: number;
+  spins: number;
+  couponsIssued: number;
+  couponsRedeemed: number;
+  seats: number;
+  /** fen spent that day on prizes and redeemed coupons (channel spend is in the totals) */
+  cost: number;
+}
+
+export interface ProjectionBand {
+  p10: number;
+  p50: number;
+  p90: number;
+}
+
+export interface Projection {
+  days: ProjectionDay[];
+  prizes: Array<{
+    id: string;
+    name: string;
+    stock: number | null;
+    /** percent of a draw while every prize has stock */
+    odds: number;
+    issued: number;
+    /** the day the last unit goes (1-based), or null */
+    stockOutDay: number | null;
+  }>;
+  totals: {
+    visitors: number;
+    friends: number;
+    claims: number;
+    verified: number;
+    cardsUnlocked: number;
+    spins: number;
+    bonusSpins: number;
+    couponsIssued: number;
+    couponsRedeemed: number;
+    seats: number;
+    /** people who took part for the first time: visitors who claimed or spun, friends verified */
+    newMembers: number;
+    cost: { channels: number; prizes: number; coupons: number; total: number };
+    /** fen per new member, or null when none */
+    costPerMember: number | null;
+  };
+  pool: {
+    /** seats left in the group pool today */
+    room: number;
+    seatsNeeded: number;
+    fillsOnDay: number | null;
+    /** more group QR codes needed at the default capacity */
+    moreQrCodes: number;
+  };
+  database: {
+    peakDay: number;
+    peakHourCalls: number;
+    peakOpsPerSecond: number;
+    /** the smallest CloudBase plan whose database takes the peak, or null when none listed does */
+    plan: string | null;
+    plans: Array<{ name: string; opsPerSecond: number; fits: boolean }>;
+    source: string;
+  };
+  warnings: CampaignWarning[];
+  /** the assumptions used, defaults filled in */
+  assumptions: Required<Omit<TrafficAssumptionsInput, 'visitorsPerDay'>> & {
+    visitorsPerDay: Record<string, number>;
+  };
+  /** present when asked: p10/p50/p90 over seeded runs */
+  bands?: {
+    runs: number;
+    seed: number;
+    totals: Record<
+      'visitors' | 'claims' | 'verified' | 'cardsUnlocked' | 'spins' | 'seats',
+      ProjectionBand
+    >;
+    cost: ProjectionBand;
+    stockOutDay: Record<string, { p10: number | null; p90: number | null }>;
+  };
+}
+
+export interface AdminEntry {
+  /** how the owner's list names an admin (a hash of the openid, never the openid) */
+  ref: string;
+  name: string;
+  role: AdminRole;
+  /** this is the caller */
+  me: boolean;
+  since?: string;
+}
+
+/** The 活动规则 page: what a careful consumer and WeChat's review expect of a lottery. */
+export interface CampaignRules {
+  title: string;
+  startAt: string;
+  endAt: string;
+  status: CampaignStatus;
+  claimWindow: { startAt: string; endAt: string };
+  magnet: { title: string; rewards: string[] };
+  lottery: {
+    dailyFreeSpins: number;
+    spinsPerVerifiedInvite: number;
+    maxBonusSpinsPerDay: number;
+    prizes: Array<{
+      name: string;
+      kind: PrizeKind;
+      /** percent, two decimals (0.44 = 0.44 %), while every prize has stock */
+      odds: number;
+      /** units offered in the whole campaign; null = unlimited */
+      stock: number | null;
+      fallback: boolean;
+    }>;
+  };
+  coupons: Array<{ title: string; label: string; terms: string; validity: string }>;
+  invite: {
+    invitesRequired: number;
+    maxVerifiedPerInviterPerDay: number;
+    whenClaimClosed: 'spin' | 'none';
+  };
+  blackCard: { rights: Array<{ title: string; description: string }> };
+  organizer: { name: string; contact: string; address?: string } | null;
+  contact: { title: string; note?: string };
+}

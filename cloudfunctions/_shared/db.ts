@@ -84,3 +84,32 @@ export async function countWhere(collection: string, where: object): Promise<num
   const res = (await db().collection(collection).where(where).count()) as { total: number };
   return res.total;
 }
+
+// Operator studio (issue 9) ------------------------------------------------------------------
+
+/** The part of a CloudBase transaction the repositories use (the SDK types it as `any`). */
+export interface TransactionLike {
+  collection(name: string): {
+    doc(id: string): {
+      get(): Promise<unknown>;
+      update(options: { data: object }): Promise<unknown>;
+      set(options: { data: object }): Promise<unknown>;
+      remove(): Promise<unknown>;
+    };
+  };
+}
+
+/** A document read inside a transaction; wx-server-sdk rejects a missing one, an answer here. */
+export async function readInTransaction<T>(
+  transaction: TransactionLike,
+  collection: string,
+  id: string,
+): Promise<T | null> {
+  try {
+    const res = (await transaction.collection(collection).doc(id).get()) as { data: T | null };
+    return res.data ?? null;
+  } catch (error) {
+    if (/does not exist/.test(String((error as { errMsg?: string })?.errMsg ?? error))) return null;
+    throw error;
+  }
+}

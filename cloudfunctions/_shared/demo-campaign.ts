@@ -35,7 +35,7 @@ export function demoCampaign(now: Date): Campaign {
       spinsPerVerifiedInvite: 1,
       maxBonusSpinsPerDay: 5,
       prizes: [
-        { id: 'tumbler', name: '定制保温杯', kind: 'physical', weight: 5, stock: 20 },
+        { id: 'tumbler', name: '定制保温杯', kind: 'physical', weight: 5, stock: 20, cost: 3_500 },
         {
           id: 'off-20',
           name: '全场8折券',
@@ -68,7 +68,7 @@ export function demoCampaign(now: Date): Campaign {
           stock: null,
           resourceUrl: '/assets/demo/summer-recipes.pdf',
         },
-        { id: 'tote', name: '帆布袋', kind: 'physical', weight: 20, stock: 100 },
+        { id: 'tote', name: '帆布袋', kind: 'physical', weight: 20, stock: 100, cost: 1_200 },
         {
           id: 'cash-30-5',
           name: '开业满30减5',
@@ -139,7 +139,13 @@ export function demoCampaign(now: Date): Campaign {
         },
       ],
     },
-    invite: { maxVerifiedPerInviterPerDay: 50, riskRankBlock: 4, riskRankDowngrade: 3 },
+    invite: {
+      maxVerifiedPerInviterPerDay: 50,
+      riskRankBlock: 4,
+      riskRankDowngrade: 3,
+      // the gift can be claimed for a week of the month: then a friend's first spin counts
+      whenClaimClosed: 'spin',
+    },
     groups: {
       // Anyone who claimed the magnet may join the member group; joining activates the black
       // card's rights once the card is unlocked.
@@ -158,6 +164,11 @@ export function demoCampaign(now: Date): Campaign {
       { code: 'kol', name: '本地探店博主', cost: 150_000 },
       { code: 'share', name: '好友分享' },
     ],
+    organizer: {
+      name: '山野茶事（演示门店）',
+      contact: '店长微信 shanye-tea · 电话 021-5555 0188',
+      address: '上海市静安区示例路 88 号',
+    },
   };
   // Parsing applies the defaults and proves the demo is a valid campaign.
   return campaignSchema.parse(input);

@@ -2,27 +2,35 @@
 import type { Campaign } from './campaign';
 import { userRiskRank, type Caller } from './cloud';
 import { riskCheckAlert, riskDecision, type RiskDecision } from './domain/risk';
-import { campaignPhase } from './domain/schedule';
+import { campaignStatus } from './domain/lifecycle';
 import { shanghaiDayKey } from './domain/time';
 import { fail } from './errors';
 import { raiseAlert } from './repositories/alerts';
 import { activeCampaign, type CampaignDoc } from './repositories/campaigns';
 import { findParticipant, type ParticipantDoc } from './repositories/participants';
 
-/** The active campaign, or CAMPAIGN_NOT_ACTIVE; `running` also requires now ∈ [startAt, endAt). */
+/**
+ * The active campaign, or CAMPAIGN_NOT_ACTIVE; `running` also requires it to be live (now in
+ * [startAt, endAt), not ended by its operator). Operator studio (issue 9): a paused campaign is
+ * refused to everything, with a friendly message (its pages show a closed state).
+ */
 export async function requireCampaign(
   now: Date,
   options: { running: boolean },
 ): Promise<CampaignDoc> {
   const campaign = await activeCampaign(now);
   if (!campaign) return fail('CAMPAIGN_NOT_ACTIVE', '活动暂未开始');
+  const status = campaignStatus(campaign.status, campaign.config, now);
+  if (status === 'paused') return fail('CAMPAIGN_NOT_ACTIVE', PAUSED_MESSAGE);
   if (options.running) {
-    const phase = campaignPhase(campaign.config, now);
-    if (phase === 'upcoming') return fail('CAMPAIGN_NOT_ACTIVE', '活动还没开始，敬请期待');
-    if (phase === 'over') return fail('CAMPAIGN_NOT_ACTIVE', '活动已结束，感谢参与');
+    if (status === 'scheduled') return fail('CAMPAIGN_NOT_ACTIVE', '活动还没开始，敬请期待');
+    if (status === 'ended') return fail('CAMPAIGN_NOT_ACTIVE', '活动已结束，感谢参与');
   }
   return campaign;
 }
+
+/** What a visitor of a paused campaign reads. */
+export const PAUSED_MESSAGE = '活动暂停中，请稍后再来';
 
 /** The caller in this campaign; the Mini Program calls `session.enter` before anything else. */
 export async function requireParticipant(

@@ -32,3 +32,8 @@ export function seatKeyFor(participantId: string): string {
 export function seedOf(id: string): number {
   return digest(id).readUInt32BE(0);
 }
+
+/** Operator studio (issue 9): how the owner's admin list names an admin, never by openid. */
+export function adminRefFor(openid: string): string {
+  return `adm_${shortHash(`admin\n${openid}`)}`;
+}

@@ -37,3 +37,11 @@ export const DISTRIBUTION_CACHE_TTL_MS = 10_000;
 /** Recent spinners read to find the recent wins the wheel shows, and how many wins it shows. */
 export const RECENT_SPINNERS_READ = 20;
 export const RECENT_WINS_SHOWN = 8;
+
+// Operator studio (issue 9)
+/** Campaigns the studio lists (newest first); far more than a shop runs in years. */
+export const CAMPAIGNS_LISTED = 50;
+/** How long an admin bind code works after it is made. */
+export const BIND_CODE_TTL_MS = 10 * 60 * 1000;
+/** Admins the owner's list shows (a shop has a handful). */
+export const ADMINS_LISTED = 100;

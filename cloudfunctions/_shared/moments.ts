@@ -19,7 +19,7 @@ export const MOMENTS_SNAPSHOT_PATH = 'public/moments.json';
 /** The public view of the campaign with a URL for its image, as of `now`; answers the fileID. */
 export async function publishMomentsSnapshot(campaignDoc: CampaignDoc, now: Date): Promise<string> {
   const proof = await readSocialProof(campaignDoc._id, campaignDoc.config);
-  const view: PublicCampaign = publicCampaign(campaignDoc.config, now, proof);
+  const view: PublicCampaign = publicCampaign(campaignDoc.config, now, proof, campaignDoc.status);
   view.magnet.image = await displayUrl(view.magnet.image);
   return storeFile(MOMENTS_SNAPSHOT_PATH, JSON.stringify(view));
 }

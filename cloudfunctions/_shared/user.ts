@@ -127,6 +127,8 @@ export interface SpinRecord {
   spinsLeft: number;
   /** the stock shard holding this spin's unit of a limited prize */
   stockShard: string | null;
+  /** Operator studio (issue 9): this spin verified the invite the participant arrived with */
+  verifiedInvite?: boolean;
 }
 
 export interface ParticipantSpins {

@@ -2,16 +2,21 @@
 import type { Campaign } from './campaign';
 import type { PublicCampaign } from './contracts';
 import { describeCouponTemplate } from './domain/coupon';
+import { campaignStatus, type StoredStatus } from './domain/lifecycle';
+import { qualifyingAction } from './domain/qualify';
 
 export function publicCampaign(
   campaign: Campaign,
   now: Date,
   /** Distribution (issue 10): 已有 N 人领取, 仅剩 N 份 (social-proof.ts) */
   socialProof: PublicCampaign['socialProof'],
+  // Operator studio (issue 9): the stored lifecycle status (absent = published)
+  stored?: StoredStatus,
 ): PublicCampaign {
   const template = campaign.couponTemplates.find(
     (t) => t.id === campaign.magnet.reward.couponTemplateId,
   );
+  const status = campaignStatus(stored, campaign, now);
   return {
     id: campaign.id,
     title: campaign.title,
@@ -39,5 +44,8 @@ export function publicCampaign(
     },
     groupsAfter: campaign.groups.after,
     socialProof,
+    // Operator studio (issue 9)
+    status,
+    qualifyingAction: status === 'live' ? qualifyingAction(campaign, now) : null,
   };
 }

@@ -13,6 +13,16 @@ import { overview } from './actions/stats';
 import { setTag } from './actions/users';
 // Distribution (issue 10)
 import { channelQrcode, listChannels, upsertChannel } from './actions/channels';
+// Operator studio (issue 9)
+import { createBindCode, listAdminEntries, removeAdminEntry } from './actions/admins';
+import { simulateCampaign } from './actions/simulate';
+import {
+  adjustStudioStock,
+  createStudioCampaign,
+  listStudioCampaigns,
+  setStudioStatus,
+  updateStudioCampaign,
+} from './actions/studio';
 
 export const main = defineFunction<typeof adminParams, AdminResults, AdminDoc>({
   name: 'admin',
@@ -39,5 +49,15 @@ export const main = defineFunction<typeof adminParams, AdminResults, AdminDoc>({
     'channels.list': listChannels,
     'channels.upsert': upsertChannel,
     'channels.qrcode': channelQrcode,
+    // Operator studio (issue 9)
+    'campaign.list': listStudioCampaigns,
+    'campaign.create': createStudioCampaign,
+    'campaign.update': updateStudioCampaign,
+    'campaign.setStatus': setStudioStatus,
+    'campaign.adjustStock': adjustStudioStock,
+    'campaign.simulate': simulateCampaign,
+    'admins.list': listAdminEntries,
+    'admins.remove': removeAdminEntry,
+    'admins.createBindCode': createBindCode,
   },
 });

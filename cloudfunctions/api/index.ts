@@ -7,7 +7,9 @@ import { defineFunction } from '../_shared/dispatch';
 import { displayUrl } from '../_shared/cloud';
 import { fail } from '../_shared/errors';
 import { activeCampaign } from '../_shared/repositories/campaigns';
+import { campaignRules } from '../_shared/rules';
 import { publicCampaign } from '../_shared/views';
+import { bindAdmin } from './actions/bind';
 import { getBlackCard } from './actions/blackcard';
 import { confirmJoined, getGroup } from './actions/group';
 import { lotteryStatus, spin } from './actions/lottery';
@@ -28,7 +30,7 @@ export const main = defineFunction<typeof apiParams, ApiResults>({
       if (!campaign) return fail('CAMPAIGN_NOT_ACTIVE', '活动暂未开始');
       // Distribution (issue 10): 已有 N 人领取 · 仅剩 N 份, cached per warm container
       const proof = await socialProof(campaign._id, campaign.config, now);
-      const view = publicCampaign(campaign.config, now, proof);
+      const view = publicCampaign(campaign.config, now, proof, campaign.status);
       view.magnet.image = await displayUrl(view.magnet.image);
       return view;
     },
@@ -44,5 +46,12 @@ export const main = defineFunction<typeof apiParams, ApiResults>({
     'invite.poster': invitePoster,
     'profile.update': updateProfile,
     'lottery.recentWins': listRecentWins,
+    // Operator studio (issue 9)
+    async 'campaign.rules'(_params, { now }) {
+      const campaign = await activeCampaign(now);
+      if (!campaign) return fail('CAMPAIGN_NOT_ACTIVE', '活动暂未开始');
+      return campaignRules(campaign.config, campaign.status, now);
+    },
+    'admin.bind': bindAdmin,
   },
 });

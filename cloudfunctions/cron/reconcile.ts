@@ -3,8 +3,9 @@
  * pattern of failures (a call killed between two writes, a write applied and its reply lost) and
  * one run, every invariant holds exactly:
  * - the active campaign's stock shards follow its config (a save that died half-way);
- * - every claim and every coupon-prize spin has its coupon; every verified invite has been
- *   judged by its inviter, and a card whose count reached `invitesRequired` is unlocked;
+ * - every claim and every coupon-prize spin has its coupon; every verified invite (by a claim, or
+ *   by a first spin once the claim window closed) has been judged by its inviter, and a card
+ *   whose count reached `invitesRequired` is unlocked;
  * - a stock unit held for a spin that was never recorded, or a group seat recorded for nobody,
  *   is given back once it is older than ABANDONED_AFTER_MS (a call still running is never
  *   that old);
@@ -152,8 +153,14 @@ async function finishPage(
       if (effects.credit?.unlockedNow) report.cardsUnlocked++;
     }
     for (const record of Object.values(p.spins.log)) {
-      if (record.couponId && !existing.has(record.couponId)) {
-        if ((await finishSpin(record, p, campaignDoc)).issuedNow) report.couponsIssued++;
+      const couponMissing = Boolean(record.couponId && !existing.has(record.couponId));
+      // Operator studio (issue 9): an invite verified by a first spin is credited like a claim's.
+      const spinCreditMissing = creditMissing && !p.claim && record.verifiedInvite === true;
+      if (couponMissing || spinCreditMissing) {
+        const effects = await finishSpin(record, p, campaignDoc, now);
+        if (effects.issuedNow) report.couponsIssued++;
+        if (effects.credit?.judgedNow) report.invitesJudged++;
+        if (effects.credit?.unlockedNow) report.cardsUnlocked++;
       }
     }
     // A credit that landed while the unlock after it did not.

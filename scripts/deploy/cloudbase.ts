@@ -47,7 +47,10 @@ export function fileIdOf(manager: Manager, cloudPath: string): string {
 export interface DocumentDatabase {
   collection(name: string): {
     count(): Promise<{ total: number }>;
-    where(query: object): { get(): Promise<{ data: unknown[] }> };
+    where(query: object): {
+      get(): Promise<{ data: unknown[] }>;
+      count(): Promise<{ total: number }>;
+    };
     doc(id: string): { set(options: { data: object }): Promise<unknown> };
   };
 }

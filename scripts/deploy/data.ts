@@ -15,6 +15,7 @@ import {
 } from '../../cloudfunctions/_shared/collections';
 import type { AdminDoc } from '../../cloudfunctions/_shared/repositories/admins';
 import type { CampaignDoc } from '../../cloudfunctions/_shared/repositories/campaigns';
+import { issueOwnerSetupCode } from '../owner-setup-code';
 import { withLocations, type CampaignSource } from './assets';
 import { fileIdOf, type Connection, type DocumentDatabase } from './cloudbase';
 import { change, DeployError, ok, unknown, type Step } from './plan';
@@ -109,6 +110,36 @@ export function firstOwnerStep(openid: string, database: () => DocumentDatabase)
         change(what, current ? `is ${current.role} → owner` : 'missing → add', async () => {
           const doc: Omit<AdminDoc, '_id'> = { role: 'owner', name: current?.name ?? '负责人' };
           await admins.doc(openid).set({ data: doc });
+        }),
+      ];
+    },
+  };
+}
+
+/**
+ * Without `--owner`: when the environment has no owner yet, a one-time owner setup code (the
+ * operator studio's bind flow, `scripts/owner-setup-code.ts`), printed for the person who will
+ * run the shop to type on the Mini Program's bind page. With an owner there it does nothing.
+ */
+export function ownerSetupCodeStep(
+  database: () => DocumentDatabase,
+  print: (line: string) => void,
+): Step {
+  return {
+    part: 'database',
+    title: 'first owner (setup code)',
+    async plan(connected) {
+      const what = 'owner setup code';
+      if (!connected) return [unknown(what, 'printed here when the environment has no owner')];
+      const owners = await database()
+        .collection(COLLECTIONS.admins)
+        .where({ role: 'owner' })
+        .count();
+      if (owners.total > 0) return [ok('owner', `${owners.total} already: no setup code`)];
+      return [
+        change(what, 'no owner → a one-time code (24 h)', async () => {
+          const issued = await issueOwnerSetupCode(database());
+          if (issued) print(`  owner setup code: ${issued.printed}`);
         }),
       ];
     },

@@ -17,7 +17,13 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { demoCampaignSource, fileCampaignSource, storageStep, type CampaignSource } from './assets';
 import { connect, type Connection, type Credentials } from './cloudbase';
-import { firstCampaignStep, firstOwnerStep, parseFirstCampaign, placeholderLocation } from './data';
+import {
+  firstCampaignStep,
+  firstOwnerStep,
+  ownerSetupCodeStep,
+  parseFirstCampaign,
+  placeholderLocation,
+} from './data';
 import { databaseStep } from './database';
 import { readDeclaration } from './declaration';
 import { functionsStep } from './functions';
@@ -184,7 +190,9 @@ export async function deploy(argv: string[], deps: DeployDeps): Promise<number> 
       functionsStep(decl, join(staging, 'functions'), manager),
       storageStep(source, staging, manager),
       firstCampaignStep(source, connection),
-      ...(args.owner ? [firstOwnerStep(args.owner, database)] : []),
+      args.owner
+        ? firstOwnerStep(args.owner, database)
+        : ownerSetupCodeStep(database, (line) => out.log(line)),
       miniprogramStep(
         projectRoot,
         { appid: env.WX_APPID, privateKeyPath: keyPath },

@@ -46,6 +46,38 @@ const specific: Record<string, Array<Record<string, unknown>>> = {
     { id: 'constructor', name: 'g', qrUrl: 'q', expiresAt: '2030-01-01T00:00:00Z' },
   ],
   'campaign.put': [{}, { config: 'not an object' }],
+  // Operator studio (issue 9)
+  'campaign.get': [{ id: '' }, { id: '__proto__' }],
+  'campaign.create': [
+    {},
+    { cloneOf: 'demo-opening', config: {} },
+    { config: {}, id: 'x' },
+    { cloneOf: 'constructor' },
+    { config: 'text' },
+  ],
+  'campaign.update': [
+    { id: 'demo-opening', config: {} },
+    { id: 'demo-opening', config: {}, expectedUpdatedAt: 'yesterday' },
+    { id: 'a.b', config: {}, expectedUpdatedAt: '2030-01-01T00:00:00Z' },
+  ],
+  'campaign.setStatus': [{ id: 'demo-opening' }, { id: 'demo-opening', status: 'draft' }],
+  'campaign.adjustStock': [
+    { id: 'demo-opening', prizeId: 'tumbler', delta: 0 },
+    { id: 'demo-opening', prizeId: 'tumbler', delta: 1.5 },
+    { id: 'demo-opening', prizeId: 'toString', delta: 1 },
+  ],
+  'campaign.simulate': [
+    { assumptions: { claimRate: 2 } },
+    { assumptions: { visitorsPerDay: { Poster: 3 } } },
+    { bands: { runs: 5, seed: 1 } },
+    { bands: { runs: 10 } },
+  ],
+  'admins.remove': [{}, { ref: 'demo-admin' }],
+  'admins.createBindCode': [
+    { role: 'king', name: 'x' },
+    { role: 'staff', name: '' },
+  ],
+  'admin.bind': [{}, { code: '' }, { code: 'x'.repeat(25) }],
 };
 
 const cases = (fn: 'api' | 'admin', actions: string[]) =>

@@ -375,4 +375,24 @@ describe('npm run deploy', () => {
       await h.data.close();
     }
   });
+
+  it('without --owner prints a one-time owner setup code that makes its first user the owner', async () => {
+    const h = await harness();
+    const { code, out } = await h.run();
+    expect(code).toBe(0);
+    const printed = /owner setup code: ([A-Z2-9]{5}-[A-Z2-9]{5})/.exec(out);
+    expect(printed).not.toBeNull();
+    // The person who will run the shop opens the bind page and types it (the real function).
+    await h.data.advanceClock(0);
+    const bound = await h.data.invoke(
+      'api',
+      { action: 'admin.bind', code: printed![1] },
+      { openid: 'shop-owner' },
+    );
+    expect(bound.result).toMatchObject({ ok: true, data: { role: 'owner' } });
+    // With an owner, a rerun issues no code.
+    const again = await h.run();
+    expect(again.out).not.toMatch(/owner setup code:/);
+    await h.data.close();
+  });
 });

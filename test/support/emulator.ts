@@ -146,3 +146,23 @@ export async function runCron(backend: TestBackend) {
     reconciled: Record<string, unknown> | null;
   }>;
 }
+
+// Operator studio (issue 9) ------------------------------------------------------------------
+
+type StoredDoc = Record<string, any>;
+
+/** The documents of a collection as stored now. */
+export function storedDocs(backend: TestBackend, collection: string): StoredDoc[] {
+  return (backend.snapshot().collections[collection] ?? []) as StoredDoc[];
+}
+
+/** Replaces stored documents, as a call killed before its last write would have left them. */
+export async function rewriteStored(
+  backend: TestBackend,
+  collection: string,
+  edit: (docs: StoredDoc[]) => StoredDoc[],
+): Promise<void> {
+  const snapshot = backend.snapshot();
+  snapshot.collections[collection] = edit((snapshot.collections[collection] ?? []) as StoredDoc[]);
+  await backend.emulator.importSnapshot(snapshot);
+}

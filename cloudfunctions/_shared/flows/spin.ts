@@ -1,7 +1,9 @@
 /**
- * What follows a recorded spin: the coupon it won. The spin's record (`consumeSpin`) is written
- * first and holds the decision; the coupon's id derives from the spin, so `lottery.spin`, its
- * retries and the reconciler can all issue it and it exists once.
+ * What follows a recorded spin: the coupon it won, and (operator studio, issue 9) the inviter's
+ * credit when the spin was the invitee's qualifying action. The spin's record (`consumeSpin`) is
+ * written first and holds the decision; the coupon's id derives from the spin and the credit is
+ * keyed by the invitee, so `lottery.spin`, its retries and the reconciler can all run these steps
+ * and each happens once.
  */
 import type { CouponTemplate } from '../campaign';
 import type { CampaignDoc } from '../repositories/campaigns';
@@ -12,17 +14,37 @@ import {
   type CouponDoc,
 } from '../repositories/coupons';
 import type { ParticipantDoc, SpinRecord } from '../repositories/participants';
+import { creditInviter, type CreditOutcome } from './credit';
 
 export interface SpinEffects {
   coupon: CouponDoc | null;
   issuedNow: boolean;
+  credit: CreditOutcome | null;
 }
 
 export async function finishSpin(
   record: SpinRecord,
+  participant: Pick<
+    ParticipantDoc,
+    '_id' | 'openid' | 'campaignId' | 'inviteCode' | 'invite' | 'channel'
+  >,
+  campaignDoc: CampaignDoc,
+  now: Date,
+): Promise<SpinEffects> {
+  const { coupon, issuedNow } = await issueSpinCoupon(record, participant, campaignDoc);
+  const credit =
+    record.verifiedInvite && participant.invite?.status === 'verified'
+      ? // judged when this runs, as a claim's credit is (flows/claim.ts)
+        await creditInviter(participant, campaignDoc.config, now)
+      : null;
+  return { coupon, issuedNow, credit };
+}
+
+async function issueSpinCoupon(
+  record: SpinRecord,
   participant: Pick<ParticipantDoc, 'openid' | 'campaignId' | 'channel'>,
   campaignDoc: CampaignDoc,
-): Promise<SpinEffects> {
+): Promise<{ coupon: CouponDoc | null; issuedNow: boolean }> {
   if (!record.couponId) return { coupon: null, issuedNow: false };
   const template = spinTemplate(record, campaignDoc);
   if (!template) return { coupon: await findCoupon(record.couponId), issuedNow: false };

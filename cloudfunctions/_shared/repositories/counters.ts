@@ -95,3 +95,25 @@ export async function correctCounters(
   await bumpCounters(campaignId, diff);
   return diff;
 }
+
+// Operator studio (issue 9) ------------------------------------------------------------------
+
+/** The summed counters of several campaigns, in one query (campaign.list). */
+export async function readCountersOf(
+  campaignIds: readonly string[],
+): Promise<Map<string, Map<string, number>>> {
+  const byCampaign = new Map(campaignIds.map((id) => [id, new Map<string, number>()]));
+  if (campaignIds.length === 0) return byCampaign;
+  const shards = await many<CounterShardDoc>(
+    db()
+      .collection(COLLECTIONS.counters)
+      .where({ campaignId: db().command.in([...campaignIds]) })
+      .limit(Math.min(1000, campaignIds.length * COUNTER_SHARDS)),
+  );
+  for (const shard of shards) {
+    const { _id: _shard, campaignId, ...metrics } = shard;
+    const totals = byCampaign.get(campaignId);
+    if (totals) addFlat(totals, '', metrics);
+  }
+  return byCampaign;
+}

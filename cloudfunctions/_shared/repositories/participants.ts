@@ -20,6 +20,7 @@ import { db } from '../cloud';
 import { COLLECTIONS, participantId } from '../collections';
 import { byId, byIds, command, countWhere, insert, many, updateWhere } from '../db';
 import type { CreditDecision, FigureRange } from '../domain/invite';
+import type { InviteVerdict } from '../domain/qualify';
 import type { ParticipantClaim, ParticipantDoc, SpinRecord } from '../user';
 import { spinLogKey } from '../user';
 
@@ -73,16 +74,19 @@ export function markEntered(id: string, channel: string, now: Date): Promise<boo
 export function claimOnce(
   id: string,
   claim: ParticipantClaim,
-  invite: { status: 'verified'; verifiedAt: Date } | { status: 'rejected'; reason: 'RISK' } | null,
+  invite: InviteVerdict | null,
 ): Promise<boolean> {
   const _ = command();
-  const inviteUpdate = !invite
-    ? {}
-    : invite.status === 'verified'
-      ? { 'invite.status': 'verified', 'invite.verifiedAt': invite.verifiedAt }
-      : { 'invite.status': 'rejected', 'invite.reason': invite.reason };
   // `_.set`: an object value in an update is otherwise merged field by field (dot paths).
-  return updateIf(id, { claim: _.eq(null) }, { claim: _.set(claim), ...inviteUpdate });
+  return updateIf(id, { claim: _.eq(null) }, { claim: _.set(claim), ...verdictUpdate(invite) });
+}
+
+/** The fields a qualifying write sets on the participant's invite (domain/qualify.ts). */
+function verdictUpdate(invite: InviteVerdict | null): Record<string, unknown> {
+  if (!invite) return {};
+  return invite.status === 'verified'
+    ? { 'invite.status': 'verified', 'invite.verifiedAt': invite.verifiedAt }
+    : { 'invite.status': 'rejected', 'invite.reason': invite.reason };
 }
 
 export type SpinSource = 'free' | 'bonus';
@@ -91,17 +95,25 @@ export type SpinSource = 'free' | 'bonus';
  * Rule: a spin is consumed in the same write that records its result under its requestId, so
  * the same requestId never consumes twice and a consumed spin always has its result. A free
  * spin needs room under today's free allowance; a bonus spin needs a positive balance.
+ * Operator studio (issue 9): when the spin is the qualifying action (the claim window closed),
+ * the invite's verdict is written in the same write, as `claimOnce` does for a claim.
  */
 export function consumeSpin(
   participant: ParticipantDoc,
   source: SpinSource,
   record: SpinRecord,
   rules: { dayKey: string; dailyFreeSpins: number },
+  invite: InviteVerdict | null = null,
 ): Promise<boolean> {
   const _ = command();
   const path = `spins.log.${spinLogKey(record.requestId)}`;
   const unseen = { [path]: _.exists(false) };
-  const common = { [path]: _.set(record), 'spins.total': _.inc(1), 'spins.lastAt': record.at };
+  const common = {
+    [path]: _.set(record),
+    'spins.total': _.inc(1),
+    'spins.lastAt': record.at,
+    ...verdictUpdate(invite),
+  };
   if (source === 'bonus') {
     return updateIf(
       participant._id,

@@ -9,8 +9,10 @@
  *    (an earlier call died after taking it), that prize is the decision; else draw, and take a
  *    unit of a limited prize (`holdStock`, at most once per spin); none left → the fallback.
  * 3. `consumeSpin`: consume the allowance and record the result in one write. From here on the
- *    spin exists exactly once and its requestId answers it.
- * 4. `finishSpin`: the coupon, keyed by the spin.
+ *    spin exists exactly once and its requestId answers it. Once the claim window has closed, a
+ *    first spin is the qualifying action of an invited friend (domain/qualify.ts): the invite's
+ *    verdict is written in this same write.
+ * 4. `finishSpin`: the coupon, keyed by the spin, and the inviter's credit, keyed by the invitee.
  * A unit held by a call that never reached 3 is given back by the reconciler.
  */
 import { randomInt } from 'node:crypto';
@@ -26,10 +28,13 @@ import {
   spinAllowance,
   type SpinCounters,
 } from '../../_shared/domain/lottery';
+import { verdictFor } from '../../_shared/domain/qualify';
 import type { RiskDecision } from '../../_shared/domain/risk';
 import { shardOrder } from '../../_shared/domain/stock';
 import { shanghaiDayKey } from '../../_shared/domain/time';
 import { fail } from '../../_shared/errors';
+import { broughtBy } from '../../_shared/domain/tally';
+import { creditIncrements } from '../../_shared/flows/qualify';
 import { finishSpin } from '../../_shared/flows/spin';
 import { requireCampaign, requireParticipant, riskOf } from '../../_shared/guards';
 import { couponIdFor, seedOf, spinIdFor } from '../../_shared/ids';
@@ -86,13 +91,20 @@ export async function spin(
     risk.decision,
     now,
   );
-  const firstSpin = participant.spins.total === 0;
   for (let attempt = 0; ; attempt++) {
     const source = chooseSpinSource(counters);
     if (!source) {
       if (stockShard) await releaseStock(stockShard, spinId);
       return noSpinsLeft();
     }
+    const firstSpin = participant.spins.total === 0;
+    const verdict = verdictFor({
+      invite: participant.invite,
+      action: 'spin',
+      campaign,
+      risk: risk.decision,
+      now,
+    });
     const record = spinRecord({
       requestId,
       spinId,
@@ -101,15 +113,21 @@ export async function spin(
       campaign,
       now,
       spinsLeft: spinAllowance(counters).spinsLeft - 1,
+      verifiedInvite: verdict?.status === 'verified',
     });
-    if (await consumeSpin(participant, source, record, dailyRules(campaign, now))) {
+    if (await consumeSpin(participant, source, record, dailyRules(campaign, now), verdict)) {
       const increments: CounterIncrements = {
         spins: 1,
         [`prizes.${prize.id}.issued`]: 1,
         ...(firstSpin ? { spinners: 1, [`channels.${participant.channel}.spinners`]: 1 } : {}),
         ...(risk.failed ? { riskChecksFailed: 1 } : {}),
+        ...(verdict?.status === 'rejected' ? { 'rejected.RISK': 1 } : {}),
       };
-      return answer(record, participant, campaignDoc, now, increments);
+      const spun =
+        verdict && participant.invite
+          ? { ...participant, invite: { ...participant.invite, ...verdict } }
+          : participant;
+      return answer(record, spun, campaignDoc, now, increments);
     }
     // Someone else's write got in first: a duplicate of this very request, or another spin of
     // the same participant that used the allowance this one counted on.
@@ -185,6 +203,7 @@ function spinRecord(fields: {
   campaign: Campaign;
   now: Date;
   spinsLeft: number;
+  verifiedInvite: boolean;
 }): SpinRecord {
   const { prize, campaign } = fields;
   const template =
@@ -204,6 +223,7 @@ function spinRecord(fields: {
     resourceUrl: prize.kind === 'resource' ? (prize.resourceUrl ?? null) : null,
     spinsLeft: Math.max(0, fields.spinsLeft),
     stockShard: fields.stockShard,
+    ...(fields.verifiedInvite ? { verifiedInvite: true } : {}),
   };
 }
 
@@ -218,12 +238,14 @@ async function answer(
   now: Date,
   increments?: CounterIncrements,
 ): Promise<SpinAnswer> {
-  const effects = await finishSpin(record, participant, campaignDoc);
+  const effects = await finishSpin(record, participant, campaignDoc, now);
   if (increments) {
     if (effects.issuedNow) {
       increments.couponsIssued = 1;
       increments[`channels.${participant.channel}.couponsIssued`] = 1;
     }
+    // a verified friend counts for the channel that brought their inviter (issue 10)
+    Object.assign(increments, creditIncrements(effects.credit, broughtBy(participant)));
     await bumpCounters(campaignDoc._id, increments);
   }
   return {

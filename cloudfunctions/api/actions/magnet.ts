@@ -9,10 +9,12 @@
 import { displayUrl } from '../../_shared/cloud';
 import type { ApiResults } from '../../_shared/contracts';
 import type { ActionContext } from '../../_shared/dispatch';
+import { verdictFor } from '../../_shared/domain/qualify';
 import { claimWindowPhase } from '../../_shared/domain/schedule';
 import { fail } from '../../_shared/errors';
 import { finishClaim, magnetCouponId, magnetTemplate } from '../../_shared/flows/claim';
 import { broughtBy } from '../../_shared/domain/tally';
+import { creditIncrements } from '../../_shared/flows/qualify';
 import { requireCampaign, requireParticipant, riskOf } from '../../_shared/guards';
 import type { CampaignDoc } from '../../_shared/repositories/campaigns';
 import { bumpCounters, type CounterIncrements } from '../../_shared/repositories/counters';
@@ -48,12 +50,13 @@ export async function claimMagnet(
     resourceUrl: campaign.magnet.reward.resourceUrl ?? null,
   };
   // The pending invite is judged in the same write: verified, or refused for risk.
-  const pending = participant.invite?.status === 'pending';
-  const verdict = !pending
-    ? null
-    : risk.decision === 'allow'
-      ? ({ status: 'verified', verifiedAt: now } as const)
-      : ({ status: 'rejected', reason: 'RISK' } as const);
+  const verdict = verdictFor({
+    invite: participant.invite,
+    action: 'claim',
+    campaign,
+    risk: risk.decision,
+    now,
+  });
   if (!(await claimOnce(participant._id, claim, verdict))) {
     // A concurrent claim of the same participant got there first: answer what it claimed.
     const winner = await findParticipantById(participant._id);
@@ -92,14 +95,8 @@ async function answer(
       increments.couponsIssued = 1;
       increments[`channels.${participant.channel}.couponsIssued`] = 1;
     }
-    const credit = effects.credit;
-    if (credit?.judgedNow && credit.counted) {
-      increments.invitesVerified = 1;
-      // the friend counts for the channel that brought their inviter (issue 10)
-      increments[`channels.${broughtBy(participant)}.verified`] = 1;
-    }
-    if (credit?.judgedNow && !credit.counted) increments['rejected.INVITER_DAILY_CAP'] = 1;
-    if (credit?.unlockedNow) increments.cardsUnlocked = 1;
+    // a verified friend counts for the channel that brought their inviter (issue 10)
+    Object.assign(increments, creditIncrements(effects.credit, broughtBy(participant)));
     await bumpCounters(campaignDoc._id, increments);
   }
   const { claim } = participant;

@@ -15,10 +15,12 @@ import type { ApiResults } from '../../_shared/contracts';
 import type { ActionContext } from '../../_shared/dispatch';
 import { evaluateInvite, type InviteRejection } from '../../_shared/domain/invite';
 import { generateInviteCode } from '../../_shared/domain/invite-code';
+import { campaignStatus } from '../../_shared/domain/lifecycle';
 import { shanghaiDayKey } from '../../_shared/domain/time';
 import { fail } from '../../_shared/errors';
 import { assessRisk } from '../../_shared/guards';
 import { INVITE_CODES_PER_DAY } from '../../_shared/limits';
+import { findAdmin } from '../../_shared/repositories/admins';
 import { activeCampaign, type CampaignDoc } from '../../_shared/repositories/campaigns';
 import { bumpCounters, type CounterIncrements } from '../../_shared/repositories/counters';
 import {
@@ -58,7 +60,9 @@ export async function enterSession(
   const code = params.inviteCode?.toUpperCase();
   const campaignDoc = await activeCampaign(now);
   const channel = await channelOf(params.channel, code, campaignDoc?.config ?? null, now);
-  const existing = await findUser(caller.openid);
+  // Operator studio (issue 9): admins learn their role here (the 管理 entry); visitors learn
+  // nothing. Read beside the person, so it costs a round trip but no waiting.
+  const [existing, admin] = await Promise.all([findUser(caller.openid), findAdmin(caller.openid)]);
   const person = existing
     ? { user: existing, created: false }
     : await createPerson(caller, code, channel, params, campaignDoc, now);
@@ -76,15 +80,19 @@ export async function enterSession(
   // A returning visitor opening someone's link: refused, and kept for the admin (bounded).
   const arrivedWithIt =
     code === user.invite?.inviterCode && user.invite?.campaignId === (campaignDoc?._id ?? null);
+  const role = admin ? { role: admin.role } : {};
   if (code && !isNew && !arrivedWithIt) {
     const reason = await refuseReturningInvite(user, code, campaignDoc, now);
-    return answerOf(user, participant, false, { status: 'rejected', reason }, null);
+    return {
+      ...(await answerOf(user, participant, false, { status: 'rejected', reason }, null)),
+      ...role,
+    };
   }
   // The invite as it stands in this campaign (a person's arrival in an earlier one is history).
   const invite = campaignDoc ? (participant?.invite ?? null) : user.invite;
   const standing = invite && (invite.status === 'pending' || invite.status === 'verified');
   const inviter = standing && invite.inviterId ? await findUser(invite.inviterId) : null;
-  return answerOf(user, participant, isNew, inviteView(invite), inviter);
+  return { ...(await answerOf(user, participant, isNew, inviteView(invite), inviter)), ...role };
 }
 
 /** The first ever visit: the person, with a fresh invite code and the invite judged once. */
@@ -132,7 +140,10 @@ async function inviteOnArrival(
     campaignId: campaignDoc?._id ?? null,
     at: now,
   };
-  if (!campaignDoc) return { ...base, status: 'rejected', reason: 'CAMPAIGN_ENDED' };
+  // Operator studio (issue 9): an operator's 结束 ends the campaign for invites too
+  const ended =
+    campaignDoc && campaignStatus(campaignDoc.status, campaignDoc.config, now) === 'ended';
+  if (!campaignDoc || ended) return { ...base, status: 'rejected', reason: 'CAMPAIGN_ENDED' };
   const campaign = campaignDoc.config;
   const inviterHere = inviter ? await findParticipant(campaignDoc._id, inviter._id) : null;
   const today = shanghaiDayKey(now);

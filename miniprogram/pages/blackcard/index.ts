@@ -22,6 +22,7 @@ import { drawShareCard, openInviterPoster, shareImageOf } from '../../services/p
 import { enableSharing, toast } from '../../services/ui';
 import { formatDate, formatDateTime } from '../../utils/format';
 import { instanceState } from '../../utils/instance-state';
+import { ROUTES, openPage } from '../../utils/routes';
 
 type Card = ApiResults['blackcard.get'];
 
@@ -89,6 +90,13 @@ interface Runtime {
 // Runtime state lives beside the instance, not in `data`: data is copied to the view layer.
 const runtimeOf = instanceState<Runtime>(() => ({ loaded: false, loading: false }));
 
+/** Operator studio (issue 9): when a friend counts; '' when no invite can count any more. */
+function inviteRuleOf(action: PublicCampaign['qualifyingAction']): string {
+  if (action === 'claim') return '好友通过你分享的卡片进入，并领取新人福利后，计为 1 位有效邀请。';
+  if (action === 'spin') return '好友通过你分享的卡片进入，并完成首次抽奖后，计为 1 位有效邀请。';
+  return '';
+}
+
 const emptyCard: Card = {
   required: 3,
   verified: 0,
@@ -109,6 +117,7 @@ Component({
     memberNo: '',
     shareTitle: '',
     ...cardView(emptyCard),
+    inviteRule: inviteRuleOf('claim'),
   },
 
   methods: {
@@ -143,7 +152,9 @@ Component({
           callApi('campaign.get', {}),
         ]);
         if (!card.ok) {
-          this.fail(friendlyMessage(card.error));
+          // Operator studio (issue 9): a paused campaign says so in its own words
+          const paused = card.error.code === 'CAMPAIGN_NOT_ACTIVE';
+          this.fail(paused ? card.error.message : friendlyMessage(card.error));
           return;
         }
         // the brand is decoration: a failed campaign.get keeps what was shown
@@ -159,6 +170,10 @@ Component({
             ? `${brand}送你一份新人福利，点开就能领`
             : '送你一份新人福利，点开就能领',
           ...cardView(card.data),
+          // Operator studio (issue 9): no share is asked for when no invite can count
+          inviteRule: campaign.ok
+            ? inviteRuleOf(campaign.data.qualifyingAction)
+            : this.data.inviteRule,
         });
       } finally {
         runtime.loading = false;
@@ -182,6 +197,11 @@ Component({
 
     onJoinGroup() {
       wx.navigateTo({ url: GROUP_PAGE }).catch(() => undefined);
+    },
+
+    // Operator studio (issue 9)
+    onOpenRules() {
+      openPage(ROUTES.rules);
     },
 
     onShareAppMessage() {

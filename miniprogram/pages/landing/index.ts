@@ -29,6 +29,7 @@ import { enableSharing, toast } from '../../services/ui';
 import { serverOffset } from '../../utils/countdown';
 import { formatDateTime } from '../../utils/format';
 import { instanceState } from '../../utils/instance-state';
+import { ROUTES, openPage } from '../../utils/routes';
 import { windowPhase, type WindowPhase } from '../../utils/schedule';
 
 type State = 'loading' | 'ready' | 'inactive' | 'error' | 'moments';
@@ -148,6 +149,26 @@ function campaignView(campaign: PublicCampaign) {
   };
 }
 
+// Operator studio (issue 9) ------------------------------------------------------------------
+
+/** A paused or ended campaign shows a closed state (scheduled ones show their start). */
+function closedState(status: PublicCampaign['status']): { title: string; message: string } | null {
+  if (status === 'paused') return { title: '活动暂停中', message: '活动暂时暂停，请稍后再来' };
+  if (status === 'ended') return { title: '活动已结束', message: '感谢参与，敬请期待下一期活动' };
+  return null;
+}
+
+/** What the share card promises, by what makes a friend's invite count now. */
+function shareNoteOf(action: PublicCampaign['qualifyingAction']): string {
+  if (action === 'claim') {
+    return '好友通过你分享的卡片领取福利后，你可获得额外抽奖次数，并点亮黑卡进度。';
+  }
+  if (action === 'spin') {
+    return '好友通过你分享的卡片进入并完成首次抽奖后，你可获得额外抽奖次数，并点亮黑卡进度。';
+  }
+  return '';
+}
+
 function rewardView(reward: MagnetReward) {
   return { coupon: reward.coupon ?? null, resourceUrl: reward.resourceUrl ?? '' };
 }
@@ -191,6 +212,11 @@ Component({
     savingProfile: false,
     /** opened from Moments: the claim window's end, as text (no countdown on a snapshot) */
     momentsDeadline: '',
+    // Operator studio (issue 9)
+    /** what a friend must do for a share to count; '' when no invite can count now */
+    shareNote: '',
+    /** an operator or staff member: the 管理 entry */
+    adminEntry: false,
   },
 
   methods: {
@@ -240,6 +266,10 @@ Component({
           this.fail(friendlyMessage(session.error));
           return;
         }
+        // Operator studio (issue 9): admins get the 管理 entry, whatever the campaign's state
+        if (Boolean(session.data.role) !== this.data.adminEntry) {
+          this.setData({ adminEntry: Boolean(session.data.role) });
+        }
         const [campaign, wallet] = await Promise.all([
           callApi('campaign.get', {}),
           callApi('wallet.list', {}),
@@ -253,6 +283,12 @@ Component({
           return;
         }
         runtime.campaign = campaign.data;
+        // Operator studio (issue 9): a paused or ended campaign is closed
+        const closed = closedState(campaign.data.status);
+        if (closed) {
+          this.showInactive(closed.title, closed.message);
+          return;
+        }
         runtime.offsetMs = serverOffset(campaign.data.serverNow, Date.now());
         const serverNow = Date.now() + runtime.offsetMs;
         const campaignPhase = windowPhase(campaign.data, serverNow);
@@ -292,6 +328,7 @@ Component({
           ...inviterView(session.data.inviter),
           profile: session.data.profile,
           askProfile: claimed && !session.data.profile.nickname && !profileSkipped(),
+          shareNote: shareNoteOf(campaign.data.qualifyingAction),
         });
       } finally {
         runtime.loading = false;
@@ -465,6 +502,15 @@ Component({
     onShareTimeline() {
       const [, query = ''] = sharePath(ownInviteCode()).split('?');
       return { title: this.shareTitle(), query };
+    },
+
+    // Operator studio (issue 9)
+    onOpenRules() {
+      openPage(ROUTES.rules);
+    },
+
+    onOpenAdmin() {
+      openPage(ROUTES.dashboard);
     },
   },
 });

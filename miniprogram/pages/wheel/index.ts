@@ -19,6 +19,7 @@ import { enableSharing, toast } from '../../services/ui';
 import { serverOffset } from '../../utils/countdown';
 import { formatDateTime } from '../../utils/format';
 import { instanceState } from '../../utils/instance-state';
+import { ROUTES, openPage } from '../../utils/routes';
 import { windowPhase } from '../../utils/schedule';
 
 type State = 'loading' | 'ready' | 'inactive' | 'error';
@@ -119,6 +120,15 @@ function resultView(answer: SpinAnswer) {
   }
 }
 
+/** Operator studio (issue 9): what the invite card promises, by the qualifying action now. */
+function inviteNoteOf(action: PublicCampaign['qualifyingAction']): string {
+  if (action === 'claim')
+    return '好友通过你分享的卡片进入并领取新人福利后，你即可获得额外的抽奖次数。';
+  if (action === 'spin')
+    return '好友通过你分享的卡片进入并完成首次抽奖后，你即可获得额外的抽奖次数。';
+  return '';
+}
+
 const emptyResult = resultView({
   sectorIndex: 0,
   prize: { id: '', name: '', kind: 'none' },
@@ -138,6 +148,8 @@ Component({
     spinning: false,
     dialog: '' as Dialog,
     result: emptyResult,
+    /** Operator studio (issue 9): how a friend earns you a spin now; '' when none can */
+    inviteNote: '',
   },
 
   methods: {
@@ -181,6 +193,15 @@ Component({
           }
           return;
         }
+        // Operator studio (issue 9): a paused or ended campaign is closed, whatever its dates
+        if (campaign.data.status === 'paused' || campaign.data.status === 'ended') {
+          this.setData({
+            state: 'inactive',
+            message:
+              campaign.data.status === 'paused' ? '活动暂停中，请稍后再来' : '活动已结束，感谢参与',
+          });
+          return;
+        }
         const serverNow = Date.now() + serverOffset(campaign.data.serverNow, Date.now());
         const phase = windowPhase(campaign.data, serverNow);
         if (phase !== 'open') {
@@ -205,6 +226,7 @@ Component({
           // social proof is decoration: without it the wheel still spins
           wins: wins.ok ? winsView(wins.data.wins) : [],
           spinsLeft: status.data.spinsLeft,
+          inviteNote: inviteNoteOf(campaign.data.qualifyingAction),
         });
       } finally {
         runtime.loading = false;
@@ -300,6 +322,11 @@ Component({
     onShareTimeline() {
       const [, query = ''] = sharePath(ownInviteCode()).split('?');
       return { title: runtimeOf(this).shareTitle, query };
+    },
+
+    // Operator studio (issue 9)
+    onOpenRules() {
+      openPage(ROUTES.rules);
     },
   },
 });

@@ -71,6 +71,7 @@ describe('parseCampaign', () => {
       maxVerifiedPerInviterPerDay: 50,
       riskRankBlock: 4,
       riskRankDowngrade: 3,
+      whenClaimClosed: 'spin',
     });
     expect(c.groups.defaultCapacity).toBe(180);
     expect(c.couponTemplates).toEqual([]);

@@ -19,6 +19,7 @@ import type { BarItem } from '../../../components/bar-chart/index';
 import { formatCount, formatDateTime, formatFen } from '../../../utils/format';
 import { instanceState } from '../../../utils/instance-state';
 import { groupView, poolRoom } from '../../../utils/pool';
+import { ROUTES, openPage } from '../../../utils/routes';
 
 type Overview = AdminResults['stats.overview'];
 type State = 'loading' | 'refused' | 'staff' | 'owner' | 'error';
@@ -245,6 +246,15 @@ Component({
 
     onOpenChannels() {
       wx.navigateTo({ url: CHANNELS_PAGE }).catch(() => undefined);
+    },
+
+    // Operator studio (issue 9)
+    onOpenCampaigns() {
+      openPage(ROUTES.campaigns);
+    },
+
+    onOpenAdmins() {
+      openPage(ROUTES.admins);
     },
   },
 });

@@ -1,0 +1,32 @@
+/**
+ * Database round trips per visitor action, measured on a warm container by the emulator
+ * (`test/cloudfunctions/round-trips.test.ts` asserts each figure, so they cannot drift from the
+ * code) and read by the simulator (domain/simulate.ts) to project the database load a campaign
+ * puts on its CloudBase plan. Each is the costliest path the test walks for that action.
+ */
+import type { ApiAction } from './contracts';
+
+export const ROUND_TRIPS = {
+  /**
+   * a new visitor arriving with a friend's invite code (the admin role is read beside the person,
+   * the inviter's public profile after: who invited them)
+   */
+  'session.enter': 11,
+  /**
+   * the campaign is cached per warm container; its social proof (已有 N 人领取, 仅剩 N 份: the
+   * counters and the stock) costs 2 reads at most once per 10 s per container, counted here
+   */
+  'campaign.get': 2,
+  /** the first claim of a friend, verifying the invite (the inviter's first credit of the day) */
+  'magnet.claim': 7,
+  'lottery.status': 1,
+  /** after the claim window, a friend's first spin crediting the inviter (a limited coupon prize: 6) */
+  'lottery.spin': 9,
+  'wallet.list': 1,
+  /** the participant, the invitees, the pending count, and the invitees' public profiles */
+  'blackcard.get': 4,
+  /** the first hand-out (a seat taken, then held); later calls answer the held group in 2 */
+  'group.get': 5,
+} as const satisfies Partial<Record<ApiAction, number>>;
+
+export type MeasuredAction = keyof typeof ROUND_TRIPS;

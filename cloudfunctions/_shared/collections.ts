@@ -32,6 +32,15 @@ export const COLLECTIONS = {
   secrets: 'secrets',
   /** state of background jobs (the reconciler's last run) */
   jobs: 'jobs',
+  // Rewards (issue 12)
+  /** 核销记录: one per redemption (coupon, voucher, right), `_id` derived from its cause */
+  redemptions: 'redemptions',
+  /** uses of a black-card right per member and period, `_id` derived from the three */
+  rightUses: 'right_uses',
+  /** one-time subscribe-message acceptances per user, `_id` = openid */
+  subscriptions: 'subscriptions',
+  /** subscribe messages sent (or that failed), `_id` derived from their cause */
+  messages: 'messages',
 } as const;
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];

@@ -11,6 +11,9 @@ import { upsertGroup } from './actions/groups';
 import { redeem } from './actions/redeem';
 import { overview } from './actions/stats';
 import { setTag } from './actions/users';
+import { listRedemptions, reverse } from './actions/ledger';
+import { lookupMember, useMemberRight } from './actions/member';
+import { listWinners, markSent } from './actions/winners';
 
 export const main = defineFunction<typeof adminParams, AdminResults, AdminDoc>({
   name: 'admin',
@@ -25,7 +28,7 @@ export const main = defineFunction<typeof adminParams, AdminResults, AdminDoc>({
   },
   handlers: {
     async 'admin.whoami'(_params, { auth }) {
-      return { role: auth.role, name: auth.name };
+      return { role: auth.role, name: auth.name, ...(auth.store ? { store: auth.store } : {}) };
     },
     'stats.overview': overview,
     'coupon.redeem': redeem,
@@ -33,5 +36,12 @@ export const main = defineFunction<typeof adminParams, AdminResults, AdminDoc>({
     'groups.upsert': upsertGroup,
     'campaign.get': getCampaign,
     'campaign.put': putCampaign,
+    // Rewards (issue 12)
+    'member.lookup': lookupMember,
+    'member.useRight': useMemberRight,
+    'redemptions.list': listRedemptions,
+    'redemptions.reverse': reverse,
+    'winners.list': listWinners,
+    'voucher.markSent': markSent,
   },
 });

@@ -14,6 +14,7 @@ import { lotteryStatus, spin } from './actions/lottery';
 import { claimMagnet } from './actions/magnet';
 import { enterSession } from './actions/session';
 import { couponToken, listWallet } from './actions/wallet';
+import { memberCode, reminderTemplates, setAddress, subscribeReminders } from './actions/rewards';
 
 export const main = defineFunction<typeof apiParams, ApiResults>({
   name: 'api',
@@ -35,5 +36,10 @@ export const main = defineFunction<typeof apiParams, ApiResults>({
     'blackcard.get': getBlackCard,
     'group.get': getGroup,
     'group.confirmJoined': confirmJoined,
+    // Rewards (issue 12)
+    'member.code': memberCode,
+    'voucher.setAddress': setAddress,
+    'reminders.get': reminderTemplates,
+    'reminders.subscribe': subscribeReminders,
   },
 });

@@ -15,6 +15,8 @@ import { markExpiredCoupons } from '../_shared/repositories/coupons';
 import { findAllGroups, retireExpiredGroups } from '../_shared/repositories/groups';
 import { recordJobRun } from '../_shared/repositories/jobs';
 import { reconcile, type ReconcileReport } from './reconcile';
+import { sendReminders, type RemindersReport } from './reminders';
+import type { OperatorAlert } from '../_shared/repositories/alerts';
 
 export interface CronReport {
   ranAt: string;
@@ -22,6 +24,8 @@ export interface CronReport {
   groupsRetired: number;
   alertsRaised: number;
   reconciled: ReconcileReport | null;
+  /** Rewards (issue 12): subscribe messages sent by this run */
+  reminders: RemindersReport;
 }
 
 /**
@@ -52,20 +56,24 @@ export async function main(
     const now = new Date();
     // Alerts first: a QR that just expired is reported before it leaves the pool.
     const dayKey = shanghaiDayKey(now);
-    let alertsRaised = 0;
+    const raised: OperatorAlert[] = [];
     for (const alert of groupPoolAlerts(await findAllGroups(), now)) {
-      if (await raiseAlert(alert, dayKey, now)) alertsRaised++;
+      if (await raiseAlert(alert, dayKey, now)) raised.push(alert);
     }
+    const alertsRaised = raised.length;
     const couponsExpired = await markExpiredCoupons(now);
     const groupsRetired = await retireExpiredGroups(now);
     const campaign = await findActiveCampaign();
     const reconciled = campaign ? await reconcile(campaign, now) : null;
+    // Rewards (issue 12): reminders, after the repairs (a repaired claim may have a reminder)
+    const reminders = await sendReminders(campaign, raised, dayKey, now);
     const report: CronReport = {
       ranAt: now.toISOString(),
       couponsExpired,
       groupsRetired,
       alertsRaised,
       reconciled,
+      reminders,
     };
     await recordJobRun('cron', { ...report }, now);
     return { ok: true, data: report };

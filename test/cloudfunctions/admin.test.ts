@@ -158,6 +158,7 @@ describe('roles', () => {
     expect(data(await backend.admin(STAFF, 'admin.whoami'))).toEqual({
       role: 'staff',
       name: '演示店员',
+      store: '山野茶事 · 万象城店',
     });
     for (const [action, params] of adminEvents) {
       if (action === 'admin.whoami' || action === 'coupon.redeem') continue;

@@ -22,12 +22,17 @@ export function couponExpiry(
   throw new Error('coupon template has neither validDays nor validUntil');
 }
 
-/** A redeemed coupon stays redeemed after its expiry: that is what happened to it. */
+/**
+ * A redeemed coupon stays redeemed after its expiry: that is what happened to it. A shipped
+ * prize's voucher whose address was given in time waits for the owner to send it, whatever the
+ * deadline (Rewards, issue 12).
+ */
 export function couponStatus(
-  coupon: { redeemedAt?: Date | null; expiresAt: Date },
+  coupon: { redeemedAt?: Date | null; expiresAt: Date; address?: object | null },
   now: Date,
 ): CouponStatus {
   if (coupon.redeemedAt) return 'redeemed';
+  if (coupon.address) return 'available';
   return now.getTime() > coupon.expiresAt.getTime() ? 'expired' : 'available';
 }
 

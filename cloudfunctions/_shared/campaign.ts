@@ -294,11 +294,14 @@ const reminderSchema = (event: (typeof REMINDER_EVENTS)[number]) => {
   return section(label, {
     templateId: id(`${label}的模板编号`, KEY_KINDS.docId),
     fields: z
-      .record(
-        z.string().check(z.regex(/^[a-z_]+[0-9]+$/, `${label}的字段名须如 thing1、number2、time3`)),
-        text(`${label}的字段内容`, 100),
-        worded(`${label}的字段`, `${label}的字段须为 JSON 对象，如 { "thing1": "{title}" }`),
-      )
+      .record(z.string().check(z.regex(/^[a-z_]+[0-9]+$/)), text(`${label}的字段内容`, 100), {
+        error: (issue: { code?: string; input?: unknown }) =>
+          issue.input === undefined
+            ? `请填写${label}的字段`
+            : issue.code === 'invalid_key'
+              ? `${label}的字段名须如 thing1、number2、time3`
+              : `${label}的字段须为 JSON 对象，如 { "thing1": "{title}" }`,
+      })
       .check(
         z.superRefine((fields, ctx) => {
           if (Object.keys(fields).length === 0) {

@@ -144,5 +144,7 @@ export async function runCron(backend: TestBackend) {
     groupsRetired: number;
     alertsRaised: number;
     reconciled: Record<string, unknown> | null;
+    /** Rewards (issue 12): subscribe messages the run sent */
+    reminders: Record<string, number>;
   }>;
 }

@@ -10,7 +10,9 @@ import type {
   InviteRejectionReason,
 } from '../../../../cloudfunctions/_shared/contracts';
 import { callAdmin, friendlyMessage } from '../../../services/api';
-import { refreshOnPullDown } from '../../../services/ui';
+import { refreshOnPullDown, toast } from '../../../services/ui';
+import { REWARD_PAGES } from '../../../../cloudfunctions/_shared/constants';
+import { askForReminders, preloadReminders, remindersOffered } from '../../../services/reminders';
 import type { BarItem } from '../../../components/bar-chart/index';
 import { formatCount, formatDateTime, formatFen } from '../../../utils/format';
 import { instanceState } from '../../../utils/instance-state';
@@ -150,10 +152,17 @@ Component({
     message: '',
     name: '',
     ...overviewView(emptyOverview),
+    // Rewards (issue 12)
+    alertRemindersOffered: false,
+    alertRemindersOn: false,
   },
 
   methods: {
     onLoad() {
+      // Rewards (issue 12): the pool alert's template, ready for a tap
+      void preloadReminders().then(() =>
+        this.setData({ alertRemindersOffered: remindersOffered(['poolAlert']) }),
+      );
       return this.load();
     },
 
@@ -207,6 +216,24 @@ Component({
 
     onOpenGroups() {
       wx.navigateTo({ url: GROUPS_PAGE }).catch(() => undefined);
+    },
+
+    // Rewards (issue 12) ---------------------------------------------------------------------
+
+    onOpenLedger() {
+      wx.navigateTo({ url: `/${REWARD_PAGES.ledger}` }).catch(() => undefined);
+    },
+
+    onOpenWinners() {
+      wx.navigateTo({ url: `/${REWARD_PAGES.winners}` }).catch(() => undefined);
+    },
+
+    /** WeChat's reminder sheet for the pool alerts, from the tap. */
+    async onAskAlertReminders() {
+      if (await askForReminders(['poolAlert'])) {
+        this.setData({ alertRemindersOn: true });
+        toast('已订阅预警通知');
+      }
     },
   },
 });

@@ -19,6 +19,8 @@ const SOURCE_TEXT: Record<Coupon['source'], string> = {
 function voucherState(coupon: Coupon): { note: string; stamp: string; action: string } {
   const shipped = coupon.prize?.fulfilment === 'shipping';
   const until = formatDateTime(coupon.expiresAt);
+  // a deadline is always the end of a day: its date is enough on one line
+  const day = until.slice(0, 5);
   if (coupon.status === 'redeemed') {
     const at = formatDateTime(coupon.redeemedAt ?? '');
     return shipped
@@ -26,9 +28,9 @@ function voucherState(coupon: Coupon): { note: string; stamp: string; action: st
       : { note: `${at} 已领取`, stamp: '已领取', action: '' };
   }
   if (coupon.status === 'expired') return { note: `${until} 已过期`, stamp: '已过期', action: '' };
-  if (!shipped) return { note: `到店出示领取 · ${until} 前有效`, stamp: '', action: '去领取' };
+  if (!shipped) return { note: `到店领取 · ${day} 截止`, stamp: '', action: '去领取' };
   if (coupon.prize?.address) return { note: '地址已填写，等待发货', stamp: '', action: '查看' };
-  return { note: `请在 ${until} 前填写收货地址`, stamp: '', action: '填地址' };
+  return { note: `快递寄送 · ${day} 前填地址`, stamp: '', action: '填地址' };
 }
 
 function couponView(coupon: Coupon | null) {

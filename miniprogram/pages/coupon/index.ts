@@ -160,6 +160,9 @@ Component({
         words: wordsFor(coupon),
         address: addressView(coupon.prize?.address),
       });
+      if (coupon.kind === 'prize') {
+        wx.setNavigationBarTitle({ title: '我的奖品' }).catch(() => undefined);
+      }
       if (coupon.status !== 'available') {
         this.setData({ state: coupon.status, token: '' });
         return;

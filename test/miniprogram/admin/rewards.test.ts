@@ -81,7 +81,7 @@ test('staff scan a member code, see each right with what is left, and use one on
   expect(text(page, '.rdm-result__heading')).toBe('核销成功');
   expect(text(page, '.rdm-result__label')).toBe('每月一杯免费');
   expect(texts(page, 'rdm-right__rule')[0]).toBe('每月 1 次 · 本月已用完');
-  expect(page.data.rights[0].usable).toBe(false);
+  expect((page.data.rights as Array<{ usable: boolean }>)[0].usable).toBe(false);
   await until(() => text(page, '.rdm-today__count') === '今日已核销 1 笔', 'today’s count');
 
   // a second scan by another cashier is refused: the quota is used up
@@ -109,7 +109,7 @@ test('an owner reverses a redemption in the ledger, with a reason, and the coupo
   backend.actAs('demo-admin');
   const page = await open('admin/pages/ledger/index');
   expect(texts(page, 'ldg-tab')).toEqual(['全部门店', '我核销的']);
-  expect(texts(page, 'ldg-line__who')[0]).toMatch(/^会员 \S+ · 演示店员 · 山野茶事 · 万象城店$/);
+  expect(texts(page, 'ldg-line__who')[0]).toMatch(/^会员 \S+ 演示店员 · 山野茶事 · 万象城店$/);
   const modal = jest
     .spyOn(wx, 'showModal')
     .mockResolvedValue({ confirm: true, cancel: false, content: ' 误扫 ' } as never);

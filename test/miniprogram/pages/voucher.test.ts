@@ -73,7 +73,7 @@ test('a tumbler won at the wheel is a voucher in the wallet, picked up with its 
   expect(texts(wallet, 'coupon__label')).toEqual(['实物奖品']);
   expect(texts(wallet, 'coupon__title')).toEqual(['定制保温杯']);
   expect(texts(wallet, 'coupon__source')).toEqual(['抽奖所得']);
-  expect(texts(wallet, 'coupon__note')[0]).toMatch(/^到店出示领取 · \d\d-\d\d 23:59 前有效$/);
+  expect(texts(wallet, 'coupon__note')[0]).toMatch(/^到店领取 · \d\d-\d\d 截止$/);
   expect(texts(wallet, 'coupon__action')).toEqual(['去领取']);
 
   const page = await open('pages/coupon/index', { id: voucher.id });

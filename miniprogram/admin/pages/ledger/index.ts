@@ -24,7 +24,8 @@ function lineView(entry: RedemptionEntry) {
     id: entry.id,
     kind: KIND_TEXT[entry.kind] ?? '',
     title: entry.title,
-    label: entry.label === entry.title ? '' : entry.label,
+    // the value once: not the title again, not the kind again (实物奖品)
+    label: entry.label === entry.title || entry.label === KIND_TEXT[entry.kind] ? '' : entry.label,
     member: `会员 ${entry.memberRef}`,
     by: [entry.staffName, entry.store].filter(Boolean).join(' · '),
     at: formatDateTime(entry.at),

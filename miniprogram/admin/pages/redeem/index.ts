@@ -59,7 +59,8 @@ function rightView(right: RightUsage, active: boolean) {
     title: right.title,
     description: right.description,
     rule: right.rule,
-    leftText: right.leftText,
+    // an unlimited right has nothing left to count
+    leftText: right.quota === null ? '' : right.leftText,
     usable: active && right.left !== 0,
   };
 }

@@ -255,12 +255,7 @@ async function compile(
     for (const message of messages) errors.push({ source: 'typescript', message });
   }
 
-  // The files outside miniprogram/ the pages import at run time (shared constants) are part of
-  // what was compiled: fingerprint them too, or the first freshness check after this compile
-  // (which includes them) would differ and the preview would offer a reload for nothing.
-  const settled = extraInputs.length ? fingerprintOf(miniprogramRoot, extraInputs) : fingerprint;
-  project.version = settled;
-  return { fingerprint: settled, project, wxml, app, extraInputs };
+  return { fingerprint, project, wxml, app, extraInputs };
 }
 
 interface EsbuildLocation {

@@ -11,7 +11,7 @@ import type {
 } from '../../../../cloudfunctions/_shared/contracts';
 import { callAdmin, friendlyMessage } from '../../../services/api';
 import { refreshOnPullDown, toast } from '../../../services/ui';
-import { REWARD_PAGES } from '../../../../cloudfunctions/_shared/constants';
+import type { REWARD_PAGES } from '../../../../cloudfunctions/_shared/constants';
 import { askForReminders, preloadReminders, remindersOffered } from '../../../services/reminders';
 import type { BarItem } from '../../../components/bar-chart/index';
 import { formatCount, formatDateTime, formatFen } from '../../../utils/format';
@@ -23,6 +23,9 @@ type State = 'loading' | 'refused' | 'staff' | 'owner' | 'error';
 
 const REDEEM_PAGE = '/admin/pages/redeem/index';
 const GROUPS_PAGE = '/admin/pages/groups/index';
+// Rewards (issue 12): typed by the shared routes (the phone loads nothing outside miniprogram/)
+const LEDGER_PAGE: `/${(typeof REWARD_PAGES)['ledger']}` = '/admin/pages/ledger/index';
+const WINNERS_PAGE: `/${(typeof REWARD_PAGES)['winners']}` = '/admin/pages/winners/index';
 
 const REJECTION_LABELS: Record<InviteRejectionReason, string> = {
   SELF_INVITE: '自己邀请自己',
@@ -221,11 +224,11 @@ Component({
     // Rewards (issue 12) ---------------------------------------------------------------------
 
     onOpenLedger() {
-      wx.navigateTo({ url: `/${REWARD_PAGES.ledger}` }).catch(() => undefined);
+      wx.navigateTo({ url: LEDGER_PAGE }).catch(() => undefined);
     },
 
     onOpenWinners() {
-      wx.navigateTo({ url: `/${REWARD_PAGES.winners}` }).catch(() => undefined);
+      wx.navigateTo({ url: WINNERS_PAGE }).catch(() => undefined);
     },
 
     /** WeChat's reminder sheet for the pool alerts, from the tap. */

@@ -9,7 +9,10 @@
  * request id kept until it is answered, so a retried tap is the same use). A physical prize's
  * voucher is redeemed like a coupon. The page says 今日已核销 N and leads to the ledger.
  */
-import { MEMBER_CODE_PREFIX, REWARD_PAGES } from '../../../../cloudfunctions/_shared/constants';
+import type {
+  MEMBER_CODE_PREFIX,
+  REWARD_PAGES,
+} from '../../../../cloudfunctions/_shared/constants';
 import type {
   AdminResults,
   ErrorCode,
@@ -41,6 +44,13 @@ const FAILURES: Partial<Record<ErrorCode, { heading: string; detail: string }>> 
   FORBIDDEN: { heading: '没有核销权限', detail: '当前账号不能核销优惠券，请联系活动负责人' },
   NOT_FOUND: { heading: '券不存在', detail: '没有找到这张优惠券，请顾客刷新后重试' },
 };
+
+/**
+ * The phone cannot load modules outside miniprogram/ (only types cross over), so the two values
+ * this page needs are written here, typed by the shared constants: a change there fails tsc here.
+ */
+const MEMBER_CODE: typeof MEMBER_CODE_PREFIX = 'M.';
+const LEDGER_PAGE: `/${(typeof REWARD_PAGES)['ledger']}` = '/admin/pages/ledger/index';
 
 /** Rewards (issue 12): the same for a member code and its rights. */
 const MEMBER_FAILURES: Partial<Record<ErrorCode, { heading: string; detail: string }>> = {
@@ -122,7 +132,7 @@ Component({
     },
 
     onOpenLedger() {
-      wx.navigateTo({ url: `/${REWARD_PAGES.ledger}` }).catch(() => undefined);
+      wx.navigateTo({ url: LEDGER_PAGE }).catch(() => undefined);
     },
 
     onRetry() {
@@ -176,7 +186,7 @@ Component({
 
     /** A scanned code: a member's (their rights), or a coupon's or voucher's (redeemed now). */
     read(code: string): Promise<boolean> {
-      return code.startsWith(MEMBER_CODE_PREFIX) ? this.lookup(code) : this.redeem(code);
+      return code.startsWith(MEMBER_CODE) ? this.lookup(code) : this.redeem(code);
     },
 
     /** Redeems `token` and shows the outcome; true when the coupon was redeemed now. */

@@ -242,6 +242,45 @@ describe('rewards in the browser preview', () => {
     expect(card.data.rights[0].leftText).toBe('本月剩 1 次');
   });
 
+  it('a shipped prize: the winner chooses an address, the owner sees it in the winners list', async () => {
+    const current = await emulator.call('admin', { action: 'campaign.get' }, 'demo-admin');
+    const config = current.data.config;
+    for (const prize of config.lottery.prizes) prize.weight = prize.id === 'tote' ? 1000 : 0;
+    await emulator.call('admin', { action: 'campaign.put', config }, 'demo-admin');
+    await fetch(`${emulator.url}/__emulator/clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ advanceMs: 11_000 }), // past the visitors' campaign cache
+    });
+    const E = 'rewards-visitor-e';
+    await emulator.call('api', { action: 'session.enter' }, E);
+    const spin = await emulator.call(
+      'api',
+      { action: 'lottery.spin', requestId: 'spin-visitor-e' },
+      E,
+    );
+    expect(spin.data.coupon).toMatchObject({ title: '帆布袋', prize: { fulfilment: 'shipping' } });
+
+    await preview.open(E, 'pages/coupon/index', { id: spin.data.coupon.id });
+    await preview.see('选择收货地址');
+    await preview.tap('选择收货地址', 'wx-button');
+    const book = preview.page.getByTestId('modal');
+    await book.waitFor();
+    const saved = await preview.callDuring('voucher.setAddress', () =>
+      book.locator('.pv-modal__confirm').click(),
+    );
+    expect(saved.data.coupon.prize.address).toMatchObject({ userName: '张三' });
+    await preview.see('等待发货');
+    await preview.screenshot('voucher-shipping');
+
+    await preview.open('demo-admin', 'admin/pages/winners/index');
+    await preview.see('定制保温杯');
+    await preview.tap('帆布袋', 'wx-view');
+    await preview.see('新港中路397号');
+    expect(await preview.screen.locator('.wnr-winner__send').count()).toBe(1);
+    await preview.screenshot('winners');
+  });
+
   it('the day before A’s coupon expires, the hourly job sends one reminder (in the panel)', async () => {
     const wallet = await emulator.call('api', { action: 'wallet.list' }, A);
     const gift = wallet.data.coupons.find((c: { source: string }) => c.source === 'magnet');

@@ -65,7 +65,10 @@ describe('stats.overview', () => {
     data(await backend.api('user-a', 'lottery.spin', { requestId: requestId() }));
     data(await backend.api('b', 'lottery.spin', { requestId: requestId() }));
     data(await backend.api('user-a', 'group.get'));
-    const coupon = data(await backend.api('b', 'wallet.list', {})).coupons[0];
+    // b's gift coupon (b's spin may have won a shipped prize, which has no code to scan)
+    const coupon = data(await backend.api('b', 'wallet.list', {})).coupons.find(
+      (c) => c.source === 'magnet',
+    )!;
     const { token } = data(await backend.api('b', 'coupon.token', { couponId: coupon.id }));
     data(await backend.admin(STAFF, 'coupon.redeem', { token }));
 

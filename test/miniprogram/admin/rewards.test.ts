@@ -109,7 +109,9 @@ test('an owner reverses a redemption in the ledger, with a reason, and the coupo
   backend.actAs('demo-admin');
   const page = await open('admin/pages/ledger/index');
   expect(texts(page, 'ldg-tab')).toEqual(['全部门店', '我核销的']);
-  expect(texts(page, 'ldg-line__who')[0]).toMatch(/^会员 [A-Za-z0-9]+演示店员 · 山野茶事 · 万象城店$/);
+  expect(texts(page, 'ldg-line__who')[0]).toMatch(
+    /^会员 [A-Za-z0-9]+演示店员 · 山野茶事 · 万象城店$/,
+  );
   const modal = jest
     .spyOn(wx, 'showModal')
     .mockResolvedValue({ confirm: true, cancel: false, content: ' 误扫 ' } as never);

@@ -15,6 +15,7 @@ import { formatShanghai } from '../_shared/domain/time';
 import { sendReminder, subscriptionsOf } from '../_shared/flows/reminders';
 import { contentDigest } from '../_shared/ids';
 import { RECONCILE_PAGE } from '../_shared/limits';
+import type { KeyCursor } from '../_shared/paging';
 import { findOwners } from '../_shared/repositories/admins';
 import { alertId, type OperatorAlert } from '../_shared/repositories/alerts';
 import type { CampaignDoc } from '../_shared/repositories/campaigns';
@@ -98,12 +99,12 @@ async function remindExpiring(campaign: Campaign, now: Date): Promise<number> {
   if (!campaign.reminders.couponExpiring) return 0;
   const until = new Date(now.getTime() + 24 * HOUR_MS);
   let sent = 0;
-  let after: { expiresAt: Date; id: string } | null = null;
+  let after: KeyCursor | null = null;
   for (;;) {
     const page = await findCouponsExpiring(now, until, after, RECONCILE_PAGE);
     if (page.length === 0) break;
     const last = page[page.length - 1];
-    after = { expiresAt: last.expiresAt, id: last._id };
+    after = { value: last.expiresAt, id: last._id };
     const subscriptions = await subscriptionsOf(page.map((c) => c.owner));
     for (const coupon of page) {
       const outcome = await sendReminder(

@@ -8,6 +8,23 @@ import type { Coupon } from '../../cloudfunctions/_shared/contracts';
 import { data, editCampaign, enter, enterAndClaim, requestId, type TestBackend } from './emulator';
 
 type Config = Record<string, any>;
+type Doc = Record<string, any>;
+
+/** The documents of a collection as stored now. */
+export function stored(backend: TestBackend, collection: string): Doc[] {
+  return (backend.snapshot().collections[collection] ?? []) as Doc[];
+}
+
+/** Replaces stored documents, as a call killed before its last write would have left them. */
+export async function rewriteStore(
+  backend: TestBackend,
+  collection: string,
+  edit: (docs: Doc[]) => Doc[],
+): Promise<void> {
+  const snapshot = backend.snapshot();
+  snapshot.collections[collection] = edit((snapshot.collections[collection] ?? []) as Doc[]);
+  await backend.emulator.importSnapshot(snapshot);
+}
 
 /** A member: card unlocked by three friends who claimed, group joined (rights active). */
 export async function activeMember(backend: TestBackend, openid: string): Promise<string> {

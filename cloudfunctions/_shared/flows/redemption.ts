@@ -12,7 +12,7 @@ import { maskOpenid } from '../domain/mask';
 import { shanghaiDayKey } from '../domain/time';
 import { redemptionIdFor } from '../ids';
 import { unredeemCoupon, type CouponDoc } from '../repositories/coupons';
-import { recordRedemption, type RedemptionDoc } from '../repositories/redemptions';
+import type { RedemptionDoc } from '../repositories/redemptions';
 import { giveBackRightUse, type RightUseDoc } from '../repositories/right-uses';
 
 export function couponRedemptionId(couponId: string, seq: number): string {
@@ -71,11 +71,6 @@ export function rightLedgerRecord(use: RightUseDoc, key: string): RedemptionDoc 
     reversedAt: null,
     reversal: null,
   };
-}
-
-/** Writes a redemption's ledger record (once: a second write finds it). True when this call did. */
-export function recordInLedger(record: RedemptionDoc): Promise<boolean> {
-  return recordRedemption(record);
 }
 
 /** Gives back what a reversed redemption took (once). True when this call gave it back. */

@@ -19,6 +19,7 @@ import { couponExpiry, couponStatus, describeCouponTemplate } from '../domain/co
 import { endOfShanghaiDay } from '../domain/time';
 import { db } from '../cloud';
 import { WALLET_LIMIT } from '../limits';
+import { keysetPage, pageById, type KeyCursor } from '../paging';
 
 export interface CouponDoc {
   _id: string;
@@ -260,24 +261,16 @@ export async function setVoucherAddress(
 export function findCouponsExpiring(
   from: Date,
   to: Date,
-  after: { expiresAt: Date; id: string } | null,
+  after: KeyCursor | null,
   limit: number,
 ): Promise<CouponDoc[]> {
   const _ = command();
-  const window = { status: 'available', address: _.eq(null) };
-  const where = after
-    ? _.or([
-        { ...window, expiresAt: _.gt(after.expiresAt).and(_.lte(to)) },
-        { ...window, expiresAt: after.expiresAt, _id: _.gt(after.id) },
-      ])
-    : { ...window, expiresAt: _.gt(from).and(_.lte(to)) };
-  return many<CouponDoc>(
-    db()
-      .collection(COLLECTIONS.coupons)
-      .where(where)
-      .orderBy('expiresAt', 'asc')
-      .orderBy('_id', 'asc')
-      .limit(limit),
+  return keysetPage<CouponDoc>(
+    COLLECTIONS.coupons,
+    { status: 'available', address: _.eq(null) },
+    { field: 'expiresAt', order: 'asc', range: _.gt(from).and(_.lte(to)) },
+    after,
+    limit,
   );
 }
 
@@ -288,17 +281,11 @@ export function findRedeemedSince(
   afterId: string | null,
   limit: number,
 ): Promise<CouponDoc[]> {
-  const _ = command();
-  return many<CouponDoc>(
-    db()
-      .collection(COLLECTIONS.coupons)
-      .where({
-        campaignId,
-        redeemedAt: _.gte(since),
-        ...(afterId ? { _id: _.gt(afterId) } : {}),
-      })
-      .orderBy('_id', 'asc')
-      .limit(limit),
+  return pageById<CouponDoc>(
+    COLLECTIONS.coupons,
+    { campaignId, redeemedAt: command().gte(since) },
+    afterId,
+    limit,
   );
 }
 
@@ -309,24 +296,15 @@ export function findRedeemedSince(
 export function findPrizeWinners(
   campaignId: string,
   prizeId: string,
-  before: { issuedAt: Date; id: string } | null,
+  before: KeyCursor | null,
   limit: number,
 ): Promise<CouponDoc[]> {
-  const _ = command();
-  const prize = { campaignId, prizeId };
-  const where = before
-    ? _.or([
-        { ...prize, issuedAt: _.lt(before.issuedAt) },
-        { ...prize, issuedAt: before.issuedAt, _id: _.lt(before.id) },
-      ])
-    : prize;
-  return many<CouponDoc>(
-    db()
-      .collection(COLLECTIONS.coupons)
-      .where(where)
-      .orderBy('issuedAt', 'desc')
-      .orderBy('_id', 'desc')
-      .limit(limit),
+  return keysetPage<CouponDoc>(
+    COLLECTIONS.coupons,
+    { campaignId, prizeId },
+    { field: 'issuedAt', order: 'desc' },
+    before,
+    limit,
   );
 }
 

@@ -21,6 +21,7 @@ import { COLLECTIONS, participantId } from '../collections';
 import { byId, byIds, command, countWhere, insert, many, updateWhere } from '../db';
 import type { CreditDecision, FigureRange } from '../domain/invite';
 import { milestoneKey, type MilestoneGrant } from '../domain/milestones';
+import { pageById } from '../paging';
 import type { ParticipantClaim, ParticipantDoc, SpinRecord } from '../user';
 import { spinLogKey } from '../user';
 
@@ -321,17 +322,12 @@ export function pageGroupWaiting(
   afterId: string | null,
   limit: number,
 ): Promise<ParticipantDoc[]> {
-  const _ = command();
-  return many<ParticipantDoc>(
-    participants()
-      .where({
-        campaignId,
-        groupWaitingAt: _.neq(null),
-        ...(afterId ? { _id: _.gt(afterId) } : {}),
-      })
-      .orderBy('_id', 'asc')
-      .limit(limit)
-      .field({ _id: true, openid: true, group: true, groupWaitingAt: true }),
+  return pageById<ParticipantDoc>(
+    COLLECTIONS.participants,
+    { campaignId, groupWaitingAt: command().neq(null) },
+    afterId,
+    limit,
+    { _id: true, openid: true, group: true, groupWaitingAt: true },
   );
 }
 
@@ -342,17 +338,12 @@ export function pageCardHolders(
   afterId: string | null,
   limit: number,
 ): Promise<ParticipantDoc[]> {
-  const _ = command();
-  return many<ParticipantDoc>(
-    participants()
-      .where({
-        campaignId,
-        'progress.unlockedAt': _.lt(before),
-        ...(afterId ? { _id: _.gt(afterId) } : {}),
-      })
-      .orderBy('_id', 'asc')
-      .limit(limit)
-      .field({ _id: true, openid: true }),
+  return pageById<ParticipantDoc>(
+    COLLECTIONS.participants,
+    { campaignId, 'progress.unlockedAt': command().lt(before) },
+    afterId,
+    limit,
+    { _id: true, openid: true },
   );
 }
 

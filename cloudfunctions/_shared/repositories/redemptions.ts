@@ -10,10 +10,10 @@
  * | recordRedemption   | one ledger record per redemption (derived `_id`)                   |
  * | reverseRedemption  | a redemption is reversed once, and only within the reversal window |
  */
-import { db } from '../cloud';
 import { COLLECTIONS } from '../collections';
 import type { RedemptionKind } from '../contracts';
-import { byId, byIds, command, countWhere, insert, many, updateWhere } from '../db';
+import { byId, byIds, command, countWhere, insert, updateWhere } from '../db';
+import { keysetPage, pageById, type KeyCursor } from '../paging';
 
 export interface Reversal {
   at: Date;
@@ -84,34 +84,21 @@ export function countStaffDay(staff: string, dayKey: string): Promise<number> {
   return countWhere(COLLECTIONS.redemptions, { staff, dayKey, reversedAt: null });
 }
 
-export interface LedgerCursor {
-  at: Date;
-  id: string;
-}
-
 /**
- * One page of the ledger, newest first, before `cursor`: a staff member's own (index: staff +
- * at) or a campaign's (index: campaignId + at).
+ * One page of the ledger, newest first, after `cursor` (`value`: a time): a staff member's own
+ * (index: staff + at) or a campaign's (index: campaignId + at).
  */
 export function pageRedemptions(
   scope: { staff: string } | { campaignId: string },
-  cursor: LedgerCursor | null,
+  cursor: KeyCursor | null,
   limit: number,
 ): Promise<RedemptionDoc[]> {
-  const _ = command();
-  const where = cursor
-    ? _.or([
-        { ...scope, at: _.lt(cursor.at) },
-        { ...scope, at: cursor.at, _id: _.lt(cursor.id) },
-      ])
-    : scope;
-  return many<RedemptionDoc>(
-    db()
-      .collection(COLLECTIONS.redemptions)
-      .where(where)
-      .orderBy('at', 'desc')
-      .orderBy('_id', 'desc')
-      .limit(limit),
+  return keysetPage<RedemptionDoc>(
+    COLLECTIONS.redemptions,
+    scope,
+    { field: 'at', order: 'desc' },
+    cursor,
+    limit,
   );
 }
 
@@ -122,16 +109,10 @@ export function findReversedSince(
   afterId: string | null,
   limit: number,
 ): Promise<RedemptionDoc[]> {
-  const _ = command();
-  return many<RedemptionDoc>(
-    db()
-      .collection(COLLECTIONS.redemptions)
-      .where({
-        campaignId,
-        reversedAt: _.gte(since),
-        ...(afterId ? { _id: _.gt(afterId) } : {}),
-      })
-      .orderBy('_id', 'asc')
-      .limit(limit),
+  return pageById<RedemptionDoc>(
+    COLLECTIONS.redemptions,
+    { campaignId, reversedAt: command().gte(since) },
+    afterId,
+    limit,
   );
 }

@@ -9,9 +9,9 @@
  * | useRight         | a use is counted once per key, and only while `used < quota` (if limited) |
  * | giveBackRightUse | a reversed use comes back once                                              |
  */
-import { db } from '../cloud';
 import { COLLECTIONS } from '../collections';
-import { byIds, command, insert, many, updateWhere } from '../db';
+import { byIds, command, insert, updateWhere } from '../db';
+import { pageById } from '../paging';
 
 export interface RightUseEntry {
   at: Date;
@@ -89,16 +89,10 @@ export function findRightUsesSince(
   afterId: string | null,
   limit: number,
 ): Promise<RightUseDoc[]> {
-  const _ = command();
-  return many<RightUseDoc>(
-    db()
-      .collection(COLLECTIONS.rightUses)
-      .where({
-        campaignId,
-        lastUsedAt: _.gte(since),
-        ...(afterId ? { _id: _.gt(afterId) } : {}),
-      })
-      .orderBy('_id', 'asc')
-      .limit(limit),
+  return pageById<RightUseDoc>(
+    COLLECTIONS.rightUses,
+    { campaignId, lastUsedAt: command().gte(since) },
+    afterId,
+    limit,
   );
 }

@@ -21,9 +21,9 @@ import {
   findRedemption,
   pageRedemptions,
   reverseRedemption,
-  type LedgerCursor,
   type RedemptionDoc,
 } from '../../_shared/repositories/redemptions';
+import { decodeCursor, encodeCursor } from '../../_shared/paging';
 
 type Context = ActionContext & { auth: AdminDoc };
 
@@ -52,7 +52,7 @@ export async function listRedemptions(
     todayCount,
     items: shown.map((record) => toRedemptionEntry(record, now, { owner })),
     ...(page.length > LEDGER_PAGE && last
-      ? { next: encodeCursor({ at: last.at, id: last._id }) }
+      ? { next: encodeCursor({ value: last.at, id: last._id }) }
       : {}),
   };
 }
@@ -87,18 +87,4 @@ async function settled(
 ): Promise<AdminResults['redemptions.reverse']> {
   await finishReversal(record);
   return { redemption: toRedemptionEntry(record, now, { owner: true }), reversedNow: false };
-}
-
-/** `<ms base 36>.<id>`: where the next page of a list newest-first starts. */
-export function encodeCursor(cursor: LedgerCursor): string {
-  return `${cursor.at.getTime().toString(36)}.${cursor.id}`;
-}
-
-export function decodeCursor(text: string): LedgerCursor {
-  const [ms, id] = text.split('.');
-  const at = parseInt(ms ?? '', 36);
-  if (!Number.isFinite(at) || !id || !/^[A-Za-z0-9_-]{1,64}$/.test(id)) {
-    return fail('BAD_REQUEST', 'cursor: must be the `next` of a previous page');
-  }
-  return { at: new Date(at), id };
 }

@@ -15,7 +15,7 @@ import { couponLedgerRecord, toRedemptionEntry } from '../../_shared/flows/redem
 import type { AdminDoc } from '../../_shared/repositories/admins';
 import { findActiveCampaign } from '../../_shared/repositories/campaigns';
 import { findCoupon, findPrizeWinners, type CouponDoc } from '../../_shared/repositories/coupons';
-import { decodeCursor, encodeCursor } from './ledger';
+import { decodeCursor, encodeCursor } from '../../_shared/paging';
 import { redeemItem } from './redeem';
 
 type Context = ActionContext & { auth: AdminDoc };
@@ -34,19 +34,14 @@ export async function listWinners(
   const prize = campaign.config.lottery.prizes.find((p) => p.id === prizeId);
   if (!prize || prize.kind !== 'physical') return fail('NOT_FOUND', '没有这个实物奖品');
   const before = cursor ? decodeCursor(cursor) : null;
-  const page = await findPrizeWinners(
-    campaign._id,
-    prizeId,
-    before && { issuedAt: before.at, id: before.id },
-    WINNERS_PAGE + 1,
-  );
+  const page = await findPrizeWinners(campaign._id, prizeId, before, WINNERS_PAGE + 1);
   const shown = page.slice(0, WINNERS_PAGE);
   const last = shown[shown.length - 1];
   return {
     prize: { id: prize.id, name: prize.name, fulfilment: prize.fulfilment ?? 'pickup' },
     items: shown.map((doc) => winnerOf(doc, now)),
     ...(page.length > WINNERS_PAGE && last
-      ? { next: encodeCursor({ at: last.issuedAt, id: last._id }) }
+      ? { next: encodeCursor({ value: last.issuedAt, id: last._id }) }
       : {}),
   };
 }

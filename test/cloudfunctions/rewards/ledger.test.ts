@@ -13,18 +13,9 @@ import {
   runCron,
   useBackend,
 } from '../../support/emulator';
-import { activeMember } from '../../support/rewards';
+import { activeMember, rewriteStore, stored } from '../../support/rewards';
 
 const backend = useBackend();
-
-type Doc = Record<string, any>;
-const docs = (collection: string) => (backend.snapshot().collections[collection] ?? []) as Doc[];
-
-async function rewrite(collection: string, edit: (docs: Doc[]) => Doc[]): Promise<void> {
-  const snapshot = backend.snapshot();
-  snapshot.collections[collection] = edit((snapshot.collections[collection] ?? []) as Doc[]);
-  await backend.emulator.importSnapshot(snapshot);
-}
 
 /** A customer's magnet coupon and a fresh token for it. */
 async function couponOf(openid: string) {
@@ -100,26 +91,28 @@ describe('the ledger', () => {
     const { coupon, token } = await couponOf('customer');
     data(await backend.admin(STAFF, 'coupon.redeem', { token }));
     // killed after the coupon's write: no ledger record, nothing counted
-    await rewrite('redemptions', () => []);
-    await rewrite('counters', (all) => all.map((shard) => ({ ...shard, couponsRedeemed: 0 })));
+    await rewriteStore(backend, 'redemptions', () => []);
+    await rewriteStore(backend, 'counters', (all) =>
+      all.map((shard) => ({ ...shard, couponsRedeemed: 0 })),
+    );
     // the cashier scans again: told it worked, and the record is written, once
     const again = await Promise.all(
       [1, 2, 3].map(() => backend.admin(STAFF, 'coupon.redeem', { token })),
     );
     expect(again.every((a) => a.ok && a.data.couponId === coupon.id)).toBe(true);
-    expect(docs('redemptions')).toHaveLength(1);
+    expect(stored(backend, 'redemptions')).toHaveLength(1);
 
     // nobody came back: the reconciler writes it (and corrects the count)
-    await rewrite('redemptions', () => []);
+    await rewriteStore(backend, 'redemptions', () => []);
     const run = await runCron(backend);
     expect(run.ok && run.data.reconciled).toMatchObject({ ledgerRecorded: 1 });
-    expect(docs('redemptions')).toEqual([
+    expect(stored(backend, 'redemptions')).toEqual([
       expect.objectContaining({ itemId: coupon.id, staff: STAFF, store: '山野茶事 · 万象城店' }),
     ]);
     expect(await redemptionsCounted()).toBe(1);
     const second = await runCron(backend);
     expect(second.ok && second.data.reconciled).toMatchObject({ ledgerRecorded: 0 });
-    expect(docs('redemptions')).toHaveLength(1);
+    expect(stored(backend, 'redemptions')).toHaveLength(1);
   });
 
   it('keeps one ledger record per redemption when scans are killed at random and retried', async () => {
@@ -142,11 +135,11 @@ describe('the ledger', () => {
     );
     backend.emulator.faults.update({ killRate: 0 });
     expect((await runCron(backend)).ok).toBe(true);
-    const redeemed = docs('coupons').filter((c) => c.redeemedAt);
+    const redeemed = stored(backend, 'coupons').filter((c) => c.redeemedAt);
     expect(redeemed).toHaveLength(8);
     expect(redeemed.every((c) => c.redemptions === 1)).toBe(true);
     expect(
-      docs('redemptions')
+      stored(backend, 'redemptions')
         .map((r) => r.itemId)
         .sort(),
     ).toEqual(redeemed.map((c) => c._id).sort());
@@ -191,7 +184,7 @@ describe('reversing a redemption', () => {
     expect(answers.filter((a) => data(a).reversedNow)).toHaveLength(1);
     const reasons = new Set(answers.map((a) => data(a).redemption.reversal?.reason));
     expect(reasons.size).toBe(1);
-    expect(docs('coupons').find((c) => c._id === coupon.id)).toMatchObject({
+    expect(stored(backend, 'coupons').find((c) => c._id === coupon.id)).toMatchObject({
       redeemedAt: null,
       redemptions: 1,
     });
@@ -244,19 +237,21 @@ describe('reversing a redemption', () => {
     expect((await scan()).rights.find((r) => r.id === 'monthly-drink')?.leftText).toBe(
       '本月剩 1 次',
     );
-    expect(docs('right_uses')[0].used).toBe(0);
+    expect(stored(backend, 'right_uses')[0].used).toBe(0);
   });
 
   it('is finished by a retry or by the reconciler when it died before giving the coupon back', async () => {
     const { coupon, token } = await couponOf('customer');
     data(await backend.admin(STAFF, 'coupon.redeem', { token }));
     const [line] = data(await backend.admin(OWNER, 'redemptions.list', {})).items;
-    const redeemed = docs('coupons').find((c) => c._id === coupon.id)!;
+    const redeemed = stored(backend, 'coupons').find((c) => c._id === coupon.id)!;
     // the reversal's record landed, its second write did not: the coupon is still redeemed
     data(
       await backend.admin(OWNER, 'redemptions.reverse', { redemptionId: line.id, reason: '误扫' }),
     );
-    await rewrite('coupons', (all) => all.map((c) => (c._id === coupon.id ? redeemed : c)));
+    await rewriteStore(backend, 'coupons', (all) =>
+      all.map((c) => (c._id === coupon.id ? redeemed : c)),
+    );
     const retry = data(
       await backend.admin(OWNER, 'redemptions.reverse', { redemptionId: line.id, reason: '再试' }),
     );
@@ -264,12 +259,14 @@ describe('reversing a redemption', () => {
       reversedNow: false,
       redemption: { reversal: { reason: '误扫' } },
     });
-    expect(docs('coupons').find((c) => c._id === coupon.id)?.redeemedAt).toBeNull();
+    expect(stored(backend, 'coupons').find((c) => c._id === coupon.id)?.redeemedAt).toBeNull();
 
-    await rewrite('coupons', (all) => all.map((c) => (c._id === coupon.id ? redeemed : c)));
+    await rewriteStore(backend, 'coupons', (all) =>
+      all.map((c) => (c._id === coupon.id ? redeemed : c)),
+    );
     const run = await runCron(backend);
     expect(run.ok && run.data.reconciled).toMatchObject({ reversalsFinished: 1 });
-    expect(docs('coupons').find((c) => c._id === coupon.id)?.redeemedAt).toBeNull();
+    expect(stored(backend, 'coupons').find((c) => c._id === coupon.id)?.redeemedAt).toBeNull();
     const again = await runCron(backend);
     expect(again.ok && again.data.reconciled).toMatchObject({ reversalsFinished: 0 });
   });

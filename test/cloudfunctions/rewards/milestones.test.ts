@@ -12,17 +12,11 @@ import {
   runCron,
   useBackend,
 } from '../../support/emulator';
+import { stored, rewriteStore } from '../../support/rewards';
 
 const backend = useBackend();
 
 type Doc = Record<string, any>;
-const docs = (collection: string) => (backend.snapshot().collections[collection] ?? []) as Doc[];
-
-async function rewrite(collection: string, edit: (docs: Doc[]) => Doc[]): Promise<void> {
-  const snapshot = backend.snapshot();
-  snapshot.collections[collection] = edit((snapshot.collections[collection] ?? []) as Doc[]);
-  await backend.emulator.importSnapshot(snapshot);
-}
 
 /** 1 → a coupon, 3 → another (and the black card), 5 → the shipped tote. */
 async function ladder() {
@@ -67,7 +61,7 @@ describe('the invite ladder', () => {
       { invites: 3, title: '满50减10', kind: 'coupon', reached: true },
       { invites: 5, title: '帆布袋', kind: 'prize', reached: false },
     ]);
-    const inviter = docs('participants').find((p) => p.openid === 'inviter')!;
+    const inviter = stored(backend, 'participants').find((p) => p.openid === 'inviter')!;
     expect(Object.keys(inviter.progress.milestones).sort()).toEqual(['m_1', 'm_3']);
     // the dashboard counts the two rewards with the four magnet coupons
     const funnel = data(await backend.admin(OWNER, 'stats.overview')).funnel;
@@ -98,16 +92,19 @@ describe('the invite ladder', () => {
   it('is finished by the reconciler when the call died between the credit and the grant', async () => {
     await ladder();
     await friendsClaimTogether(3);
-    const marked = docs('participants').find((p) => p.openid === 'inviter')!.progress.milestones;
+    const marked = stored(backend, 'participants').find((p) => p.openid === 'inviter')!.progress
+      .milestones;
     // the 3-step's mark never landed; the 1-step's reward was never issued
-    await rewrite('participants', (all) =>
+    await rewriteStore(backend, 'participants', (all) =>
       all.map((p) =>
         p.openid === 'inviter'
           ? { ...p, progress: { ...p.progress, milestones: { m_1: marked.m_1 } } }
           : p,
       ),
     );
-    await rewrite('coupons', (all) => all.filter((c) => c._id !== marked.m_1.couponId));
+    await rewriteStore(backend, 'coupons', (all) =>
+      all.filter((c) => c._id !== marked.m_1.couponId),
+    );
     expect(await rewardsOf('inviter')).toHaveLength(1);
 
     const run = await runCron(backend);

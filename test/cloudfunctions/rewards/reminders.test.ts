@@ -13,12 +13,10 @@ import {
   runCron,
   useBackend,
 } from '../../support/emulator';
-import { activeMember, messagesTo, subscribe, templateOf } from '../../support/rewards';
+import { activeMember, messagesTo, stored, subscribe, templateOf } from '../../support/rewards';
 
 const backend = useBackend();
 
-type Doc = Record<string, any>;
-const docs = (collection: string) => (backend.snapshot().collections[collection] ?? []) as Doc[];
 const HOUR = 3600_000;
 
 /** Takes every group of the pool out of service: nobody can be handed one. */
@@ -61,7 +59,7 @@ describe('a friend’s claim', () => {
       data: { thing1: { value: '好友已领取你分享的福利' }, thing2: { value: '已邀请 1/3 位好友' } },
     });
     expect(messagesTo(backend, 'silent')).toEqual([]);
-    expect(docs('messages')).toEqual([
+    expect(stored(backend, 'messages')).toEqual([
       expect.objectContaining({ touser: 'subscribed', status: 'sent', event: 'inviteProgress' }),
     ]);
   });
@@ -88,14 +86,14 @@ describe('a friend’s claim', () => {
     );
     await enterAndClaim(backend, 'f1', session.inviteCode);
     expect(messagesTo(backend, 'inviter')).toEqual([]);
-    expect(docs('messages')).toEqual([
+    expect(stored(backend, 'messages')).toEqual([
       expect.objectContaining({ status: 'failed', errCode: 43101, touser: 'inviter' }),
     ]);
     // WeChat said none is left: the next friend's claim does not try, nor does cron
     await enterAndClaim(backend, 'f2', session.inviteCode);
     await runCron(backend);
-    expect(docs('messages')).toHaveLength(1);
-    expect(docs('subscriptions')[0].counts[template]).toBe(0);
+    expect(stored(backend, 'messages')).toHaveLength(1);
+    expect(stored(backend, 'subscriptions')[0].counts[template]).toBe(0);
   });
 });
 
@@ -208,7 +206,7 @@ describe('reminders.subscribe', () => {
       }),
     );
     expect(answer.accepted).toEqual([progress]);
-    expect(docs('subscriptions')).toEqual([
+    expect(stored(backend, 'subscriptions')).toEqual([
       expect.objectContaining({ _id: 'visitor', counts: { [progress]: 1 } }),
     ]);
     const before = backend.snapshot();

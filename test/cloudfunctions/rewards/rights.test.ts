@@ -15,12 +15,9 @@ import {
   requestId,
   useBackend,
 } from '../../support/emulator';
-import { activeMember } from '../../support/rewards';
+import { activeMember, stored } from '../../support/rewards';
 
 const backend = useBackend();
-
-type Doc = Record<string, any>;
-const docs = (collection: string) => (backend.snapshot().collections[collection] ?? []) as Doc[];
 
 async function scan(staff: string, member = 'member') {
   const { code } = data(await backend.api(member, 'member.code'));
@@ -113,8 +110,8 @@ describe('using a right', () => {
       title: '每月一杯免费',
       label: '每月 1 次',
     });
-    expect(docs('redemptions')).toHaveLength(1);
-    expect(docs('right_uses')).toEqual([expect.objectContaining({ used: 1 })]);
+    expect(stored(backend, 'redemptions')).toHaveLength(1);
+    expect(stored(backend, 'right_uses')).toEqual([expect.objectContaining({ used: 1 })]);
 
     // the month rolls over (Shanghai calendar): one more use, and only one
     const nextMonth = periodAt('month', new Date(Date.now())).endsAt as Date;
@@ -123,7 +120,7 @@ describe('using a right', () => {
     expect(next.rights.find((r) => r.id === 'monthly-drink')?.leftText).toBe('本月剩 1 次');
     expect((await use(STAFF, next.ticket, 'monthly-drink')).ok).toBe(true);
     expect(errorCode(await use(STAFF, next.ticket, 'monthly-drink'))).toBe('RIGHT_USED_UP');
-    expect(docs('redemptions')).toHaveLength(2);
+    expect(stored(backend, 'redemptions')).toHaveLength(2);
   });
 
   it('answers a retried request with the use it made, without using another', async () => {
@@ -136,7 +133,7 @@ describe('using a right', () => {
     expect(data(again[0]).right.used).toBe(1);
     // unlimited: a new request is a new use
     expect(data(await use(STAFF, ticket, 'tasting')).right).toMatchObject({ used: 2, left: null });
-    expect(docs('redemptions')).toHaveLength(2);
+    expect(stored(backend, 'redemptions')).toHaveLength(2);
   });
 
   it('reads the rights from the current config: an added right shows and can be used at once', async () => {
@@ -174,6 +171,6 @@ describe('using a right', () => {
     expect(errorCode(await use(OWNER, ticket, 'tasting'))).toBe('BAD_TOKEN');
     await backend.emulator.advanceClock(11 * 60_000);
     expect(errorCode(await use(STAFF, ticket, 'tasting'))).toBe('BAD_TOKEN');
-    expect(docs('right_uses')).toEqual([]);
+    expect(stored(backend, 'right_uses')).toEqual([]);
   });
 });

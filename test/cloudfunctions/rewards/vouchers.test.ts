@@ -13,12 +13,9 @@ import {
   runCron,
   useBackend,
 } from '../../support/emulator';
-import { rigWheel, spinForPrize } from '../../support/rewards';
+import { rigWheel, spinForPrize, stored } from '../../support/rewards';
 
 const backend = useBackend();
-
-type Doc = Record<string, any>;
-const docs = (collection: string) => (backend.snapshot().collections[collection] ?? []) as Doc[];
 
 const ADDRESS = {
   userName: '张三',
@@ -61,8 +58,10 @@ describe('a prize won at the wheel', () => {
       if (cashiers[i] !== [...winners][0]) expect(answer.ok).toBe(false);
     });
     // one redemption, one ledger record naming the cashier's store
-    expect(docs('coupons').find((c) => c._id === voucher.id)).toMatchObject({ redemptions: 1 });
-    const ledger = docs('redemptions');
+    expect(stored(backend, 'coupons').find((c) => c._id === voucher.id)).toMatchObject({
+      redemptions: 1,
+    });
+    const ledger = stored(backend, 'redemptions');
     expect(ledger).toHaveLength(1);
     expect(ledger[0]).toMatchObject({ kind: 'voucher', itemId: voucher.id, title: '定制保温杯' });
     expect(ledger[0].store).toMatch(/山野茶事/);
@@ -76,7 +75,7 @@ describe('a prize won at the wheel', () => {
     await rigWheel(backend, 'tumbler');
     const voucher = await spinForPrize(backend, 'winner');
     const snapshot = backend.snapshot();
-    snapshot.collections.coupons = docs('coupons').filter((c) => c._id !== voucher.id);
+    snapshot.collections.coupons = stored(backend, 'coupons').filter((c) => c._id !== voucher.id);
     await backend.emulator.importSnapshot(snapshot);
     expect(data(await backend.api('winner', 'wallet.list', {})).coupons).toEqual([]);
     const run = await runCron(backend);
@@ -140,7 +139,7 @@ describe('a shipped prize', () => {
       [1, 2, 3].map(() => backend.admin(OWNER, 'voucher.markSent', { couponId: voucher.id })),
     );
     expect(sends.every((s) => s.ok)).toBe(true);
-    expect(docs('redemptions')).toEqual([
+    expect(stored(backend, 'redemptions')).toEqual([
       expect.objectContaining({ kind: 'voucher', itemId: voucher.id, store: '快递寄出' }),
     ]);
     const sent = data(await backend.admin(OWNER, 'winners.list', { prizeId: 'tote' })).items[0];
@@ -221,5 +220,5 @@ it('counts a spin’s voucher once when the same requestId is retried', async ()
   );
   const ids = new Set(answers.map((a) => data(a).coupon?.id));
   expect(ids.size).toBe(1);
-  expect(docs('coupons')).toHaveLength(1);
+  expect(stored(backend, 'coupons')).toHaveLength(1);
 });

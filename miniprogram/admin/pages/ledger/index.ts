@@ -9,6 +9,7 @@ import { callAdmin, friendlyMessage } from '../../../services/api';
 import { refreshOnPullDown, toast } from '../../../services/ui';
 import { formatDateTime } from '../../../utils/format';
 import { instanceState } from '../../../utils/instance-state';
+import { loadPage, type PageState } from '../../../utils/paged-list';
 
 type State = 'loading' | 'refused' | 'ready' | 'error';
 type Scope = 'all' | 'mine';
@@ -36,9 +37,7 @@ function lineView(entry: RedemptionEntry) {
   };
 }
 
-interface Runtime {
-  loading: boolean;
-  next?: string;
+interface Runtime extends PageState {
   busy: boolean;
 }
 
@@ -94,30 +93,22 @@ Component({
 
     /** The first page (`fresh`), or the next one. */
     async load(fresh: boolean) {
-      const runtime = runtimeOf(this);
-      if (runtime.loading) return;
-      runtime.loading = true;
-      try {
-        const answer = await callAdmin('redemptions.list', {
-          scope: this.data.scope,
-          ...(!fresh && runtime.next ? { cursor: runtime.next } : {}),
-        });
-        if (!answer.ok) {
-          if (this.data.state === 'ready') toast(friendlyMessage(answer.error));
-          else this.setData({ state: 'error', message: friendlyMessage(answer.error) });
-          return;
-        }
-        runtime.next = answer.data.next;
-        const lines = answer.data.items.map(lineView);
-        this.setData({
-          state: 'ready',
-          todayCount: answer.data.todayCount,
-          lines: fresh ? lines : [...this.data.lines, ...lines],
-          more: Boolean(answer.data.next),
-        });
-      } finally {
-        runtime.loading = false;
+      const answer = await loadPage(runtimeOf(this), fresh, (cursor) =>
+        callAdmin('redemptions.list', { scope: this.data.scope, ...cursor }),
+      );
+      if (!answer) return;
+      if (!answer.ok) {
+        if (this.data.state === 'ready') toast(friendlyMessage(answer.error));
+        else this.setData({ state: 'error', message: friendlyMessage(answer.error) });
+        return;
       }
+      const lines = answer.data.items.map(lineView);
+      this.setData({
+        state: 'ready',
+        todayCount: answer.data.todayCount,
+        lines: fresh ? lines : [...this.data.lines, ...lines],
+        more: Boolean(answer.data.next),
+      });
     },
 
     /** An owner undoes a redemption: the reason first, then the reversal. */

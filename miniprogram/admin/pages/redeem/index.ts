@@ -211,16 +211,7 @@ Component({
         void this.refreshToday();
         return true;
       }
-      const failure = FAILURES[answer.error.code];
-      this.setData({
-        result: {
-          ok: false,
-          heading: failure?.heading ?? '核销失败',
-          title: '',
-          label: '',
-          detail: failure?.detail ?? friendlyMessage(answer.error),
-        },
-      });
+      this.showFailure(answer.error, FAILURES);
       return false;
     },
 
@@ -298,8 +289,9 @@ Component({
           heading: failure?.heading ?? '核销失败',
           title: '',
           label: '',
-          // the server's own words when ours have none (a quota's period, an inactive card)
-          detail: failure?.detail || error.message || friendlyMessage(error),
+          // a known refusal without words of ours says the server's (a quota's period, an
+          // inactive card); an unknown one the friendly message
+          detail: failure ? failure.detail || error.message : friendlyMessage(error),
         },
       });
     },

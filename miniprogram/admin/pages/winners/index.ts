@@ -8,6 +8,7 @@ import { callAdmin, friendlyMessage } from '../../../services/api';
 import { refreshOnPullDown, toast } from '../../../services/ui';
 import { formatDateTime } from '../../../utils/format';
 import { instanceState } from '../../../utils/instance-state';
+import { loadPage, type PageState } from '../../../utils/paged-list';
 
 type State = 'loading' | 'refused' | 'staff' | 'ready' | 'error';
 
@@ -45,10 +46,8 @@ function winnerView(winner: PrizeWinner) {
   };
 }
 
-interface Runtime {
-  loading: boolean;
+interface Runtime extends PageState {
   busy: boolean;
-  next?: string;
 }
 
 // Runtime state lives beside the instance, not in `data`: data is copied to the view layer.
@@ -119,31 +118,25 @@ Component({
       return this.load(true);
     },
 
+    /** The first page (`fresh`), or the next one. */
     async load(fresh: boolean) {
-      const runtime = runtimeOf(this);
-      if (runtime.loading || !this.data.prizeId) return;
-      runtime.loading = true;
-      try {
-        const answer = await callAdmin('winners.list', {
-          prizeId: this.data.prizeId,
-          ...(!fresh && runtime.next ? { cursor: runtime.next } : {}),
-        });
-        if (!answer.ok) {
-          if (this.data.state === 'ready') toast(friendlyMessage(answer.error));
-          else this.setData({ state: 'error', message: friendlyMessage(answer.error) });
-          return;
-        }
-        runtime.next = answer.data.next;
-        const winners = answer.data.items.map(winnerView);
-        this.setData({
-          state: 'ready',
-          shipping: answer.data.prize.fulfilment === 'shipping',
-          winners: fresh ? winners : [...this.data.winners, ...winners],
-          more: Boolean(answer.data.next),
-        });
-      } finally {
-        runtime.loading = false;
+      if (!this.data.prizeId) return;
+      const answer = await loadPage(runtimeOf(this), fresh, (cursor) =>
+        callAdmin('winners.list', { prizeId: this.data.prizeId, ...cursor }),
+      );
+      if (!answer) return;
+      if (!answer.ok) {
+        if (this.data.state === 'ready') toast(friendlyMessage(answer.error));
+        else this.setData({ state: 'error', message: friendlyMessage(answer.error) });
+        return;
       }
+      const winners = answer.data.items.map(winnerView);
+      this.setData({
+        state: 'ready',
+        shipping: answer.data.prize.fulfilment === 'shipping',
+        winners: fresh ? winners : [...this.data.winners, ...winners],
+        more: Boolean(answer.data.next),
+      });
     },
 
     onCopyAddress(event: WechatMiniprogram.BaseEvent) {

@@ -65,22 +65,36 @@ export const DEFAULT_CLAIM_DAYS = 30;
 
 export { couponIdFor } from '../ids';
 
-export function couponFromTemplate(fields: {
+/** Who holds a new wallet item and why: what every item is issued with. */
+export interface IssueFields {
   id: string;
   owner: string;
+  /** the owner's invite code (how operators see them) */
   ownerCode?: string;
   campaignId: string;
-  template: CouponTemplate;
   source: CouponDoc['source'];
   now: Date;
-}): CouponDoc {
-  const { template } = fields;
+}
+
+function issued(fields: IssueFields) {
   return {
     _id: fields.id,
     owner: fields.owner,
     ...(fields.ownerCode ? { ownerCode: fields.ownerCode } : {}),
     redemptions: 0,
     campaignId: fields.campaignId,
+    source: fields.source,
+    status: 'available' as const,
+    issuedAt: fields.now,
+    redeemedAt: null,
+    redeemedBy: null,
+  };
+}
+
+export function couponFromTemplate(fields: IssueFields & { template: CouponTemplate }): CouponDoc {
+  const { template } = fields;
+  return {
+    ...issued(fields),
     templateId: template.id,
     title: template.title,
     label: describeCouponTemplate(template),
@@ -88,12 +102,7 @@ export function couponFromTemplate(fields: {
     rate: template.rate ?? null,
     threshold: template.threshold ?? null,
     amount: template.amount ?? null,
-    source: fields.source,
-    status: 'available',
-    issuedAt: fields.now,
     expiresAt: couponExpiry(template, fields.now),
-    redeemedAt: null,
-    redeemedBy: null,
   };
 }
 
@@ -102,22 +111,12 @@ export function couponFromTemplate(fields: {
  * a milestone. It can be picked up (staff scan its code) or, for a shipped prize, given an address
  * until the end of the Shanghai day `claimDays` after the win.
  */
-export function voucherFromPrize(fields: {
-  id: string;
-  owner: string;
-  ownerCode?: string;
-  campaignId: string;
-  prize: Pick<Prize, 'id' | 'name' | 'fulfilment' | 'claimDays'>;
-  source: CouponDoc['source'];
-  now: Date;
-}): CouponDoc {
+export function voucherFromPrize(
+  fields: IssueFields & { prize: Pick<Prize, 'id' | 'name' | 'fulfilment' | 'claimDays'> },
+): CouponDoc {
   const { prize } = fields;
   return {
-    _id: fields.id,
-    owner: fields.owner,
-    ...(fields.ownerCode ? { ownerCode: fields.ownerCode } : {}),
-    redemptions: 0,
-    campaignId: fields.campaignId,
+    ...issued(fields),
     templateId: prize.id,
     title: prize.name,
     label: '实物奖品',
@@ -125,12 +124,7 @@ export function voucherFromPrize(fields: {
     rate: null,
     threshold: null,
     amount: null,
-    source: fields.source,
-    status: 'available',
-    issuedAt: fields.now,
     expiresAt: endOfShanghaiDay(fields.now, prize.claimDays ?? DEFAULT_CLAIM_DAYS),
-    redeemedAt: null,
-    redeemedBy: null,
     prizeId: prize.id,
     fulfilment: prize.fulfilment ?? 'pickup',
     address: null,

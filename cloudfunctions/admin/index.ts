@@ -22,7 +22,7 @@ export const main = defineFunction<typeof adminParams, AdminResults, AdminDoc>({
     const admin = await findAdmin(context.caller.openid);
     if (!admin) return fail('FORBIDDEN', '仅限活动运营人员使用');
     if (admin.role !== 'owner' && !(STAFF_ACTIONS as readonly string[]).includes(action)) {
-      return fail('FORBIDDEN', '店员账号只能核销优惠券');
+      return fail('FORBIDDEN', '店员账号只能扫码核销和查看自己的核销记录');
     }
     return admin;
   },

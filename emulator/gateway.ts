@@ -214,6 +214,27 @@ async function emulatorControl(
     }
     return sendJson(res, 200, emulator.faults.toJSON());
   }
+  // Rewards (issue 12): subscribe messages, as WeChat would deliver them
+  if (control === 'messages' && method === 'GET') {
+    const touser = new URL(req.url ?? '/', 'http://gateway').searchParams.get('touser');
+    return sendJson(res, 200, { messages: emulator.sdk.sentMessages(touser ?? undefined) });
+  }
+  if (control === 'subscriptions' && method === 'POST') {
+    const body = (await readJson(req)) as { openid?: unknown; templateIds?: unknown };
+    const ids = body.templateIds;
+    if (
+      typeof body.openid !== 'string' ||
+      !body.openid ||
+      !Array.isArray(ids) ||
+      ids.length > 20 ||
+      !ids.every((id) => typeof id === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(id))
+    ) {
+      throw new BadRequest('expected { "openid": string, "templateIds": string[] }');
+    }
+    emulator.sdk.acceptSubscription(body.openid, ids as string[]);
+    await emulator.store.whenDurable();
+    return sendJson(res, 200, { ok: true });
+  }
   if (control.startsWith('files/') && method === 'GET' && options.filesDir) {
     return sendFile(res, options.filesDir, decodeURIComponent(control.slice('files/'.length)));
   }

@@ -44,10 +44,11 @@ export async function seedIfEmpty(
     if (prize.kind === 'resource') prize.resourceUrl = booklet;
   }
   await db.collection(COLLECTIONS.admins).add({
-    data: { _id: DEMO_ADMIN_OPENID, role: 'owner', name: '演示运营' },
+    // Rewards (issue 12): each binding redeems for a store (the ledger records it)
+    data: { _id: DEMO_ADMIN_OPENID, role: 'owner', name: '演示运营', store: '山野茶事 · 总店' },
   });
   await db.collection(COLLECTIONS.admins).add({
-    data: { _id: DEMO_STAFF_OPENID, role: 'staff', name: '演示店员' },
+    data: { _id: DEMO_STAFF_OPENID, role: 'staff', name: '演示店员', store: '山野茶事 · 万象城店' },
   });
   const put = (await invoke(
     'admin',

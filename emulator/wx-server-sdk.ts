@@ -57,6 +57,8 @@ export const RISK_COLLECTION = '_emulator_risk';
 export const MESSAGES_COLLECTION = '_emulator_messages';
 /** Distribution (issue 10): words security.msgSecCheck refuses (`{ _id: word, suggest }`). */
 export const SEC_CHECK_COLLECTION = '_emulator_sec_check';
+/** One-time subscribe-message acceptances per user, as WeChat keeps them (Rewards, issue 12). */
+export const SUBSCRIPTIONS_COLLECTION = '_emulator_subscriptions';
 
 export type LogLevel = 'log' | 'info' | 'warn' | 'error';
 type Plain = Record<string, unknown>;
@@ -909,10 +911,31 @@ export interface EmulatedWxServerSdk {
    * `pass` forgets the word. Kept in `_emulator_sec_check`.
    */
   setSecCheckWord(word: string, suggest?: 'risky' | 'review' | 'pass'): void;
+  /**
+   * What `wx.requestSubscribeMessage` tells WeChat when the user taps 允许: one more message of
+   * each template may be sent to them (kept in `_emulator_subscriptions`).
+   */
+  acceptSubscription(openid: string, templateIds: readonly string[]): void;
+  /** Every subscribe message sent, oldest first (optionally to one user). */
+  sentMessages(touser?: string): SentMessage[];
   /** Test control: the bytes uploaded at a cloudPath, or null. */
   readStoredFile(cloudPath: string): Promise<Buffer | null>;
   /** the folder uploads go to (null: memory) */
   readonly filesDir: string | null;
+}
+
+/** A subscribe message the emulated WeChat delivered. */
+export interface SentMessage {
+  _id: string;
+  touser: string;
+  templateId: string;
+  page: string | null;
+  data: Record<string, { value: string }>;
+  miniprogramState: string;
+  lang: string;
+  sentAt: Date;
+  functionName: string | null;
+  requestId: string | null;
 }
 
 /** The bucket part of fileIDs, shaped like CloudBase's `<hex>-<env>-<appid number>`. */
@@ -1075,9 +1098,23 @@ export function createWxServerSdk(options: WxServerSdkOptions): EmulatedWxServer
       }
       if (getType(data.data) !== 'object')
         return { errcode: 47003, errmsg: `argument invalid! data is empty rid: ${rid()}` };
+      // A one-time subscription allows one message: none left (never accepted, or used) → 43101.
+      const accepted = store.get(SUBSCRIPTIONS_COLLECTION, data.touser);
+      const counts = (accepted?.counts ?? {}) as Record<string, number>;
+      const left = Object.prototype.hasOwnProperty.call(counts, data.template_id)
+        ? counts[data.template_id]
+        : 0;
+      if (!(left > 0)) {
+        return { errcode: 43101, errmsg: `user refuse to accept the msg rid: ${rid()}` };
+      }
       const invocation = currentInvocation();
       const id = generateDocId();
       store.commit([
+        {
+          collection: SUBSCRIPTIONS_COLLECTION,
+          id: data.touser,
+          after: { _id: data.touser, counts: { ...counts, [data.template_id]: left - 1 } },
+        },
         {
           collection: MESSAGES_COLLECTION,
           id,
@@ -1372,6 +1409,26 @@ export function createWxServerSdk(options: WxServerSdkOptions): EmulatedWxServer
               after: { _id: word, suggest, updatedAt: new Date() },
             },
       ]);
+    },
+    acceptSubscription(openid: string, templateIds: readonly string[]) {
+      if (!openid) throw new RangeError('an openid is required');
+      const saved = store.get(SUBSCRIPTIONS_COLLECTION, openid);
+      const counts = { ...((saved?.counts ?? {}) as Record<string, number>) };
+      for (const id of templateIds) {
+        counts[id] = (Object.prototype.hasOwnProperty.call(counts, id) ? counts[id] : 0) + 1;
+      }
+      store.commit([
+        {
+          collection: SUBSCRIPTIONS_COLLECTION,
+          id: openid,
+          after: { _id: openid, counts, updatedAt: new Date() },
+        },
+      ]);
+    },
+    sentMessages(touser?: string) {
+      return (store.find(MESSAGES_COLLECTION) as unknown as SentMessage[])
+        .filter((m) => touser === undefined || m.touser === touser)
+        .sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime());
     },
     readStoredFile: readStored,
     filesDir,

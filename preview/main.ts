@@ -23,7 +23,9 @@ import {
   setProject,
   type Project,
 } from './runtime/host';
-import { createPanel } from './runtime/panel';
+import { createPanel, type PanelMessage } from './runtime/panel';
+import { REMINDER_NAMES } from '../cloudfunctions/_shared/domain/reminders';
+import type { ReminderEvent } from '../cloudfunctions/_shared/constants';
 import { onCall, onError, reportedErrors, reportError } from './runtime/report';
 import { installPointer, Router } from './runtime/router';
 import { rememberQrCodes } from './runtime/scannable';
@@ -116,6 +118,9 @@ async function boot(): Promise<void> {
       return clockText(await answer.json());
     },
     readClock: async () => clockText(await (await fetch('/__emulator/clock')).json()),
+    // Rewards (issue 12)
+    readMessages: () => readMessages(openid),
+    runCron,
   });
   const root = document.getElementById('preview') ?? document.body;
   root.appendChild(h('div', { className: 'pv-layout' }, device.element, panel.element));
@@ -129,7 +134,12 @@ async function boot(): Promise<void> {
       device.showPageError(top.view, error);
     }
   });
-  onCall((call) => panel.addCall(call));
+  onCall((call) => {
+    panel.addCall(call);
+    // a call may have made the server send a reminder (a friend's claim…)
+    void panel.refreshMessages();
+  });
+  void panel.refreshMessages();
   window.addEventListener('error', (event) =>
     reportError(router.top()?.route ?? 'runtime', event.error ?? event.message),
   );
@@ -212,6 +222,7 @@ async function boot(): Promise<void> {
       user = rememberUser(openid, { inviteCode: code });
       panel.setUser(user);
     },
+    appName: () => String(currentProject().app.window?.navigationBarTitleText ?? '小程序'),
     launch,
   });
   (globalThis as unknown as { wx: unknown }).wx = wx;
@@ -341,3 +352,59 @@ window.__preview = handle;
 boot()
   .catch((error: unknown) => reportError('runtime', error))
   .finally(() => resolveReady());
+
+// Rewards (issue 12) -------------------------------------------------------------------------
+
+/** The messages the emulated WeChat delivered, named by the campaign's events. */
+async function readMessages(openid: string): Promise<PanelMessage[]> {
+  const [sent, templates] = await Promise.all([
+    fetch('/__emulator/messages').then((r) => r.json()),
+    fetch('/functions/api', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-wx-openid': openid },
+      body: JSON.stringify({ action: 'reminders.get' }),
+    }).then((r) => r.json()),
+  ]);
+  const events = new Map<string, ReminderEvent>(
+    ((templates?.data?.templates ?? []) as Array<{ event: ReminderEvent; templateId: string }>).map(
+      (t) => [t.templateId, t.event],
+    ),
+  );
+  return (
+    (sent.messages ?? []) as Array<{
+      _id: string;
+      touser: string;
+      templateId: string;
+      page: string | null;
+      data: Record<string, { value: string }>;
+      sentAt: string;
+    }>
+  ).map((m) => {
+    const event = events.get(m.templateId);
+    return {
+      id: m._id,
+      name: event ? REMINDER_NAMES[event] : m.templateId,
+      touser: m.touser,
+      page: m.page ?? '',
+      sentAt: new Date(m.sentAt).toLocaleString('zh-CN', { hour12: false }),
+      fields: Object.entries(m.data ?? {}).map(([key, field]) => [key, String(field?.value ?? '')]),
+    };
+  });
+}
+
+/** Runs the hourly job as its timer trigger does (no caller, a timer event). */
+async function runCron(): Promise<string> {
+  const response = await fetch('/functions/cron', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ Type: 'Timer', TriggerName: 'hourly', Time: new Date().toISOString() }),
+  });
+  const answer = (await response.json()) as {
+    ok?: boolean;
+    data?: { reminders?: Record<string, number>; couponsExpired?: number };
+    error?: { message?: string };
+  };
+  if (!answer.ok) return `定时任务失败：${answer.error?.message ?? response.status}`;
+  const sent = Object.values(answer.data?.reminders ?? {}).reduce((a, b) => a + b, 0);
+  return `已运行：发出 ${sent} 条提醒，${answer.data?.couponsExpired ?? 0} 张券过期`;
+}

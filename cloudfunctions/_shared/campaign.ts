@@ -20,7 +20,9 @@
  *   zod/mini has no locale of its own.
  */
 import * as z from 'zod/mini';
+import { REMINDER_EVENTS } from './constants';
 import { KEY_KINDS, keyId, type KeyKind } from './contracts';
+import { REMINDER_NAMES, REMINDER_VARIABLES, placeholdersOf } from './domain/reminders';
 
 /** `请填写…` when the field is absent, else `message` (a wrong type, or a check's failure). */
 const worded = (label: string, message: string) => ({
@@ -191,6 +193,11 @@ const prizeSchema = section('奖品', {
   cost: z.optional(fen('奖品单件成本', 0)),
   /** 兜底: what a lost stock race or a risk downgrade gets; exactly one, unlimited stock. */
   fallback: z._default(z.boolean(worded('是否兜底', '是否兜底须为 true 或 false')), false),
+  // Rewards (issue 12): a physical prize becomes a voucher (实物奖品) in the winner's wallet.
+  /** picked up at the counter (staff scan its code; the default) or shipped to an address */
+  fulfilment: z.optional(choice('领取方式', { pickup: '到店领取', shipping: '快递寄送' })),
+  /** days after the win (to the end of that Shanghai day) to pick it up or give an address */
+  claimDays: z.optional(wholeNumber('领取期限天数', 0, 3650)),
 }).check(
   z.superRefine((value, ctx) => {
     const p = asRecord(value);
@@ -209,7 +216,127 @@ const prizeSchema = section('奖品', {
     if (p.fallback === true && typeof p.stock === 'number') {
       at('stock', '兜底奖品须不限库存（库存留空）');
     }
+    // Rewards (issue 12)
+    if (p.kind !== 'physical' && p.fulfilment !== undefined) {
+      at('fulfilment', '只有实物奖品才有领取方式');
+    }
+    if (p.kind !== 'physical' && p.claimDays !== undefined) {
+      at('claimDays', '只有实物奖品才有领取期限');
+    }
   }, always),
+);
+
+// Rewards (issue 12) ----------------------------------------------------------------------------
+
+// 黑卡权益: what a member may use at the counter, `quota` times per `period` (absent: unlimited).
+const rightSchema = section('黑卡权益', {
+  id: id('权益编号'),
+  title: text('权益名称', 20),
+  description: text('权益说明', 200),
+  quota: z.optional(wholeNumber('每期可用次数', 1, 1000)),
+  period: z.optional(
+    choice('权益周期', {
+      day: '每天',
+      week: '每周',
+      month: '每月',
+      year: '每年',
+      campaign: '活动期间',
+    }),
+  ),
+}).check(
+  z.superRefine((value, ctx) => {
+    const r = asRecord(value);
+    if (r && r.period !== undefined && r.quota === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['quota'],
+        message: '设置了权益周期，请填写每期可用次数（不填周期和次数表示不限次数）',
+      });
+    }
+  }, always),
+);
+
+// 阶梯奖励: a reward when the verified invites reach `invites` (a coupon or a physical prize).
+const milestoneSchema = section('阶梯奖励', {
+  invites: wholeNumber('阶梯所需邀请人数', 1, 100),
+  /** as the ladder shows it; default: the coupon's title or the prize's name */
+  title: z.optional(text('阶梯奖励名称', 20)),
+  couponTemplateId: z.optional(id('优惠券模板编号')),
+  prizeId: z.optional(id('奖品编号')),
+}).check(
+  z.superRefine((value, ctx) => {
+    const m = asRecord(value);
+    if (m && (m.couponTemplateId === undefined) === (m.prizeId === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: '阶梯奖励须指定优惠券模板或实物奖品（二选一）',
+      });
+    }
+  }, always),
+);
+
+const milestonesSchema = list('阶梯奖励', milestoneSchema).check(
+  z.superRefine((value, ctx) => {
+    const seen = new Set<unknown>();
+    asList(value).forEach((item, index) => {
+      const invites = asRecord(item)?.invites;
+      if (typeof invites !== 'number') return;
+      if (seen.has(invites)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'invites'],
+          message: `邀请 ${invites} 人的阶梯重复`,
+        });
+      }
+      seen.add(invites);
+    });
+  }, always),
+);
+
+// 订阅消息: per event, the WeChat template and its fields filled from the event's variables.
+const reminderSchema = (event: (typeof REMINDER_EVENTS)[number]) => {
+  const label = `${REMINDER_NAMES[event]}提醒`;
+  const variables = REMINDER_VARIABLES[event];
+  return section(label, {
+    templateId: id(`${label}的模板编号`, KEY_KINDS.docId),
+    fields: z
+      .record(z.string().check(z.regex(/^[a-z_]+[0-9]+$/)), text(`${label}的字段内容`, 100), {
+        error: (issue: { code?: string; input?: unknown }) =>
+          issue.input === undefined
+            ? `请填写${label}的字段`
+            : issue.code === 'invalid_key'
+              ? `${label}的字段名须如 thing1、number2、time3`
+              : `${label}的字段须为 JSON 对象，如 { "thing1": "{title}" }`,
+      })
+      .check(
+        z.superRefine((fields, ctx) => {
+          if (Object.keys(fields).length === 0) {
+            ctx.addIssue({ code: 'custom', path: [], message: `${label}须至少有一个字段` });
+          }
+          for (const [field, template] of Object.entries(fields)) {
+            for (const name of placeholdersOf(template)) {
+              if (!variables.includes(name)) {
+                ctx.addIssue({
+                  code: 'custom',
+                  path: [field],
+                  message: `未知的变量 {${name}}，可用：${variables.map((v) => `{${v}}`).join('、')}`,
+                });
+              }
+            }
+          }
+        }),
+      ),
+  });
+};
+
+const remindersSchema = z.object(
+  Object.fromEntries(
+    REMINDER_EVENTS.map((event) => [event, z.optional(reminderSchema(event))]),
+  ) as {
+    [E in (typeof REMINDER_EVENTS)[number]]: z.ZodMiniOptional<ReturnType<typeof reminderSchema>>;
+  },
+  worded('订阅消息', '订阅消息须为 JSON 对象'),
 );
 
 const prizesSchema = list('转盘奖品', prizeSchema).check(
@@ -278,14 +405,12 @@ export const campaignSchema = section('活动配置', {
   // 黑卡: unlocked by verified invites. Rights are read from the current config, never copied.
   blackCard: section('黑卡', {
     invitesRequired: z._default(wholeNumber('解锁黑卡所需的邀请人数', 1, 100), 3),
-    rights: list(
-      '黑卡权益',
-      section('黑卡权益', {
-        id: id('权益编号'),
-        title: text('权益名称', 20),
-        description: text('权益说明', 200),
-      }),
-    ).check(z.minLength(1, '黑卡须至少有一项权益'), noDuplicates('id', '权益编号')),
+    rights: list('黑卡权益', rightSchema).check(
+      z.minLength(1, '黑卡须至少有一项权益'),
+      noDuplicates('id', '权益编号'),
+    ),
+    // Rewards (issue 12)
+    milestones: z._default(milestonesSchema, []),
   }),
   // 邀请 and 风控 (risk ranks from riskControl.getUserRiskRank are 0–4, 4 the riskiest)
   invite: z.prefault(
@@ -356,6 +481,8 @@ export const campaignSchema = section('活动配置', {
       address: z.optional(text('活动地址', 100)),
     }),
   ),
+  // Rewards (issue 12): 订阅消息 templates; an event without one sends nothing.
+  reminders: z._default(remindersSchema, {}),
 }).check(
   z.superRefine((value, ctx) => {
     const c = asRecord(value);
@@ -402,6 +529,19 @@ export const campaignSchema = section('活动配置', {
       ]),
     );
 
+    // Rewards (issue 12): a milestone's coupon template exists; its prize is a physical one.
+    const prizes = asList(asRecord(c.lottery)?.prizes).map(asRecord);
+    asList(asRecord(c.blackCard)?.milestones).forEach((item, index) => {
+      const m = asRecord(item);
+      checkReference(m?.couponTemplateId, ['blackCard', 'milestones', index, 'couponTemplateId']);
+      if (typeof m?.prizeId !== 'string') return;
+      const prize = prizes.find((p) => p?.id === m.prizeId);
+      if (!prize) at(['blackCard', 'milestones', index, 'prizeId'], `奖品 "${m.prizeId}" 不存在`);
+      else if (prize.kind !== 'physical') {
+        at(['blackCard', 'milestones', index, 'prizeId'], `阶梯奖励的奖品须为实物奖品`);
+      }
+    });
+
     templates.forEach((t, index) => {
       const until = instantMs(t?.validUntil);
       if (start !== undefined && until !== undefined && until <= start) {
@@ -418,6 +558,9 @@ export type Prize = Campaign['lottery']['prizes'][number];
 export type PrizeKind = Prize['kind'];
 export type CouponTemplate = Campaign['couponTemplates'][number];
 export type BlackCardRight = Campaign['blackCard']['rights'][number];
+// Rewards (issue 12)
+export type Milestone = Campaign['blackCard']['milestones'][number];
+export type ReminderTemplate = NonNullable<Campaign['reminders'][keyof Campaign['reminders']]>;
 export type Channel = Campaign['channels'][number];
 export type InviteRules = Campaign['invite'];
 

@@ -71,6 +71,42 @@ export interface OpenApi {
       result?: { suggest: 'pass' | 'review' | 'risky'; label: number };
     }>;
   };
+  // Rewards (issue 12)
+  subscribeMessage: {
+    send(params: {
+      touser: string;
+      templateId: string;
+      page?: string;
+      data: Record<string, { value: string }>;
+      miniprogramState?: 'developer' | 'trial' | 'formal';
+      lang?: string;
+    }): Promise<{ errCode: number; errMsg: string }>;
+  };
+}
+
+/**
+ * Rewards (issue 12): sends one subscribe message (订阅消息). WeChat's refusals (43101: the user
+ * has no subscription left; 47003: a field breaks its rule…) come back as an answer to record,
+ * never as a throw.
+ */
+export async function sendSubscribeMessage(message: {
+  touser: string;
+  templateId: string;
+  page: string;
+  data: Record<string, { value: string }>;
+}): Promise<{ ok: true } | { ok: false; errCode: number; errMsg: string }> {
+  try {
+    const res = await openapi.subscribeMessage.send(message);
+    if (res.errCode === 0) return { ok: true };
+    return { ok: false, errCode: res.errCode, errMsg: res.errMsg };
+  } catch (error) {
+    const e = error as { errCode?: unknown; errMsg?: unknown; message?: unknown };
+    return {
+      ok: false,
+      errCode: typeof e?.errCode === 'number' ? e.errCode : -1,
+      errMsg: String(e?.errMsg ?? e?.message ?? error),
+    };
+  }
 }
 
 /** A URL the phone can show: a cloud fileID becomes a temporary URL, other URLs stay. */

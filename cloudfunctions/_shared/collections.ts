@@ -39,6 +39,15 @@ export const COLLECTIONS = {
   // Operator studio (issue 9)
   /** one-time codes that make their user staff or owner, `_id` = a hash of the code */
   bindCodes: 'bind_codes',
+  // Rewards (issue 12)
+  /** 核销记录: one per redemption (coupon, voucher, right), `_id` derived from its cause */
+  redemptions: 'redemptions',
+  /** uses of a black-card right per member and period, `_id` derived from the three */
+  rightUses: 'right_uses',
+  /** one-time subscribe-message acceptances per user, `_id` = openid */
+  subscriptions: 'subscriptions',
+  /** subscribe messages sent (or that failed), `_id` derived from their cause */
+  messages: 'messages',
 } as const;
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];

@@ -10,6 +10,7 @@
  * object that `import { z }` names, and would bundle every locale.
  */
 import * as z from 'zod/mini';
+import { REMINDER_EVENTS, type ReminderEvent } from './constants';
 
 export const ERROR_CODES = [
   'BAD_REQUEST',
@@ -28,6 +29,8 @@ export const ERROR_CODES = [
   'RATE_LIMITED',
   'CONFLICT',
   'INTERNAL',
+  // Rewards (issue 12): a black-card right's quota for this period is used up
+  'RIGHT_USED_UP',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -183,6 +186,20 @@ const trafficAssumptions = z.strictObject({
 });
 export type TrafficAssumptionsInput = z.input<typeof trafficAssumptions>;
 
+/** Rewards (issue 12): `wx.chooseAddress`'s answer, bounded (the phone sends what WeChat gave). */
+function shippingAddress() {
+  const line = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
+  return z.object({
+    userName: line(40),
+    telNumber: z.string().check(z.regex(/^[0-9+\- ]{5,20}$/, 'must be a phone number')),
+    provinceName: line(20),
+    cityName: line(20),
+    countyName: line(20),
+    detailInfo: line(120),
+    postalCode: z.optional(z.string().check(z.maxLength(10))),
+  });
+}
+
 export interface FallbackContact {
   title: string;
   qrUrl: string;
@@ -200,16 +217,96 @@ export interface Coupon {
   id: string;
   templateId: string;
   title: string;
-  /** e.g. "8折", "满50减10" */
+  /** e.g. "8折", "满50减10"; a prize voucher: "实物奖品" */
   label: string;
-  kind: 'discount' | 'cash';
+  /** `prize`: a voucher for a physical prize (实物奖品), see `prize` (Rewards, issue 12) */
+  kind: 'discount' | 'cash' | 'prize';
   rate?: number;
   threshold?: number;
   amount?: number;
+  /** a shipped prize voucher: `redeemed` once the owner marked it sent */
   status: CouponStatus;
-  source: 'magnet' | 'lottery';
+  source: 'magnet' | 'lottery' | 'milestone';
   issuedAt: string;
+  /** a voucher: the last moment to pick it up, or to give a shipping address */
   expiresAt: string;
+  redeemedAt?: string;
+  prize?: VoucherInfo;
+}
+
+// Rewards (issue 12) ---------------------------------------------------------------------------
+
+/** What `wx.chooseAddress` answers, as stored with a shipped prize's voucher. */
+export interface ShippingAddress {
+  userName: string;
+  telNumber: string;
+  provinceName: string;
+  cityName: string;
+  countyName: string;
+  detailInfo: string;
+  postalCode?: string;
+}
+
+/** A prize voucher's fulfilment: picked up at the counter, or shipped to the address given. */
+export interface VoucherInfo {
+  prizeId: string;
+  fulfilment: 'pickup' | 'shipping';
+  address?: ShippingAddress;
+  addressAt?: string;
+}
+
+/** A black-card right with its quota, and what is left of it in the current period. */
+export interface RightUsage {
+  id: string;
+  title: string;
+  description: string;
+  /** `每月 1 次`, `不限次数` */
+  rule: string;
+  /** null: unlimited */
+  quota: number | null;
+  used: number;
+  left: number | null;
+  /** `本月剩 1 次`, `本月已用完` */
+  leftText: string;
+}
+
+/** One step of the invite ladder (阶梯奖励), the black card's included. */
+export interface LadderStep {
+  invites: number;
+  title: string;
+  kind: 'coupon' | 'prize' | 'blackcard';
+  reached: boolean;
+}
+
+export type RedemptionKind = 'coupon' | 'voucher' | 'right';
+
+/** One line of the redemption ledger (核销记录). */
+export interface RedemptionEntry {
+  id: string;
+  kind: RedemptionKind;
+  /** the coupon's title, the prize's name or the right's title */
+  title: string;
+  /** `满50减10`, `实物奖品`, `每月 1 次` */
+  label: string;
+  /** the customer, by invite code (operators never see openids) */
+  memberRef: string;
+  staffName: string;
+  store: string;
+  at: string;
+  /** an owner may still reverse it (within 24 h, not reversed yet) */
+  reversible: boolean;
+  reversal?: { at: string; byName: string; reason: string };
+}
+
+/** A winner of a physical prize, for fulfilment. */
+export interface PrizeWinner {
+  couponId: string;
+  userRef: string;
+  source: 'lottery' | 'milestone';
+  wonAt: string;
+  /** 待领取 · 待发货 (address given) · 已领取 (picked up) · 已寄出 · 已过期 */
+  state: 'waiting' | 'address' | 'redeemed' | 'sent' | 'expired';
+  address?: ShippingAddress;
   redeemedAt?: string;
 }
 
@@ -345,6 +442,18 @@ export const apiParams = {
   'campaign.rules': z.strictObject({}),
   /** the page a scanned bind code opens: the caller becomes staff (or owner) */
   'admin.bind': z.strictObject({ code: z.string().check(z.minLength(1), z.maxLength(24)) }),
+  // Rewards (issue 12)
+  'member.code': z.strictObject({}),
+  'voucher.setAddress': z.strictObject({ couponId: docId, address: shippingAddress() }),
+  'reminders.get': z.strictObject({}),
+  /** what `wx.requestSubscribeMessage` answered: template id → accept | reject | ban | filter */
+  'reminders.subscribe': z.strictObject({
+    results: z
+      .record(docId, z.enum(['accept', 'reject', 'ban', 'filter']))
+      .check(
+        z.refine((r) => Object.keys(r).length <= REMINDER_EVENTS.length, 'too many templates'),
+      ),
+  }),
 } as const;
 
 export interface ApiResults {
@@ -381,8 +490,12 @@ export interface ApiResults {
     unlocked: boolean;
     unlockedAt?: string;
     joinedGroup: boolean;
-    rights: Array<{ id: string; title: string; description: string }>;
+    /** from the current config; with its quota and what is left this period (Rewards, issue 12) */
+    rights: RightUsage[];
     invitees: Array<{ label: string; status: InviteStatus; at: string }>;
+    // Rewards (issue 12)
+    /** the invite ladder, the black card's step included */
+    ladder: LadderStep[];
   };
   'group.get': { groupId: string; name: string; qrUrl: string; expiresAt: string };
   'group.confirmJoined': { joinedAt: string };
@@ -395,6 +508,11 @@ export interface ApiResults {
   // Operator studio (issue 9)
   'campaign.rules': CampaignRules;
   'admin.bind': { role: AdminRole; name: string };
+  // Rewards (issue 12)
+  'member.code': { code: string; expiresAt: string };
+  'voucher.setAddress': { coupon: Coupon };
+  'reminders.get': { templates: Array<{ event: ReminderEvent; templateId: string }> };
+  'reminders.subscribe': { accepted: string[] };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -494,12 +612,38 @@ export const adminParams = {
     role: z.enum(['staff', 'owner']),
     name: z.string().check(z.trim(), z.minLength(1), z.maxLength(20)),
   }),
+  // Rewards (issue 12)
+  'member.lookup': z.strictObject({ code: z.string().check(z.minLength(1), z.maxLength(200)) }),
+  'member.useRight': z.strictObject({
+    ticket: z.string().check(z.minLength(1), z.maxLength(200)),
+    rightId: key(KEY_KINDS.configId),
+    requestId,
+  }),
+  'redemptions.list': z.strictObject({
+    /** owners: `all` (default) or `mine`; staff always see their own */
+    scope: z.optional(z.enum(['mine', 'all'])),
+    /** the `next` of the previous page */
+    cursor: z.optional(z.string().check(z.maxLength(100))),
+  }),
+  'redemptions.reverse': z.strictObject({
+    redemptionId: docId,
+    reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
+  }),
+  'winners.list': z.strictObject({
+    prizeId: key(KEY_KINDS.configId),
+    cursor: z.optional(z.string().check(z.maxLength(100))),
+  }),
+  'voucher.markSent': z.strictObject({ couponId: docId }),
 } as const;
 
 /** Which role may call which action; owners may call everything. */
 export const STAFF_ACTIONS: ReadonlyArray<keyof typeof adminParams> = [
   'admin.whoami',
   'coupon.redeem',
+  // Rewards (issue 12)
+  'member.lookup',
+  'member.useRight',
+  'redemptions.list',
 ];
 
 export interface FunnelStep {
@@ -523,7 +667,8 @@ export interface AdminAlert {
 }
 
 export interface AdminResults {
-  'admin.whoami': { role: AdminRole; name: string };
+  /** `store`: the store this staff binding redeems for (Rewards, issue 12) */
+  'admin.whoami': { role: AdminRole; name: string; store?: string };
   'stats.overview': {
     funnel: FunnelStep[];
     channels: Array<{
@@ -579,7 +724,14 @@ export interface AdminResults {
     /** when the figures were read, by the server's clock (the phone's may be wrong) */
     serverNow: string;
   };
-  'coupon.redeem': { couponId: string; title: string; label: string; redeemedAt: string };
+  /** `kind`: `prize` for a physical prize's voucher (Rewards, issue 12) */
+  'coupon.redeem': {
+    couponId: string;
+    title: string;
+    label: string;
+    redeemedAt: string;
+    kind?: Coupon['kind'];
+  };
   'users.setTag': { userRef: string; growthTag: 'S' | 'A' | 'B' | 'C' };
   'groups.upsert': {
     id: string;
@@ -620,6 +772,27 @@ export interface AdminResults {
     /** the Mini Program code (小程序码) that opens the bind page with the code, as a data URL */
     qrImage: string;
   };
+  // Rewards (issue 12)
+  'member.lookup': {
+    /** hand back to `member.useRight` (valid a few minutes, for this staff member only) */
+    ticket: string;
+    member: { ref: string; label: string; unlockedAt: string | null; active: boolean };
+    rights: RightUsage[];
+  };
+  'member.useRight': { redemption: RedemptionEntry; right: RightUsage };
+  'redemptions.list': {
+    /** the caller's redemptions today (Shanghai day), reversed ones not counted */
+    todayCount: number;
+    items: RedemptionEntry[];
+    next?: string;
+  };
+  'redemptions.reverse': { redemption: RedemptionEntry; reversedNow: boolean };
+  'winners.list': {
+    prize: { id: string; name: string; fulfilment: 'pickup' | 'shipping' };
+    items: PrizeWinner[];
+    next?: string;
+  };
+  'voucher.markSent': { redemption: RedemptionEntry };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -68,7 +68,18 @@ export function demoCampaign(now: Date): Campaign {
           stock: null,
           resourceUrl: '/assets/demo/summer-recipes.pdf',
         },
-        { id: 'tote', name: '帆布袋', kind: 'physical', weight: 20, stock: 100, cost: 1_200 },
+        // Rewards (issue 12): the tumbler is picked up at the counter (the default), the tote
+        // is shipped to the address the winner gives
+        {
+          id: 'tote',
+          name: '帆布袋',
+          kind: 'physical',
+          weight: 20,
+          stock: 100,
+          fulfilment: 'shipping',
+          claimDays: 14,
+          cost: 1_200,
+        },
         {
           id: 'cash-30-5',
           name: '开业满30减5',
@@ -125,8 +136,16 @@ export function demoCampaign(now: Date): Campaign {
           id: 'monthly-drink',
           title: '每月一杯免费',
           description: '每个自然月可免费兑换任意中杯饮品一杯',
+          quota: 1,
+          period: 'month',
         },
-        { id: 'birthday', title: '生日买一送一', description: '生日当月任选饮品买一送一，限一次' },
+        {
+          id: 'birthday',
+          title: '生日买一送一',
+          description: '生日当月任选饮品买一送一，限一次',
+          quota: 1,
+          period: 'year',
+        },
         {
           id: 'tasting',
           title: '新品优先试饮',
@@ -135,9 +154,11 @@ export function demoCampaign(now: Date): Campaign {
         {
           id: 'skip-queue',
           title: '会员免排队',
-          description: '小程序点单优先制作，到店出示黑卡即可',
+          description: '小程序点单优先制作，到店出示会员码即可',
         },
       ],
+      // Rewards (issue 12): the ladder beyond the card (3 → the card itself, 5 → a tote, shipped)
+      milestones: [{ invites: 5, prizeId: 'tote' }],
     },
     invite: {
       maxVerifiedPerInviterPerDay: 50,
@@ -168,6 +189,40 @@ export function demoCampaign(now: Date): Campaign {
       name: '山野茶事（演示门店）',
       contact: '店长微信 shanye-tea · 电话 021-5555 0188',
       address: '上海市静安区示例路 88 号',
+    },
+    // Rewards (issue 12): 订阅消息. The ids are placeholders: use the templates of your own
+    // Mini Program (公众平台 → 订阅消息), with these fields.
+    reminders: {
+      inviteProgress: {
+        templateId: 'demo-invite-progress',
+        fields: {
+          thing1: '好友已领取你分享的福利',
+          thing2: '已邀请 {verified}/{required} 位好友',
+        },
+      },
+      unlockNear: {
+        templateId: 'demo-unlock-near',
+        fields: {
+          thing1: '再邀请 1 位好友即可解锁黑卡',
+          thing2: '已邀请 {verified}/{required} 位',
+        },
+      },
+      couponExpiring: {
+        templateId: 'demo-coupon-expiring',
+        fields: { thing1: '{title}', time2: '{expiresAt}', thing3: '券即将过期，别忘了到店使用' },
+      },
+      rightsChanged: {
+        templateId: 'demo-rights-changed',
+        fields: { thing1: '黑卡权益已更新', thing2: '{rights}' },
+      },
+      groupReady: {
+        templateId: 'demo-group-ready',
+        fields: { thing1: '会员群有位置了', thing2: '点击领取入群二维码' },
+      },
+      poolAlert: {
+        templateId: 'demo-pool-alert',
+        fields: { thing1: '{message}', time2: '{at}' },
+      },
     },
   };
   // Parsing applies the defaults and proves the demo is a valid campaign.

@@ -37,3 +37,30 @@ export function seedOf(id: string): number {
 export function adminRefFor(openid: string): string {
   return `adm_${shortHash(`admin\n${openid}`)}`;
 }
+
+// Rewards (issue 12) ---------------------------------------------------------------------------
+
+/** One redemption (ledger record) for its cause: `coupon:<id>:<n>` or `right:<use doc>:<use>`. */
+export function redemptionIdFor(cause: string): string {
+  return `rd_${shortHash(cause)}`;
+}
+
+/** The uses of one right by one participant in one period (`right_uses`). */
+export function rightUseIdFor(participantId: string, rightId: string, periodKey: string): string {
+  return `ru_${shortHash(`${participantId}\n${rightId}\n${periodKey}`)}`;
+}
+
+/** One use of a right, from the staff member's request (a retried request finds it). */
+export function rightUseKeyFor(staff: string, requestId: string): string {
+  return `u_${shortHash(`${staff}\n${requestId}`)}`;
+}
+
+/** One reminder for its cause (`progress:<inviter>:<invitee>`…): sent at most once. */
+export function messageIdFor(cause: string): string {
+  return `msg_${shortHash(cause)}`;
+}
+
+/** A short digest of some content (the black card's rights: told once per change). */
+export function contentDigest(text: string): string {
+  return shortHash(text);
+}

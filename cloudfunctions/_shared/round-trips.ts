@@ -17,14 +17,24 @@ export const ROUND_TRIPS = {
    * counters and the stock) costs 2 reads at most once per 10 s per container, counted here
    */
   'campaign.get': 2,
-  /** the first claim of a friend, verifying the invite (the inviter's first credit of the day) */
-  'magnet.claim': 7,
+  /**
+   * the first claim of a friend, verifying the invite (the inviter's first credit of the day);
+   * with the inviter's reminder subscriptions read, and the inviter read again while ladder steps
+   * are left to grant (issue 12)
+   */
+  'magnet.claim': 9,
   'lottery.status': 1,
-  /** after the claim window, a friend's first spin crediting the inviter (a limited coupon prize: 6) */
-  'lottery.spin': 9,
+  /**
+   * after the claim window, a friend's first spin crediting the inviter, with the inviter's
+   * reminder subscriptions and ladder (a limited coupon prize alone: 6)
+   */
+  'lottery.spin': 11,
   'wallet.list': 1,
-  /** the participant, the invitees, the pending count, and the invitees' public profiles */
-  'blackcard.get': 4,
+  /**
+   * the participant, the invitees, the pending count, the invitees' public profiles, and the
+   * uses of the rights this period (issue 12)
+   */
+  'blackcard.get': 5,
   /** the first hand-out (a seat taken, then held); later calls answer the held group in 2 */
   'group.get': 5,
 } as const satisfies Partial<Record<ApiAction, number>>;

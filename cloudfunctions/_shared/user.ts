@@ -13,6 +13,7 @@
  */
 import type { InviteStatus, PrizeKind } from './contracts';
 import type { InviteRejection } from './domain/invite';
+import type { MilestoneGrant } from './domain/milestones';
 
 /** How a new visitor's invite code was judged when they first arrived (never changes). */
 export interface ArrivalInvite {
@@ -105,6 +106,8 @@ export interface InviterProgress {
   unlockedAt: Date | null;
   /** invitee invite code → how it was counted: each invitee is judged once */
   credits: Record<string, Credit>;
+  /** Rewards (issue 12): `m_<invites>` → the ladder step granted (absent: none yet) */
+  milestones?: Record<string, MilestoneGrant>;
 }
 
 /**
@@ -159,6 +162,8 @@ export interface ParticipantDoc {
   spins: ParticipantSpins;
   group: { groupId: string; at: Date } | null;
   joinedAt: Date | null;
+  /** Rewards (issue 12): asked for a group while none had room (told when one has) */
+  groupWaitingAt?: Date | null;
 }
 
 export function newUser(fields: {

@@ -23,6 +23,9 @@ import {
   setStudioStatus,
   updateStudioCampaign,
 } from './actions/studio';
+import { listRedemptions, reverse } from './actions/ledger';
+import { lookupMember, useMemberRight } from './actions/member';
+import { listWinners, markSent } from './actions/winners';
 
 export const main = defineFunction<typeof adminParams, AdminResults, AdminDoc>({
   name: 'admin',
@@ -31,13 +34,13 @@ export const main = defineFunction<typeof adminParams, AdminResults, AdminDoc>({
     const admin = await findAdmin(context.caller.openid);
     if (!admin) return fail('FORBIDDEN', '仅限活动运营人员使用');
     if (admin.role !== 'owner' && !(STAFF_ACTIONS as readonly string[]).includes(action)) {
-      return fail('FORBIDDEN', '店员账号只能核销优惠券');
+      return fail('FORBIDDEN', '店员账号只能扫码核销和查看自己的核销记录');
     }
     return admin;
   },
   handlers: {
     async 'admin.whoami'(_params, { auth }) {
-      return { role: auth.role, name: auth.name };
+      return { role: auth.role, name: auth.name, ...(auth.store ? { store: auth.store } : {}) };
     },
     'stats.overview': overview,
     'coupon.redeem': redeem,
@@ -59,5 +62,12 @@ export const main = defineFunction<typeof adminParams, AdminResults, AdminDoc>({
     'admins.list': listAdminEntries,
     'admins.remove': removeAdminEntry,
     'admins.createBindCode': createBindCode,
+    // Rewards (issue 12)
+    'member.lookup': lookupMember,
+    'member.useRight': useMemberRight,
+    'redemptions.list': listRedemptions,
+    'redemptions.reverse': reverse,
+    'winners.list': listWinners,
+    'voucher.markSent': markSent,
   },
 });

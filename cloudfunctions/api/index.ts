@@ -19,6 +19,7 @@ import { couponToken, listWallet } from './actions/wallet';
 // Distribution (issue 10)
 import { invitePoster, listRecentWins, updateProfile } from './actions/distribution';
 import { socialProof } from '../_shared/social-proof';
+import { memberCode, reminderTemplates, setAddress, subscribeReminders } from './actions/rewards';
 
 export const main = defineFunction<typeof apiParams, ApiResults>({
   name: 'api',
@@ -53,5 +54,10 @@ export const main = defineFunction<typeof apiParams, ApiResults>({
       return campaignRules(campaign.config, campaign.status, now);
     },
     'admin.bind': bindAdmin,
+    // Rewards (issue 12)
+    'member.code': memberCode,
+    'voucher.setAddress': setAddress,
+    'reminders.get': reminderTemplates,
+    'reminders.subscribe': subscribeReminders,
   },
 });

@@ -16,6 +16,8 @@ import { findAllGroups, retireExpiredGroups } from '../_shared/repositories/grou
 import { recordJobRun } from '../_shared/repositories/jobs';
 import { reconcile, type ReconcileReport } from './reconcile';
 import { publishMomentsSnapshot } from '../_shared/moments';
+import { sendReminders, type RemindersReport } from './reminders';
+import type { OperatorAlert } from '../_shared/repositories/alerts';
 
 export interface CronReport {
   ranAt: string;
@@ -23,6 +25,8 @@ export interface CronReport {
   groupsRetired: number;
   alertsRaised: number;
   reconciled: ReconcileReport | null;
+  /** Rewards (issue 12): subscribe messages sent by this run */
+  reminders: RemindersReport;
 }
 
 /**
@@ -53,22 +57,26 @@ export async function main(
     const now = new Date();
     // Alerts first: a QR that just expired is reported before it leaves the pool.
     const dayKey = shanghaiDayKey(now);
-    let alertsRaised = 0;
+    const raised: OperatorAlert[] = [];
     for (const alert of groupPoolAlerts(await findAllGroups(), now)) {
-      if (await raiseAlert(alert, dayKey, now)) alertsRaised++;
+      if (await raiseAlert(alert, dayKey, now)) raised.push(alert);
     }
+    const alertsRaised = raised.length;
     const couponsExpired = await markExpiredCoupons(now);
     const groupsRetired = await retireExpiredGroups(now);
     const campaign = await findActiveCampaign();
     const reconciled = campaign ? await reconcile(campaign, now) : null;
     // Distribution (issue 10): the Moments snapshot's claim count and image URL, renewed hourly
     if (campaign) await publishMomentsSnapshot(campaign, now);
+    // Rewards (issue 12): reminders, after the repairs (a repaired claim may have a reminder)
+    const reminders = await sendReminders(campaign, raised, dayKey, now);
     const report: CronReport = {
       ranAt: now.toISOString(),
       couponsExpired,
       groupsRetired,
       alertsRaised,
       reconciled,
+      reminders,
     };
     await recordJobRun('cron', { ...report }, now);
     return { ok: true, data: report };

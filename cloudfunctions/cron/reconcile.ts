@@ -9,7 +9,9 @@
  * - a stock unit held for a spin that was never recorded, or a group seat recorded for nobody,
  *   is given back once it is older than ABANDONED_AFTER_MS (a call still running is never
  *   that old);
- * - the dashboard's counters equal the counts of the records (corrected by the difference).
+ * - the dashboard's counters equal the counts of the records (corrected by the difference);
+ * - (Rewards, issue 12) ladder steps and their rewards, the redemption ledger and reversals
+ *   (reconcile-rewards.ts).
  * Every repair goes through the same idempotent steps the actions use.
  */
 import type { InviteRejection } from '../_shared/domain/invite';
@@ -35,6 +37,7 @@ import {
 } from '../_shared/repositories/participants';
 import { countRejections } from '../_shared/repositories/rejections';
 import { findStockShards, releaseStock, syncStock } from '../_shared/repositories/stock';
+import { finishMilestones, milestoneCouponIds, repairLedger } from './reconcile-rewards';
 
 const REJECTION_REASONS: InviteRejection[] = [
   'SELF_INVITE',
@@ -54,6 +57,10 @@ export interface ReconcileReport {
   stockReleased: number;
   seatsReleased: number;
   countersCorrected: Record<string, number>;
+  // Rewards (issue 12)
+  milestonesGranted: number;
+  ledgerRecorded: number;
+  reversalsFinished: number;
 }
 
 export async function reconcile(campaignDoc: CampaignDoc, now: Date): Promise<ReconcileReport> {
@@ -67,6 +74,9 @@ export async function reconcile(campaignDoc: CampaignDoc, now: Date): Promise<Re
     stockReleased: 0,
     seatsReleased: 0,
     countersCorrected: {},
+    milestonesGranted: 0,
+    ledgerRecorded: 0,
+    reversalsFinished: 0,
   };
   await syncStock(campaignId, campaignDoc.config.lottery.prizes);
   report.stockReleased = await releaseAbandonedStock(campaignId, now);
@@ -86,6 +96,10 @@ export async function reconcile(campaignDoc: CampaignDoc, now: Date): Promise<Re
     for (const p of fresh.values()) tallyParticipant(tally, p, coupons);
     if (page.length < RECONCILE_PAGE) break;
   }
+  // Rewards (issue 12)
+  const ledger = await repairLedger(campaignId, now);
+  report.ledgerRecorded = ledger.recorded;
+  report.reversalsFinished = ledger.reversalsFinished;
   const coupons = await countCampaignCoupons(campaignId);
   tallyRecords(tally, {
     couponsIssued: coupons.issued,
@@ -121,6 +135,7 @@ async function finishPage(
     if (p.claim?.couponId) wanted.push(p.claim.couponId);
     for (const record of Object.values(p.spins.log))
       if (record.couponId) wanted.push(record.couponId);
+    wanted.push(...milestoneCouponIds(p)); // Rewards (issue 12)
   }
   const existing = new Set<string>();
   for (let i = 0; i < wanted.length; i += RECONCILE_PAGE) {
@@ -167,6 +182,10 @@ async function finishPage(
     if (p.progress.unlockedAt === null && p.progress.verified >= required) {
       if (await unlockCard(p._id, required, now)) report.cardsUnlocked++;
     }
+    // Rewards (issue 12): ladder steps reached but not granted; granted ones without their reward
+    const ladder = await finishMilestones(p, campaignDoc.config, existing, now);
+    report.milestonesGranted += ladder.granted;
+    report.couponsIssued += ladder.issued;
   }
 }
 

@@ -33,6 +33,8 @@ const FRIENDLY_MESSAGES: Record<ErrorCode, string> = {
   RATE_LIMITED: '操作太频繁，请稍后再试',
   CONFLICT: '操作冲突，请重试',
   INTERNAL: '服务开小差了，请稍后再试',
+  // Rewards (issue 12)
+  RIGHT_USED_UP: '这项权益本期次数已用完',
 };
 
 export function friendlyMessage(error: ActionError): string {

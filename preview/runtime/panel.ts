@@ -3,6 +3,8 @@
  * demo-admin), opening a page "as if scanned" (`inv`, `ch`, `scene`), the page stack and its
  * actions (back, pull-down refresh, share), the last share and a button to open it as a new
  * visitor (walk an invite chain by hand), the emulated clock, errors, and the cloud calls made.
+ * Rewards (issue 12): the subscribe messages the emulated WeChat delivered (to anyone), and a
+ * button that runs the hourly job (reminders of expiring coupons come from it).
  */
 import { append, clear, h } from './dom';
 import { freshOpenid, knownUsers, launchUrl, SEEDED_USERS, type KnownUser } from './identity';
@@ -16,6 +18,21 @@ export interface PanelActions {
   relaunch(): void;
   advanceClock(ms: number): Promise<string>;
   readClock(): Promise<string>;
+  // Rewards (issue 12)
+  readMessages(): Promise<PanelMessage[]>;
+  /** runs `cron` as its timer would; answers a line saying what it did */
+  runCron(): Promise<string>;
+}
+
+/** A subscribe message as the panel lists it. */
+export interface PanelMessage {
+  id: string;
+  /** the event's name (好友领取进度), or the template id */
+  name: string;
+  touser: string;
+  page: string;
+  sentAt: string;
+  fields: Array<[string, string]>;
 }
 
 export interface Panel {
@@ -26,6 +43,8 @@ export interface Panel {
   addError(error: PreviewError): void;
   addCall(call: CallRecord): void;
   setPages(pages: string[]): void;
+  /** reads the delivered messages again (after a call, a cron run) */
+  refreshMessages(): Promise<void>;
 }
 
 function go(url: string): void {
@@ -174,6 +193,64 @@ export function createPanel(actions: PanelActions): Panel {
     .then((now) => (clockText.textContent = now))
     .catch(() => undefined);
 
+  // --- subscribe messages (Rewards, issue 12) ---
+  const messageCount = h('span', { className: 'pv-count' }, '0');
+  const messageList = h('ol', { className: 'pv-messages', 'data-testid': 'messages' });
+  const cronText = h('span', { className: 'pv-clock', 'data-testid': 'cron' }, '');
+  const nameOf = (openid: string) =>
+    [...SEEDED_USERS, ...knownUsers()].find((u) => u.openid === openid)?.label ?? openid;
+  const showMessages = (messages: PanelMessage[]) => {
+    messageCount.textContent = String(messages.length);
+    clear(messageList);
+    append(
+      messageList,
+      [...messages]
+        .reverse()
+        .map((message) =>
+          h(
+            'li',
+            { 'data-testid': 'message' },
+            h('strong', {}, `${message.name} → ${nameOf(message.touser)}`),
+            h('span', {}, `${message.sentAt} · ${message.page || '（无页面）'}`),
+            ...message.fields.map(([key, value]) =>
+              h('span', { className: 'pv-messages__field' }, h('code', {}, key), ` ${value}`),
+            ),
+          ),
+        ),
+    );
+    if (messages.length === 0) append(messageList, h('li', {}, '还没有发出订阅消息'));
+  };
+  const refreshMessages = () =>
+    actions
+      .readMessages()
+      .then(showMessages)
+      .catch(() => undefined);
+  const messageSection = section(
+    h('span', {}, '订阅消息 ', messageCount),
+    h(
+      'div',
+      { className: 'pv-row' },
+      h(
+        'button',
+        {
+          className: 'pv-button',
+          'data-testid': 'run-cron',
+          title: '定时任务每小时运行：到期提醒、群池告警、修复',
+          onclick: () => {
+            void actions
+              .runCron()
+              .then((line) => (cronText.textContent = line))
+              .then(refreshMessages);
+          },
+        },
+        '运行定时任务',
+      ),
+      h('button', { className: 'pv-button', onclick: () => void refreshMessages() }, '刷新'),
+    ),
+    cronText,
+    messageList,
+  );
+
   // --- errors and calls ---
   const errorCount = h('span', { className: 'pv-count' }, '0');
   const errorList = h('ol', { className: 'pv-errors', 'data-testid': 'errors' });
@@ -195,6 +272,7 @@ export function createPanel(actions: PanelActions): Panel {
     pageSection,
     shareSection,
     clockSection,
+    messageSection,
     errorSection,
     callSection,
   );
@@ -294,6 +372,8 @@ export function createPanel(actions: PanelActions): Panel {
         ),
       );
     },
+
+    refreshMessages,
 
     addCall(call) {
       const item = h(

@@ -6,6 +6,9 @@
  * - toasts, loading, modals, action sheets → drawn on the phone (device.ts);
  * - `scanCode` → a dialog offering the QR codes this browser has shown (scannable.ts);
  * - `chooseMedia` → a file input; `setClipboardData` → the clipboard (and WeChat's toast);
+ * - `requestSubscribeMessage` → WeChat's subscribe sheet; 允许 tells the emulated WeChat
+ *   (`POST /__emulator/subscriptions`), so the server's sends to this user go through;
+ *   `chooseAddress` → the address book's sheet, with DevTools' sample address (Rewards, issue 12);
  * - storage → localStorage, per user (each WeChat user has their own);
  * - window and system info → the frame (frame.ts).
  * - issue 10: `wx.request` → fetch; `wx.cloud.downloadFile` → the emulated storage's URL;
@@ -32,6 +35,8 @@ import {
 import { reportCall, reportError } from './report';
 import type { Router } from './router';
 import { rememberQrCodes, seenQrCodes } from './scannable';
+import { REMINDER_NAMES } from '../../cloudfunctions/_shared/domain/reminders';
+import type { ReminderEvent } from '../../cloudfunctions/_shared/constants';
 import SelectorQuery from 'j-component/src/tool/selectorquery';
 
 type Options = Record<string, unknown> & {
@@ -66,6 +71,8 @@ export interface WxContext {
   userLabel: () => string;
   /** the backend told us this user's invite code */
   learnedInviteCode(code: string): void;
+  /** the Mini Program's name, as WeChat's sheets print it (Rewards, issue 12) */
+  appName?: () => string;
   launch: { path: string; query: Record<string, string>; scene: number };
 }
 
@@ -101,6 +108,18 @@ function api(name: string, impl: (options: Options) => unknown) {
 }
 
 const tempFiles = new Map<string, Blob>();
+
+/** What WeChat DevTools answers `wx.chooseAddress` with: its sample address. */
+const SAMPLE_ADDRESS = {
+  userName: '张三',
+  postalCode: '510000',
+  provinceName: '广东省',
+  cityName: '广州市',
+  countyName: '海珠区',
+  detailInfo: '新港中路397号',
+  nationalCode: '510000',
+  telNumber: '020-81167888',
+};
 
 function windowInfo() {
   return {
@@ -190,6 +209,23 @@ export function createWx(context: WxContext): Record<string, unknown> {
       context.learnedInviteCode(result.data.inviteCode);
     }
     return { result, requestID: response.headers.get('x-request-id') ?? '' };
+  };
+
+  /** The events of template ids, as the campaign maps them (what the sheet lists). */
+  const reminderNames = async (ids: string[]): Promise<string[]> => {
+    const response = await fetch('/functions/api', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-wx-openid': context.openid },
+      body: JSON.stringify({ action: 'reminders.get' }),
+    }).catch(() => null);
+    const answer = (await response?.json().catch(() => null)) as {
+      data?: { templates?: Array<{ event: ReminderEvent; templateId: string }> };
+    } | null;
+    const templates = answer?.data?.templates ?? [];
+    return ids.map((id) => {
+      const event = templates.find((t) => t.templateId === id)?.event;
+      return event ? REMINDER_NAMES[event] : id;
+    });
   };
 
   const uploadFile = async (options: Options) => {
@@ -485,6 +521,49 @@ export function createWx(context: WxContext): Record<string, unknown> {
         path: '',
         rawData: btoa(unescape(encodeURIComponent(text))),
       };
+    }),
+
+    // Rewards (issue 12)
+    requestSubscribeMessage: api('requestSubscribeMessage', async (options) => {
+      const ids = options.tmplIds;
+      // WeChat's own refusals: no ids (10001), more than 3 at once (20003)
+      if (!Array.isArray(ids) || ids.length === 0)
+        throw new ApiFailure("10001 TmplIds can't be empty");
+      if (ids.length > 3) throw new ApiFailure('20003 Templates count out of max bounds');
+      const names = await reminderNames(ids as string[]);
+      const answer = await device.showModal({
+        title: '订阅消息',
+        content: `${context.appName?.() ?? '小程序'}申请发送以下消息：\n${names.map((name) => `· ${name}`).join('\n')}`,
+        showCancel: true,
+        cancelText: '取消',
+        confirmText: '允许',
+        editable: false,
+        placeholderText: '',
+      });
+      if (answer.confirm) {
+        await fetch('/__emulator/subscriptions', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ openid: context.openid, templateIds: ids }),
+        });
+      }
+      const result: Record<string, string> = {};
+      for (const id of ids as string[]) result[id] = answer.confirm ? 'accept' : 'reject';
+      return result;
+    }),
+    chooseAddress: api('chooseAddress', async () => {
+      const a = SAMPLE_ADDRESS;
+      const answer = await device.showModal({
+        title: '选择收货地址',
+        content: `${a.userName} ${a.telNumber}\n${a.provinceName}${a.cityName}${a.countyName}${a.detailInfo}`,
+        showCancel: true,
+        cancelText: '取消',
+        confirmText: '使用该地址',
+        editable: false,
+        placeholderText: '',
+      });
+      if (!answer.confirm) throw new ApiFailure('cancel');
+      return { ...SAMPLE_ADDRESS };
     }),
 
     chooseMedia: api('chooseMedia', async (options) => {

@@ -65,7 +65,10 @@ describe('stats.overview', () => {
     data(await backend.api('user-a', 'lottery.spin', { requestId: requestId() }));
     data(await backend.api('b', 'lottery.spin', { requestId: requestId() }));
     data(await backend.api('user-a', 'group.get'));
-    const coupon = data(await backend.api('b', 'wallet.list', {})).coupons[0];
+    // b's gift coupon (b's spin may have won a shipped prize, which has no code to scan)
+    const coupon = data(await backend.api('b', 'wallet.list', {})).coupons.find(
+      (c) => c.source === 'magnet',
+    )!;
     const { token } = data(await backend.api('b', 'coupon.token', { couponId: coupon.id }));
     data(await backend.admin(STAFF, 'coupon.redeem', { token }));
 
@@ -159,6 +162,7 @@ describe('roles', () => {
     expect(data(await backend.admin(STAFF, 'admin.whoami'))).toEqual({
       role: 'staff',
       name: '演示店员',
+      store: '山野茶事 · 万象城店',
     });
     for (const [action, params] of adminEvents) {
       if (action === 'admin.whoami' || action === 'coupon.redeem') continue;

@@ -123,6 +123,7 @@ describe('admin.whoami', () => {
     expect(data(await backend.admin(DEMO_ADMIN_OPENID, 'admin.whoami'))).toEqual({
       role: 'owner',
       name: '演示运营',
+      store: '山野茶事 · 总店',
     });
   });
 

@@ -97,3 +97,26 @@ it('campaign.list: the same at 1 and at 20 campaigns (one query for their figure
   expect(await listCalls()).toBe(one);
   expect(one).toBeLessThanOrEqual(3); // the caller's role, the campaigns, their counters
 });
+
+// Rewards (issue 12) ----------------------------------------------------------------------------
+
+it('rewards: member.code ≤ 3, blackcard.get with the rights in use, member.useRight ≤ 7, coupon.redeem with its ledger ≤ 5', async () => {
+  const { session } = await enterAndClaim(backend, 'member');
+  for (const friend of ['f1', 'f2', 'f3']) await enterAndClaim(backend, friend, session.inviteCode);
+  data(await backend.api('member', 'group.get'));
+  data(await backend.api('member', 'group.confirmJoined'));
+  expect(await roundTrips('api', 'member', { action: 'member.code' })).toBeLessThanOrEqual(3);
+  expect(await roundTrips('api', 'member', { action: 'blackcard.get' })).toBeLessThanOrEqual(
+    ROUND_TRIPS['blackcard.get'],
+  );
+
+  const { code } = data(await backend.api('member', 'member.code'));
+  const { ticket } = data(await backend.admin('demo-staff', 'member.lookup', { code }));
+  const use = { action: 'member.useRight', ticket, rightId: 'tasting', requestId: requestId() };
+  expect(await roundTrips('admin', 'demo-staff', use)).toBeLessThanOrEqual(7);
+
+  const coupon = data(await backend.api('f1', 'wallet.list', {})).coupons[0];
+  const { token } = data(await backend.api('f1', 'coupon.token', { couponId: coupon.id }));
+  const redeem = { action: 'coupon.redeem', token };
+  expect(await roundTrips('admin', 'demo-staff', redeem)).toBeLessThanOrEqual(5);
+});

@@ -397,6 +397,8 @@ describe('openapi (risk-control-…, wxacode-…, subscribe-message-send.json)',
       templateId: 'TEMPLATE_ID',
       data: { thing1: { value: '优惠券即将过期' } },
     };
+    // the user accepted the template once (wx.requestSubscribeMessage): one send is allowed
+    sdk.acceptSubscription('o-1', ['TEMPLATE_ID']);
     const sent = await sdk.openapi.subscribeMessage.send(message);
     expect(
       differs('success', { errCode: sent.errCode, errMsg: sent.errMsg }, subscribe.success),
@@ -405,6 +407,8 @@ describe('openapi (risk-control-…, wxacode-…, subscribe-message-send.json)',
       ['invalidOpenid', { ...message, touser: '' }],
       ['invalidTemplate', { ...message, templateId: '' }],
       ['invalidData', { ...message, data: undefined }],
+      // the one acceptance was used by the send above
+      ['userRefused', message],
     ];
     for (const [name, params] of cases) {
       const error = errorOf(await rejection(sdk.openapi.subscribeMessage.send(params as never)));

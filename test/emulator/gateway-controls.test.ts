@@ -309,3 +309,49 @@ describe('GET|POST /__emulator/clock', () => {
     }
   });
 });
+
+// Rewards (issue 12)
+describe('POST /__emulator/subscriptions and GET /__emulator/messages', () => {
+  it('accepts a user’s subscriptions as WeChat would, and lists the messages WeChat delivered', async () => {
+    const { base } = await serve();
+    const invoke = (openid: string, event: object) =>
+      call(base, '/functions/api', {
+        headers: { 'x-wx-openid': openid },
+        body: JSON.stringify(event),
+      });
+    const { body: templates } = await invoke('inviter', { action: 'reminders.get' });
+    const progress = templates.data.templates.find(
+      (t: { event: string }) => t.event === 'inviteProgress',
+    ).templateId;
+
+    // the preview's wx.requestSubscribeMessage, then the page telling the server
+    const accepted = await call(base, '/__emulator/subscriptions', {
+      body: JSON.stringify({ openid: 'inviter', templateIds: [progress] }),
+    });
+    expect(accepted).toMatchObject({ status: 200, body: { ok: true } });
+    await invoke('inviter', { action: 'session.enter' });
+    await invoke('inviter', { action: 'reminders.subscribe', results: { [progress]: 'accept' } });
+    const claimed = await invoke('inviter', { action: 'magnet.claim', requestId: 'claim-inviter' });
+    expect(claimed.body.ok).toBe(true);
+    const { body: session } = await invoke('inviter', { action: 'session.enter' });
+    await invoke('friend', { action: 'session.enter', inviteCode: session.data.inviteCode });
+    await invoke('friend', { action: 'magnet.claim', requestId: 'claim-friend' });
+
+    const all = await call(base, '/__emulator/messages');
+    expect(all.status).toBe(200);
+    expect(all.body.messages).toEqual([
+      expect.objectContaining({
+        touser: 'inviter',
+        templateId: progress,
+        page: 'pages/blackcard/index',
+        functionName: 'api',
+      }),
+    ]);
+    const mine = await call(base, '/__emulator/messages?touser=friend');
+    expect(mine.body.messages).toEqual([]);
+
+    for (const body of ['{}', '{"openid":"u"}', '{"openid":"u","templateIds":["a.b"]}']) {
+      expect((await call(base, '/__emulator/subscriptions', { body })).status).toBe(400);
+    }
+  });
+});

@@ -611,6 +611,8 @@ describe('openapi', () => {
 
   it('subscribeMessage.send records the message', async () => {
     const { sdk, store } = setup();
+    // the user tapped 允许 for this template once: one message may be sent
+    sdk.acceptSubscription('o-user', ['tmpl-1']);
     const { result } = await inInvocation(
       () =>
         sdk.openapi.subscribeMessage.send({
@@ -640,6 +642,31 @@ describe('openapi', () => {
         )
       ).errCode,
     ).toBe(40003);
+    expect(sdk.sentMessages('o-user')).toHaveLength(1);
+    expect(sdk.sentMessages('someone-else')).toEqual([]);
+  });
+
+  it('subscribeMessage.send refuses a user without a one-time subscription left (43101)', async () => {
+    const { sdk, store } = setup();
+    const send = () =>
+      sdk.openapi.subscribeMessage.send({
+        touser: 'o-user',
+        templateId: 'tmpl-1',
+        data: { thing1: { value: '好友已领取' } },
+      });
+    // never accepted
+    const never = await rejection(send());
+    expect(never.errCode).toBe(43101);
+    expect(never.errMsg).toMatch(
+      /^openapi\.subscribeMessage\.send:fail user refuse to accept the msg/,
+    );
+    // accepted twice (two taps on 允许), another template once: two messages, then refused
+    sdk.acceptSubscription('o-user', ['tmpl-1']);
+    sdk.acceptSubscription('o-user', ['tmpl-1', 'tmpl-2']);
+    await send();
+    await send();
+    expect((await rejection(send())).errCode).toBe(43101);
+    expect(store.find(MESSAGES_COLLECTION)).toHaveLength(2);
   });
 
   it('fails an API the emulator does not provide with -604100', async () => {

@@ -144,6 +144,8 @@ export async function runCron(backend: TestBackend) {
     groupsRetired: number;
     alertsRaised: number;
     reconciled: Record<string, unknown> | null;
+    /** Rewards (issue 12): subscribe messages the run sent */
+    reminders: Record<string, number>;
   }>;
 }
 

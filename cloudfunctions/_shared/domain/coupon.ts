@@ -22,12 +22,17 @@ export function couponExpiry(
   throw new Error('coupon template has neither validDays nor validUntil');
 }
 
-/** A redeemed coupon stays redeemed after its expiry: that is what happened to it. */
+/**
+ * A redeemed coupon stays redeemed after its expiry: that is what happened to it. A shipped
+ * prize's voucher whose address was given in time waits for the owner to send it, whatever the
+ * deadline (Rewards, issue 12).
+ */
 export function couponStatus(
-  coupon: { redeemedAt?: Date | null; expiresAt: Date },
+  coupon: { redeemedAt?: Date | null; expiresAt: Date; address?: object | null },
   now: Date,
 ): CouponStatus {
   if (coupon.redeemedAt) return 'redeemed';
+  if (coupon.address) return 'available';
   return now.getTime() > coupon.expiresAt.getTime() ? 'expired' : 'available';
 }
 
@@ -60,11 +65,13 @@ export function describeCouponTemplate(
  * an estimate.
  */
 export function couponFaceValue(coupon: {
-  kind: 'discount' | 'cash';
+  /** a prize voucher (issue 12) has no face value here: its cost is the prize's */
+  kind: 'discount' | 'cash' | 'prize';
   amount?: number | null;
   rate?: number | null;
   basket?: number | null;
 }): number {
   if (coupon.kind === 'cash') return coupon.amount ?? 0;
+  if (coupon.kind === 'prize') return 0;
   return coupon.basket && coupon.rate ? Math.round(coupon.basket * (1 - coupon.rate)) : 0;
 }

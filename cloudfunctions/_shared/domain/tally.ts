@@ -21,7 +21,7 @@ export interface TalliedParticipant {
 /** What the tally reads of a participant's coupon (issue 10: figures per channel). */
 export interface TalliedCoupon {
   redeemedAt: Date | null;
-  kind: 'discount' | 'cash';
+  kind: 'discount' | 'cash' | 'prize';
   amount: number | null;
   rate: number | null;
   basket?: number | null;

@@ -45,6 +45,7 @@ export async function finishClaim(
     coupon = couponFromTemplate({
       id: claim.couponId,
       owner: participant.openid,
+      ownerCode: participant.inviteCode,
       campaignId: participant.campaignId,
       template,
       source: 'magnet',

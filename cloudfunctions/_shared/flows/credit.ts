@@ -18,6 +18,7 @@ import {
   unlockCard,
   type ParticipantDoc,
 } from '../repositories/participants';
+import { grantMilestones, rewardInviter } from './milestones';
 
 /** Concurrent credits of one inviter only collide at a day change or at a cap; then re-read. */
 const MAX_ATTEMPTS = 5;
@@ -46,6 +47,8 @@ export async function creditInviter(
       // unlock on the inviter).
       if (!earlier.counted) await settleCappedInvite(invitee._id);
       const unlockedNow = earlier.counted && (await unlockIfDue(inviter, campaign, now));
+      // Rewards (issue 12): ladder steps the interrupted run may not have granted
+      if (earlier.counted) await grantMilestones(inviter, campaign, now);
       return { judgedNow: false, counted: earlier.counted, unlockedNow };
     }
     const decision = verifyInvite({ progress: inviter.progress, campaign, now });
@@ -54,11 +57,10 @@ export async function creditInviter(
       await settleCappedInvite(invitee._id);
       return { judgedNow: true, counted: false, unlockedNow: false };
     }
-    return {
-      judgedNow: true,
-      counted: true,
-      unlockedNow: await unlockIfDue(inviter, campaign, now),
-    };
+    const unlockedNow = await unlockIfDue(inviter, campaign, now);
+    // Rewards (issue 12): the ladder's steps (阶梯奖励) and the inviter's reminder
+    await rewardInviter(inviter, invitee.inviteCode, campaign, now, unlockedNow);
+    return { judgedNow: true, counted: true, unlockedNow };
   }
   return fail('CONFLICT', '邀请记录繁忙，请稍后重试');
 }

@@ -24,6 +24,8 @@ export interface AdminDoc {
   name: string;
   /** Operator studio (issue 9): when they got their role (absent on seeded admins) */
   since?: Date;
+  /** Rewards (issue 12): the store this binding redeems for (the ledger records it) */
+  store?: string;
 }
 
 export function findAdmin(openid: string): Promise<AdminDoc | null> {
@@ -89,4 +91,9 @@ export async function removeAdmin(
     if (isTransactionConflict(error)) return 'conflict';
     throw error;
   }
+}
+
+/** Rewards (issue 12): the owners (pool alerts go to those who subscribed). */
+export function findOwners(): Promise<AdminDoc[]> {
+  return many<AdminDoc>(db().collection(COLLECTIONS.admins).where({ role: 'owner' }).limit(100));
 }

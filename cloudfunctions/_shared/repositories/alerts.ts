@@ -22,10 +22,15 @@ export interface AlertDoc {
   at: Date;
 }
 
+/** One alert per problem per day. */
+export function alertId(alert: OperatorAlert, dayKey: string): string {
+  return `${alert.kind}:${alert.groupId ?? 'pool'}:${dayKey}`;
+}
+
 /** True when this is the first time the problem is raised today. */
 export function raiseAlert(alert: OperatorAlert, dayKey: string, now: Date): Promise<boolean> {
   return insert(COLLECTIONS.alerts, {
-    _id: `${alert.kind}:${alert.groupId ?? 'pool'}:${dayKey}`,
+    _id: alertId(alert, dayKey),
     kind: alert.kind,
     groupId: alert.groupId ?? null,
     message: alert.message,

@@ -15,12 +15,16 @@
  * | holdGroup        | one group per participant (sticky; replaced only when its QR died)     |
  *
  * Reads: findRecentSpinners (issue 10) is bounded and indexed (`recent_spinners`).
+ * | markMilestone    | a ladder step is granted once, on the stored count (issue 12)          |
+ * | waitForGroup     | a participant who found no room is told once per wait (issue 12)       |
  */
 import { db } from '../cloud';
 import { COLLECTIONS, participantId } from '../collections';
 import { byId, byIds, command, countWhere, insert, many, updateWhere } from '../db';
 import type { CreditDecision, FigureRange } from '../domain/invite';
 import type { InviteVerdict } from '../domain/qualify';
+import { milestoneKey, type MilestoneGrant } from '../domain/milestones';
+import { pageById } from '../paging';
 import type { ParticipantClaim, ParticipantDoc, SpinRecord } from '../user';
 import { spinLogKey } from '../user';
 
@@ -312,6 +316,65 @@ export function findRecentSpinners(
       .orderBy('spins.lastAt', 'desc')
       .limit(limit)
       .field({ _id: true, openid: true, 'spins.log': true, 'spins.lastAt': true }),
+  );
+}
+
+// Rewards (issue 12) ---------------------------------------------------------------------------
+
+/**
+ * Rule: a ladder step is granted once, on the stored count (not on what a caller read): when
+ * friends qualify together, whichever credit brings the count to the step sees it here. The mark
+ * holds the reward decided (its id derives from the mark), so the grant is finished from it.
+ */
+export function markMilestone(id: string, grant: MilestoneGrant): Promise<boolean> {
+  const _ = command();
+  const path = `progress.milestones.${milestoneKey(grant.invites)}`;
+  return updateIf(
+    id,
+    { [path]: _.exists(false), 'progress.verified': _.gte(grant.invites) },
+    { [path]: _.set(grant) },
+  );
+}
+
+/** Rule: a participant without a group who found the pool full waits once (until told). */
+export function waitForGroup(id: string, now: Date): Promise<boolean> {
+  const _ = command();
+  return updateIf(id, { group: _.eq(null), groupWaitingAt: _.eq(null) }, { groupWaitingAt: now });
+}
+
+/** The wait that started at `since` is over (told, or handed a group): once. */
+export function endGroupWait(id: string, since: Date): Promise<boolean> {
+  return updateIf(id, { groupWaitingAt: since }, { groupWaitingAt: null });
+}
+
+/** One page of a campaign's participants waiting for a group (index: campaignId + groupWaitingAt). */
+export function pageGroupWaiting(
+  campaignId: string,
+  afterId: string | null,
+  limit: number,
+): Promise<ParticipantDoc[]> {
+  return pageById<ParticipantDoc>(
+    COLLECTIONS.participants,
+    { campaignId, groupWaitingAt: command().neq(null) },
+    afterId,
+    limit,
+    { _id: true, openid: true, group: true, groupWaitingAt: true },
+  );
+}
+
+/** One page of a campaign's card holders unlocked before `before` (index: campaignId + unlockedAt). */
+export function pageCardHolders(
+  campaignId: string,
+  before: Date,
+  afterId: string | null,
+  limit: number,
+): Promise<ParticipantDoc[]> {
+  return pageById<ParticipantDoc>(
+    COLLECTIONS.participants,
+    { campaignId, 'progress.unlockedAt': command().lt(before) },
+    afterId,
+    limit,
+    { _id: true, openid: true },
   );
 }
 

@@ -1,53 +1,94 @@
 /**
- * `coupon.redeem` (核销): staff scan the customer's QR; each coupon is redeemed exactly once.
- * The cashier who redeemed it is told so again however often they rescan (a reply lost to a bad
- * connection must not read as "already redeemed" to the person who did it); anyone else is told
- * it was used.
+ * `coupon.redeem` (核销): staff scan the customer's QR; each coupon — or physical prize's voucher
+ * (实物奖品) — is redeemed exactly once, by one rule (`redeemCoupon`). The cashier who redeemed it
+ * is told so again however often they rescan (a reply lost to a bad connection must not read as
+ * "already redeemed" to the person who did it); anyone else is told it was used.
+ *
+ * Rewards (issue 12): every redemption goes into the ledger (核销记录) with the staff member and
+ * their store. The coupon's write is the record; the ledger's follows, keyed by it, so a rescan
+ * by the same cashier (or the reconciler) writes a ledger record the first call died before.
  */
 import type { AdminResults } from '../../_shared/contracts';
 import type { ActionContext } from '../../_shared/dispatch';
 import { couponFaceValue, couponStatus, type CouponStatus } from '../../_shared/domain/coupon';
 import { verifyRedeemToken } from '../../_shared/domain/redeem-token';
 import { fail } from '../../_shared/errors';
+import { couponLedgerRecord } from '../../_shared/flows/redemption';
+import type { AdminDoc } from '../../_shared/repositories/admins';
 import { bumpCounters } from '../../_shared/repositories/counters';
-import { findCoupon, redeemCoupon, type CouponDoc } from '../../_shared/repositories/coupons';
+import {
+  findCoupon,
+  redeemCoupon,
+  type CouponDoc,
+  type Redeemer,
+} from '../../_shared/repositories/coupons';
+import { recordRedemption } from '../../_shared/repositories/redemptions';
 import { REDEEM_TOKEN_SECRET, secret } from '../../_shared/repositories/secrets';
 
-const TOKEN_PROBLEMS = {
+export const TOKEN_PROBLEMS = {
   malformed: '这不是有效的核销码',
   forged: '核销码无效（签名不符）',
   stale: '核销码已过期，请让顾客刷新页面后重新出示',
 } as const;
 
+/** The staff member as the ledger records them. */
+export function redeemerOf(admin: AdminDoc): Redeemer {
+  return { openid: admin._id, name: admin.name, store: admin.store ?? '' };
+}
+
 export async function redeem(
   { token }: { token: string },
-  { caller, now }: ActionContext,
+  { now, auth }: ActionContext & { auth: AdminDoc },
 ): Promise<AdminResults['coupon.redeem']> {
   const check = verifyRedeemToken(token, await secret(REDEEM_TOKEN_SECRET, now), now);
   if (!check.ok) return fail('BAD_TOKEN', TOKEN_PROBLEMS[check.reason]);
   const coupon = await findCoupon(check.couponId);
   if (!coupon) return fail('NOT_FOUND', '优惠券不存在');
-  const answer = (redeemedAt: Date) => ({
-    couponId: coupon._id,
-    title: coupon.title,
-    label: coupon.label,
-    redeemedAt: redeemedAt.toISOString(),
-  });
+  const redeemed = await redeemItem(coupon, redeemerOf(auth), now);
+  return {
+    couponId: redeemed._id,
+    title: redeemed.title,
+    label: redeemed.label,
+    redeemedAt: (redeemed.redeemedAt as Date).toISOString(),
+    kind: redeemed.kind,
+  };
+}
+
+/**
+ * Redeems a coupon or voucher for `by` and writes its ledger record; answers the item as
+ * redeemed. `by`'s own earlier redemption of it (a rescan, a lost reply) is answered as done.
+ */
+export async function redeemItem(coupon: CouponDoc, by: Redeemer, now: Date): Promise<CouponDoc> {
+  const done = async (redeemed: CouponDoc) => {
+    // The ledger record follows the redemption (once: a rescan finds it written).
+    await recordRedemption(couponLedgerRecord(redeemed));
+    return redeemed;
+  };
   const refuse = (status: CouponStatus): never => {
     if (status === 'redeemed') return fail('COUPON_ALREADY_REDEEMED', '这张券已经核销过了');
     if (status === 'expired') return fail('COUPON_EXPIRED', '这张券已过期');
     return fail('CONFLICT', '核销冲突，请重试');
   };
-  const mine = (doc: CouponDoc) => doc.redeemedAt !== null && doc.redeemedBy === caller.openid;
-  if (mine(coupon)) return answer(coupon.redeemedAt as Date);
+  const mine = (doc: CouponDoc) => doc.redeemedAt !== null && doc.redeemedBy === by.openid;
+  if (mine(coupon)) return done(coupon);
   const before = couponStatus(coupon, now);
   if (before !== 'available') return refuse(before);
-  if (!(await redeemCoupon(coupon._id, caller.openid, now))) {
+  const seq = await redeemCoupon(coupon, by, now);
+  if (seq === null) {
     // Another scan won the race (or this one's reply was lost): say what happened to it.
     const after = await findCoupon(coupon._id);
-    if (after && mine(after)) return answer(after.redeemedAt as Date);
+    if (after && mine(after)) return done(after);
     return refuse(after ? couponStatus(after, now) : 'available');
   }
+  const redeemed = await done({
+    ...coupon,
+    redeemedAt: now,
+    redeemedBy: by.openid,
+    redeemedByName: by.name,
+    redeemedStore: by.store,
+    status: 'redeemed',
+    redemptions: seq,
+  });
   await bumpCounters(coupon.campaignId, {
     couponsRedeemed: 1,
     // per channel (issue 10); a coupon issued before channels were kept on coupons has none
@@ -59,5 +100,5 @@ export async function redeem(
         }
       : {}),
   });
-  return answer(now);
+  return redeemed;
 }

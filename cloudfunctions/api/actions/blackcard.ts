@@ -1,4 +1,7 @@
-/** `blackcard.get`: the inviter's card (黑卡), its progress, rights and invitees. */
+/**
+ * `blackcard.get`: the inviter's card (黑卡), its progress, rights and invitees; with the rights'
+ * quotas and what is left this period, and the invite ladder (Rewards, issue 12).
+ */
 import type { ApiResults } from '../../_shared/contracts';
 import type { ActionContext } from '../../_shared/dispatch';
 import { inviteeLabel } from '../../_shared/domain/mask';
@@ -6,6 +9,8 @@ import { requireCampaign, requireParticipant } from '../../_shared/guards';
 import { INVITEES_SHOWN } from '../../_shared/limits';
 import { countPendingInvitees, findInvitees } from '../../_shared/repositories/participants';
 import { findProfiles, type UserProfile } from '../../_shared/repositories/users';
+import { ladderOf } from '../../_shared/domain/milestones';
+import { rightUsages } from '../../_shared/rights';
 
 export async function getBlackCard(
   _params: object,
@@ -15,9 +20,10 @@ export async function getBlackCard(
   const campaign = campaignDoc.config;
   const participant = await requireParticipant(campaignDoc._id, caller.openid);
   // Pending is counted from the invitees themselves, so it can never drift or go negative.
-  const [invitees, pending] = await Promise.all([
+  const [invitees, pending, rights] = await Promise.all([
     findInvitees(campaignDoc._id, caller.openid, INVITEES_SHOWN),
     countPendingInvitees(campaignDoc._id, caller.openid),
+    rightUsages(participant._id, campaign.blackCard.rights, now),
   ]);
   // Distribution (issue 10): invitees by the nickname they chose (masked openid as a last resort)
   const profiles = invitees.length
@@ -32,7 +38,7 @@ export async function getBlackCard(
     ...(progress.unlockedAt ? { unlockedAt: progress.unlockedAt.toISOString() } : {}),
     joinedGroup: participant.joinedAt !== null,
     // Always the current config: rights keep changing (权益会不断更新), never a copy.
-    rights: campaign.blackCard.rights.map((r) => ({ ...r })),
+    rights,
     invitees: invitees
       .filter((p) => p.invite)
       .map((p) => ({
@@ -40,5 +46,6 @@ export async function getBlackCard(
         status: p.invite!.status,
         at: (p.invite!.verifiedAt ?? p.invite!.at).toISOString(),
       })),
+    ladder: ladderOf(campaign, progress.verified),
   };
 }

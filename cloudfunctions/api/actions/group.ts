@@ -24,6 +24,7 @@ import {
   confirmJoined as recordJoined,
   findParticipantById,
   holdGroup,
+  waitForGroup,
   type ParticipantDoc,
 } from '../../_shared/repositories/participants';
 
@@ -60,7 +61,11 @@ export async function getGroup(
       candidates.filter((g) => !tried.has(g.id)),
       now,
     );
-    if (!group) return unavailable(campaignDoc);
+    if (!group) {
+      // Rewards (issue 12): told by a reminder when a group has room again
+      await waitForGroup(participant._id, now);
+      return unavailable(campaignDoc);
+    }
     if (await takeSeat(group, { key: seatKey, holder: participant._id }, now)) {
       return record(participant, group, seatKey, campaignDoc, now);
     }

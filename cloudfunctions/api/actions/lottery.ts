@@ -218,7 +218,8 @@ function spinRecord(fields: {
     name: prize.name,
     kind: prize.kind,
     sectorIndex: sectorIndexOf(campaign, prize.id),
-    couponId: template ? couponIdFor(`spin:${fields.spinId}`) : null,
+    // Rewards (issue 12): a physical prize's voucher is a wallet item too, keyed by the spin
+    couponId: template || prize.kind === 'physical' ? couponIdFor(`spin:${fields.spinId}`) : null,
     couponTemplateId: template?.id ?? null,
     resourceUrl: prize.kind === 'resource' ? (prize.resourceUrl ?? null) : null,
     spinsLeft: Math.max(0, fields.spinsLeft),

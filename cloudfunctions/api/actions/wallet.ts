@@ -29,6 +29,8 @@ export async function couponToken(
   const status = couponStatus(coupon, now);
   if (status === 'redeemed') return fail('COUPON_ALREADY_REDEEMED', '这张券已经使用过了');
   if (status === 'expired') return fail('COUPON_EXPIRED', '这张券已过期');
+  // Rewards (issue 12): a shipped prize is sent, not shown at the counter
+  if (coupon.fulfilment === 'shipping') return fail('CONFLICT', '这件奖品将快递寄送，无需到店核销');
   // Never valid beyond the coupon itself.
   const expiresAt = new Date(
     Math.min(now.getTime() + REDEEM_TOKEN_TTL_MS, coupon.expiresAt.getTime()),

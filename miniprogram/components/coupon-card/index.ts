@@ -12,7 +12,26 @@ import { couponLabel, formatDateTime } from '../../utils/format';
 const SOURCE_TEXT: Record<Coupon['source'], string> = {
   magnet: '新客礼',
   lottery: '抽奖所得',
+  milestone: '邀请奖励',
 };
+
+/** A prize voucher's line under its name, and its stamp once done. */
+function voucherState(coupon: Coupon): { note: string; stamp: string; action: string } {
+  const shipped = coupon.prize?.fulfilment === 'shipping';
+  const until = formatDateTime(coupon.expiresAt);
+  // a deadline is always the end of a day: its date is enough on one line
+  const day = until.slice(0, 5);
+  if (coupon.status === 'redeemed') {
+    const at = formatDateTime(coupon.redeemedAt ?? '');
+    return shipped
+      ? { note: `${at} 已寄出`, stamp: '已寄出', action: '' }
+      : { note: `${at} 已领取`, stamp: '已领取', action: '' };
+  }
+  if (coupon.status === 'expired') return { note: `${until} 已过期`, stamp: '已过期', action: '' };
+  if (!shipped) return { note: `到店领取 · ${day} 截止`, stamp: '', action: '去领取' };
+  if (coupon.prize?.address) return { note: '地址已填写，等待发货', stamp: '', action: '查看' };
+  return { note: `快递寄送 · ${day} 前填地址`, stamp: '', action: '填地址' };
+}
 
 function couponView(coupon: Coupon | null) {
   if (!coupon) {
@@ -25,10 +44,28 @@ function couponView(coupon: Coupon | null) {
       source: '',
       stamp: '',
       available: false,
+      prize: false,
+      action: '',
     };
   }
-  const label = coupon.label || couponLabel(coupon);
   const available = coupon.status === 'available';
+  if (coupon.kind === 'prize') {
+    const state = voucherState(coupon);
+    return {
+      id: coupon.id,
+      label: '实物奖品',
+      longLabel: true,
+      title: coupon.title,
+      note: state.note,
+      source: SOURCE_TEXT[coupon.source] ?? '',
+      stamp: state.stamp,
+      available,
+      prize: true,
+      action: state.action,
+    };
+  }
+  const { kind, rate, threshold, amount } = coupon;
+  const label = coupon.label || couponLabel({ kind, rate, threshold, amount });
   let note = `有效期至 ${formatDateTime(coupon.expiresAt)}`;
   if (coupon.status === 'redeemed' && coupon.redeemedAt)
     note = `${formatDateTime(coupon.redeemedAt)} 已核销`;
@@ -43,6 +80,8 @@ function couponView(coupon: Coupon | null) {
     source: SOURCE_TEXT[coupon.source] ?? '',
     stamp: coupon.status === 'redeemed' ? '已使用' : coupon.status === 'expired' ? '已过期' : '',
     available,
+    prize: false,
+    action: '去使用',
   };
 }
 

@@ -44,6 +44,20 @@ Component({
 
   lifetimes: {
     ready() {
+      this.findCanvas();
+    },
+    detached() {
+      surfaces.delete(this);
+    },
+  },
+
+  methods: {
+    /**
+     * Finds the canvas node, then draws. A component created with its page's first render finds it
+     * at ready(); one created later (a card that appears once loaded) may not be laid out by then,
+     * so a text arriving before the canvas was found looks again.
+     */
+    findCanvas() {
       this.createSelectorQuery()
         .select('#qr')
         .fields({ node: true })
@@ -53,15 +67,13 @@ Component({
           this.draw();
         });
     },
-    detached() {
-      surfaces.delete(this);
-    },
-  },
 
-  methods: {
     draw() {
       const { canvas } = surfaceOf(this);
-      if (!canvas) return; // not laid out yet: ready() draws
+      if (!canvas) {
+        if (this.data.text) this.findCanvas();
+        return; // not laid out yet: drawn once found
+      }
       const { pixelRatio, windowWidth } = wx.getWindowInfo();
       // device pixels, so each module's edges land on whole pixels
       const side = Math.round(((this.data.size * windowWidth) / 750) * pixelRatio);

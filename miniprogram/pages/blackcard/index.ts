@@ -10,6 +10,10 @@
  * Distribution (issue 10): 生成邀请海报 composes the visitor's poster (their code, avatar and
  * nickname, the offer) for Moments and saves it to the album; the shared card gets a drawn
  * picture; invitees are listed by the nickname they chose.
+ * Rewards (issue 12): once the rights are active the card shows a member code (会员码: signed,
+ * refreshed every minute, a screenshot is worthless) that staff scan to use a right; each right
+ * says its quota and what is left this period; the invite ladder (阶梯奖励) shows where the
+ * visitor stands; and a tap asks WeChat for reminders (a friend claimed, one more unlocks).
  */
 import type {
   ApiResults,
@@ -23,10 +27,15 @@ import { enableSharing, toast } from '../../services/ui';
 import { formatDate, formatDateTime } from '../../utils/format';
 import { instanceState } from '../../utils/instance-state';
 import { ROUTES, openPage } from '../../utils/routes';
+import { askForReminders, preloadReminders, remindersOffered } from '../../services/reminders';
+import { RefreshingCode } from '../../utils/refreshing-code';
+import type { ReminderEvent } from '../../../cloudfunctions/_shared/constants';
 
 type Card = ApiResults['blackcard.get'];
 
 const GROUP_PAGE = '/pages/group/index';
+/** What the card's reminder ask covers (WeChat shows at most 3 per sheet). */
+const CARD_REMINDERS: ReminderEvent[] = ['inviteProgress', 'unlockNear', 'rightsChanged'];
 
 const INVITEE_STATUS: Record<InviteStatus, { text: string; badge: string }> = {
   verified: { text: '已完成', badge: '' },
@@ -65,7 +74,13 @@ function cardView(card: Card) {
       id: right.id,
       title: right.title,
       description: right.description,
+      // the quota, and once the rights are active what is left of it this period
+      usage:
+        stage === 'active' && right.quota !== null
+          ? `${right.rule} · ${right.leftText}`
+          : right.rule,
     })),
+    ladder: ladderView(card),
     rightsBadgeText: rightsBadge.text,
     rightsBadgeClass: rightsBadge.badge,
     invitees: card.invitees.map((invitee, key) => {
@@ -81,10 +96,28 @@ function cardView(card: Card) {
   };
 }
 
+/** The ladder's steps as the card shows them: reached, or how many friends are missing. */
+function ladderView(card: Card) {
+  return card.ladder.map((step, key) => ({
+    key,
+    invites: step.invites,
+    title: step.title,
+    kind: step.kind,
+    reached: step.reached,
+    state: step.reached
+      ? step.kind === 'blackcard'
+        ? '已解锁'
+        : '已发放'
+      : `还差 ${step.invites - card.verified} 位`,
+  }));
+}
+
 interface Runtime {
   loaded: boolean;
   loading: boolean;
   campaign?: PublicCampaign;
+  /** the member code while the rights are active */
+  code?: RefreshingCode;
 }
 
 // Runtime state lives beside the instance, not in `data`: data is copied to the view layer.
@@ -105,6 +138,7 @@ const emptyCard: Card = {
   joinedGroup: false,
   rights: [],
   invitees: [],
+  ladder: [],
 };
 
 Component({
@@ -118,18 +152,41 @@ Component({
     shareTitle: '',
     ...cardView(emptyCard),
     inviteRule: inviteRuleOf('claim'),
+    // Rewards (issue 12)
+    memberCode: '',
+    remindersOffered: false,
+    remindersOn: false,
+  },
+
+  lifetimes: {
+    detached() {
+      runtimeOf(this).code?.stop();
+    },
   },
 
   methods: {
     onLoad(query: EntryQuery = {}) {
       enableSharing();
+      void preloadReminders().then(() =>
+        this.setData({ remindersOffered: remindersOffered(CARD_REMINDERS) }),
+      );
       return this.load(query);
     },
 
     /** Back from the group page (joined), or from WeChat after sharing: show the latest. */
     onShow() {
-      if (runtimeOf(this).loaded) return this.load();
-      return undefined;
+      const runtime = runtimeOf(this);
+      if (!runtime.loaded) return undefined;
+      void runtime.code?.resume();
+      return this.load();
+    },
+
+    onHide() {
+      runtimeOf(this).code?.pause();
+    },
+
+    onUnload() {
+      runtimeOf(this).code?.stop();
     },
 
     onRetry() {
@@ -161,6 +218,7 @@ Component({
         const brand = campaign.ok ? brandOf(campaign.data.title) : this.data.brand;
         if (campaign.ok) runtime.campaign = campaign.data;
         runtime.loaded = true;
+        const view = cardView(card.data);
         this.setData({
           status: 'ready',
           errorText: '',
@@ -169,12 +227,13 @@ Component({
           shareTitle: brand
             ? `${brand}送你一份新人福利，点开就能领`
             : '送你一份新人福利，点开就能领',
-          ...cardView(card.data),
+          ...view,
           // Operator studio (issue 9): no share is asked for when no invite can count
           inviteRule: campaign.ok
             ? inviteRuleOf(campaign.data.qualifyingAction)
             : this.data.inviteRule,
         });
+        this.showMemberCode(view.stage === 'active');
       } finally {
         runtime.loading = false;
       }
@@ -184,6 +243,37 @@ Component({
     async onMakePoster() {
       const { campaign } = runtimeOf(this);
       if (campaign) await openInviterPoster(this, campaign);
+    },
+
+    /** Rewards (issue 12): the member code, refreshed every minute while the rights are active. */
+    showMemberCode(active: boolean) {
+      const runtime = runtimeOf(this);
+      if (!active) {
+        runtime.code?.stop();
+        runtime.code = undefined;
+        if (this.data.memberCode) this.setData({ memberCode: '' });
+        return;
+      }
+      if (runtime.code) return;
+      runtime.code = new RefreshingCode(
+        async () => {
+          const answer = await callApi('member.code', {});
+          if (answer.ok)
+            return { ok: true, code: answer.data.code, expiresAt: answer.data.expiresAt };
+          // the card changed meanwhile: the next load shows it as it is
+          return { ok: false, retry: answer.error.code === 'INTERNAL' };
+        },
+        (code) => this.setData({ memberCode: code }),
+      );
+      void runtime.code.start();
+    },
+
+    /** Rewards (issue 12): WeChat's reminder sheet, from the tap. */
+    async onAskReminders() {
+      if (await askForReminders(CARD_REMINDERS)) {
+        this.setData({ remindersOn: true });
+        toast('已开启提醒');
+      }
     },
 
     fail(message: string) {

@@ -6,15 +6,52 @@
  *
  * The coupon itself comes from `wallet.list` (found by id). When the token is refused the page
  * says why instead of a QR: 已核销 (used: staff scanned it), 已过期, or 优惠券不存在.
+ *
+ * Rewards (issue 12): a physical prize's voucher shows its code the same way (picked up at the
+ * counter), or, for a shipped prize, the address the winner chooses with `wx.chooseAddress` until
+ * the owner sends it. While a coupon is shown, a tap asks WeChat for a reminder before it expires.
  */
-import type { Coupon, CouponStatus } from '../../../cloudfunctions/_shared/contracts';
+import type {
+  Coupon,
+  CouponStatus,
+  ShippingAddress,
+} from '../../../cloudfunctions/_shared/contracts';
 import { callApi, friendlyMessage } from '../../services/api';
+import { askForReminders, preloadReminders, remindersOffered } from '../../services/reminders';
 import { ensureSession } from '../../services/session';
 import { toast } from '../../services/ui';
 import { instanceState } from '../../utils/instance-state';
 import { tokenRefreshDelay } from '../../utils/redeem';
 
-type State = 'loading' | 'ready' | 'redeemed' | 'expired' | 'missing' | 'error';
+/** `ship`: a shipped prize waiting for its address or for the owner to send it (issue 12) */
+type State = 'loading' | 'ready' | 'ship' | 'redeemed' | 'expired' | 'missing' | 'error';
+
+/** What the page shows of an address (the owner's own: in full). */
+function addressView(address: ShippingAddress | undefined) {
+  if (!address) return null;
+  return {
+    who: `${address.userName} ${address.telNumber}`,
+    where: `${address.provinceName}${address.cityName}${address.countyName}${address.detailInfo}`,
+  };
+}
+
+/** The words for a prize voucher, or a coupon (Rewards, issue 12). */
+function wordsFor(coupon: Coupon | null) {
+  const prize = coupon?.kind === 'prize';
+  const shipped = coupon?.prize?.fulfilment === 'shipping';
+  return {
+    codeTitle: prize ? '出示给店员扫码领取奖品' : '出示给店员扫码核销',
+    doneStamp: { redeemed: shipped ? '已寄出' : prize ? '已领取' : '已核销', expired: '已过期' },
+    doneText: {
+      redeemed: shipped
+        ? '奖品已寄出，请留意快递'
+        : prize
+          ? '奖品已领取，感谢光临'
+          : '这张券已使用，感谢光临',
+      expired: prize ? '已过领取期限' : '这张券已过期，下次记得早点用哦',
+    },
+  };
+}
 
 const WALLET_PAGE = '/pages/wallet/index';
 /** After a failed refresh (network), try again this soon: the shown token may still work. */
@@ -50,6 +87,12 @@ Component({
     message: '',
     coupon: null as Coupon | null,
     token: '',
+    // Rewards (issue 12)
+    words: wordsFor(null),
+    address: null as ReturnType<typeof addressView>,
+    saving: false,
+    remindersOffered: false,
+    remindersOn: false,
   },
 
   lifetimes: {
@@ -63,6 +106,9 @@ Component({
   methods: {
     onLoad(query: { id?: string } = {}) {
       runtimeOf(this).couponId = query.id ?? '';
+      void preloadReminders().then(() =>
+        this.setData({ remindersOffered: remindersOffered(['couponExpiring']) }),
+      );
       return this.load();
     },
 
@@ -109,12 +155,66 @@ Component({
         return;
       }
       runtime.loaded = true;
-      this.setData({ coupon });
+      this.setData({
+        coupon,
+        words: wordsFor(coupon),
+        address: addressView(coupon.prize?.address),
+      });
+      if (coupon.kind === 'prize') {
+        wx.setNavigationBarTitle({ title: '我的奖品' }).catch(() => undefined);
+      }
       if (coupon.status !== 'available') {
         this.setData({ state: coupon.status, token: '' });
         return;
       }
+      // a shipped prize is sent, not shown at the counter: no code, an address instead
+      if (coupon.prize?.fulfilment === 'shipping') {
+        this.setData({ state: 'ship', token: '' });
+        return;
+      }
       await this.refreshToken();
+    },
+
+    /** Rewards (issue 12): the winner's address, from WeChat's own address book. */
+    async onChooseAddress() {
+      const coupon = this.data.coupon;
+      if (!coupon || this.data.saving) return;
+      let chosen: WechatMiniprogram.ChooseAddressSuccessCallbackResult;
+      try {
+        chosen = await wx.chooseAddress();
+      } catch {
+        return; // closed the address book, or refused access to it
+      }
+      const address: ShippingAddress = {
+        userName: chosen.userName,
+        telNumber: chosen.telNumber,
+        provinceName: chosen.provinceName,
+        cityName: chosen.cityName,
+        countyName: chosen.countyName,
+        detailInfo: chosen.detailInfo,
+        ...(chosen.postalCode ? { postalCode: chosen.postalCode } : {}),
+      };
+      this.setData({ saving: true });
+      try {
+        const answer = await callApi('voucher.setAddress', { couponId: coupon.id, address });
+        if (!answer.ok) {
+          toast(friendlyMessage(answer.error));
+          return;
+        }
+        const saved = answer.data.coupon;
+        this.setData({ coupon: saved, address: addressView(saved.prize?.address) });
+        toast('地址已保存');
+      } finally {
+        this.setData({ saving: false });
+      }
+    },
+
+    /** Rewards (issue 12): WeChat's reminder sheet, from the tap. */
+    async onAskReminder() {
+      if (await askForReminders(['couponExpiring'])) {
+        this.setData({ remindersOn: true });
+        toast('将在到期前提醒你');
+      }
     },
 
     async refreshToken() {

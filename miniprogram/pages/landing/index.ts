@@ -24,7 +24,9 @@ import type {
 } from '../../../cloudfunctions/_shared/contracts';
 import { callApi, friendlyMessage, newRequestId, uploadImage } from '../../services/api';
 import { isSinglePageMode, readMomentsSnapshot } from '../../services/moments';
+import { askForReminders, preloadReminders, remindersOffered } from '../../services/reminders';
 import { ensureSession, ownInviteCode, sharePath, type EntryQuery } from '../../services/session';
+import type { ReminderEvent } from '../../../cloudfunctions/_shared/constants';
 import { enableSharing, toast } from '../../services/ui';
 import { serverOffset } from '../../utils/countdown';
 import { formatDateTime } from '../../utils/format';
@@ -43,6 +45,8 @@ const PAGES = {
 } as const;
 
 const DEFAULT_SHARE_TITLE = '送你一份新人福利，点开就能领';
+/** Rewards (issue 12): what the reminder ask after claiming covers (≤ 3, WeChat's limit). */
+const CLAIM_REMINDERS: ReminderEvent[] = ['couponExpiring', 'inviteProgress', 'unlockNear'];
 
 interface Runtime {
   loading: boolean;
@@ -217,13 +221,27 @@ Component({
     shareNote: '',
     /** an operator or staff member: the 管理 entry */
     adminEntry: false,
+    // Rewards (issue 12): after claiming, a tap asks WeChat for reminders
+    remindersOffered: false,
+    remindersOn: false,
   },
 
   methods: {
     onLoad(query: EntryQuery = {}) {
       if (isSinglePageMode()) return this.loadMoments();
       enableSharing();
+      void preloadReminders().then(() =>
+        this.setData({ remindersOffered: remindersOffered(CLAIM_REMINDERS) }),
+      );
       return this.load(query);
+    },
+
+    /** Rewards (issue 12): WeChat's reminder sheet, from the tap. */
+    async onAskReminders() {
+      if (await askForReminders(CLAIM_REMINDERS)) {
+        this.setData({ remindersOn: true });
+        toast('已开启提醒');
+      }
     },
 
     /** Back from the coupon page (maybe used by now) or the wheel: show the latest. */

@@ -109,7 +109,16 @@ function resultView(answer: SpinAnswer) {
         resourceUrl: resourceUrl ?? '',
       };
     case 'physical':
-      return { ...base, heading: '恭喜你抽中', note: '请截图保存本页，到店出示给店员领取' };
+      // Rewards (issue 12): the prize is a voucher in the wallet, not a screenshot
+      return {
+        ...base,
+        heading: '恭喜你抽中',
+        note:
+          coupon?.prize?.fulfilment === 'shipping'
+            ? '奖品已放入你的券包，填写收货地址后为你寄出'
+            : '奖品已放入你的券包，到店出示领取码即可领取',
+        couponExpiry: coupon ? `领取截止 ${formatDateTime(coupon.expiresAt)}` : '',
+      };
     default:
       // a draw promises nothing: say what happened, no "next time for sure"
       return {

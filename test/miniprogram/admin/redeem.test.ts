@@ -63,7 +63,8 @@ test('staff scan a valid coupon: redeemed once; rescanning says it worked, anoth
   const { coupon, token } = await customerShowsCoupon();
   backend.actAs('demo-staff');
   const page = await openRedeem();
-  expect(text(page, '.rdm-who')).toBe('当前核销人：演示店员');
+  // the staff binding's store, too (Rewards, issue 12)
+  expect(text(page, '.rdm-who')).toBe('当前核销人：演示店员 · 山野茶事 · 万象城店');
 
   const scanCode = scanReturns(token);
   await scan(page);

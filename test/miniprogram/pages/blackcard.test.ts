@@ -133,7 +133,8 @@ test('after joining the group the rights read as active', async () => {
   await backend.as('member', 'api', { action: 'group.confirmJoined' });
 
   const page = await openBlackCard();
-  expect(text(page, '.bc-activate__title')).toBe('权益已激活');
+  // active: the member code card says so (Rewards, issue 12)
+  expect(text(page, '.bc-code__badge')).toBe('权益已激活');
   expect(page.querySelector('.bc-activate__btn')).toBeUndefined();
   expect(all(page, 'bc-right__badge')).toEqual(['已激活', '已激活', '已激活', '已激活']);
 });

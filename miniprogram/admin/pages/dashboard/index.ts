@@ -14,7 +14,9 @@ import type {
   InviteRejectionReason,
 } from '../../../../cloudfunctions/_shared/contracts';
 import { callAdmin, friendlyMessage } from '../../../services/api';
-import { refreshOnPullDown } from '../../../services/ui';
+import { refreshOnPullDown, toast } from '../../../services/ui';
+import type { REWARD_PAGES } from '../../../../cloudfunctions/_shared/constants';
+import { askForReminders, preloadReminders, remindersOffered } from '../../../services/reminders';
 import type { BarItem } from '../../../components/bar-chart/index';
 import { formatCount, formatDateTime, formatFen } from '../../../utils/format';
 import { instanceState } from '../../../utils/instance-state';
@@ -27,6 +29,9 @@ type State = 'loading' | 'refused' | 'staff' | 'owner' | 'error';
 const REDEEM_PAGE = '/admin/pages/redeem/index';
 const GROUPS_PAGE = '/admin/pages/groups/index';
 const CHANNELS_PAGE = '/admin/pages/channels/index';
+// Rewards (issue 12): typed by the shared routes (the phone loads nothing outside miniprogram/)
+const LEDGER_PAGE: `/${(typeof REWARD_PAGES)['ledger']}` = '/admin/pages/ledger/index';
+const WINNERS_PAGE: `/${(typeof REWARD_PAGES)['winners']}` = '/admin/pages/winners/index';
 
 const REJECTION_LABELS: Record<InviteRejectionReason, string> = {
   SELF_INVITE: '自己邀请自己',
@@ -185,10 +190,17 @@ Component({
     message: '',
     name: '',
     ...overviewView(emptyOverview),
+    // Rewards (issue 12)
+    alertRemindersOffered: false,
+    alertRemindersOn: false,
   },
 
   methods: {
     onLoad() {
+      // Rewards (issue 12): the pool alert's template, ready for a tap
+      void preloadReminders().then(() =>
+        this.setData({ alertRemindersOffered: remindersOffered(['poolAlert']) }),
+      );
       return this.load();
     },
 
@@ -255,6 +267,24 @@ Component({
 
     onOpenAdmins() {
       openPage(ROUTES.admins);
+    },
+
+    // Rewards (issue 12) ---------------------------------------------------------------------
+
+    onOpenLedger() {
+      wx.navigateTo({ url: LEDGER_PAGE }).catch(() => undefined);
+    },
+
+    onOpenWinners() {
+      wx.navigateTo({ url: WINNERS_PAGE }).catch(() => undefined);
+    },
+
+    /** WeChat's reminder sheet for the pool alerts, from the tap. */
+    async onAskAlertReminders() {
+      if (await askForReminders(['poolAlert'])) {
+        this.setData({ alertRemindersOn: true });
+        toast('已订阅预警通知');
+      }
     },
   },
 });

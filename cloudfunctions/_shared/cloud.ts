@@ -96,3 +96,17 @@ export async function userRiskRank(who: Caller): Promise<RiskRankAnswer> {
     return { rank: null, failed: true, ...(typeof errCode === 'number' ? { errCode } : {}) };
   }
 }
+
+// People console (issue 13): exports are files in cloud storage ------------------------------
+
+/** Stores `content` at `cloudPath` (overwriting), answering its fileID (`cloud://…`). */
+export async function storeFile(cloudPath: string, content: Buffer): Promise<string> {
+  const res = (await cloud.uploadFile({ cloudPath, fileContent: content })) as { fileID: string };
+  return res.fileID;
+}
+
+/** The content of a stored file. */
+export async function readFile(fileID: string): Promise<Buffer> {
+  const res = (await cloud.downloadFile({ fileID })) as { fileContent: Buffer };
+  return res.fileContent;
+}

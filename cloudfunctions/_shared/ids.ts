@@ -32,3 +32,10 @@ export function seatKeyFor(participantId: string): string {
 export function seedOf(id: string): number {
   return digest(id).readUInt32BE(0);
 }
+
+// People console (issue 13) ---------------------------------------------------------------------
+
+/** An audit entry of an operator's act, derived from the act: a retried act records it once. */
+export function auditIdFor(cause: string): string {
+  return `au_${shortHash(cause)}`;
+}

@@ -28,3 +28,21 @@ export const ABANDONED_AFTER_MS = 10 * 60 * 1000;
 export const INVITE_CODES_PER_DAY = 10;
 /** Documents the reconciler reads per page (CloudBase's maximum per get()). */
 export const RECONCILE_PAGE = 1000;
+
+// People console (issue 13) ---------------------------------------------------------------------
+
+/** Rows a member list answers when the caller does not say. */
+export const MEMBERS_PAGE = 20;
+/** The member page: coupons, invitees (two levels), refusals and audit entries it shows. */
+export const MEMBER_INVITEES = 50;
+export const MEMBER_SECOND_LEVEL = 200;
+export const MEMBER_AUDIT = 50;
+/** KOC leaderboard rows. */
+export const KOC_ROWS = 20;
+/** Export: pages read per call (each ≤ 1000 documents); a job spans calls (or cron runs). */
+export const EXPORT_PAGE = 1000;
+export const EXPORT_PAGES_PER_CALL = 2;
+/** How long a call may work on an export step before another may take over. */
+export const EXPORT_LEASE_MS = 60_000;
+/** Leaders the reconciler reads to recount their figures (few by nature). */
+export const LEADERS_MAX = 1000;

@@ -11,8 +11,9 @@
  *   inviter's progress only changes by increments under conditions, and `progress.credits`
  *   records which invitees were counted. A new campaign starts everyone afresh.
  */
-import type { InviteStatus, PrizeKind } from './contracts';
+import type { GrowthTag, InviteStatus, LeaderLevel, PrizeKind } from './contracts';
 import type { InviteRejection } from './domain/invite';
+import { NEW_MEMBER_RANK, startingRank } from './domain/tags';
 
 /** How a new visitor's invite code was judged when they first arrived (never changes). */
 export interface ArrivalInvite {
@@ -24,6 +25,22 @@ export interface ArrivalInvite {
   status: 'pending' | 'rejected';
   reason?: InviteRejection;
   at: Date;
+  // People console (issue 13)
+  /** the risk rank WeChat gave the newcomer on arrival (null: the service did not say) */
+  riskRank?: number | null;
+  /** the tree above them (domain/community): the inviter first, then the inviter's ancestors */
+  ancestors?: string[];
+  /** which of the ancestors were leaders (团长) when they arrived */
+  leaders?: string[];
+}
+
+/** People console (issue 13): an operator's act kept on the record it changed. */
+export interface OperatorMark {
+  at: Date;
+  /** the operator's openid (admins only; never answered) */
+  by: string;
+  byName: string;
+  reason?: string;
 }
 
 export interface UserDoc {
@@ -37,7 +54,26 @@ export interface UserDoc {
   invite: ArrivalInvite | null;
   /** invite codes a returning visitor opened today (a limit keeps made-up codes out) */
   codeAttempts: { dayKey: string | null; codes: string[] };
-  growthTag: 'S' | 'A' | 'B' | 'C' | null;
+  /** the tag an operator set (成长标签); null: the config's rules decide */
+  growthTag: GrowthTag | null;
+  // People console (issue 13)
+  /** the highest rank the rules gave this person in any campaign (domain/tags) */
+  tagRank?: number;
+  tagSetBy?: OperatorMark | null;
+  /** blocked by an operator: no claim, spin or redemption (null or absent: not blocked) */
+  blocked?: (OperatorMark & { reason: string }) | null;
+  /** 团长: 1 = 小当家, 2 = 大当家 */
+  leader?: { level: LeaderLevel; at: Date; by: string } | null;
+}
+
+/**
+ * People console (issue 13): the nickname a person chose to show, if any. Issue 10 adds it to the
+ * person's profile; this one function is where the console reads it.
+ */
+export function nicknameOf(user: Pick<UserDoc, '_id'> | null | undefined): string | null {
+  const profile = (user as { profile?: { nickname?: unknown } } | null | undefined)?.profile;
+  const name = typeof profile?.nickname === 'string' ? profile.nickname.trim() : '';
+  return name || null;
 }
 
 /** The invite a participant arrived with, as it stands in this campaign. */
@@ -48,6 +84,18 @@ export interface ParticipantInvite {
   reason?: InviteRejection;
   at: Date;
   verifiedAt?: Date;
+  // People console (issue 13)
+  riskRank?: number | null;
+  ancestors?: string[];
+  leaders?: string[];
+  /** the owner's review of a held invite */
+  review?: {
+    at: Date;
+    by: string;
+    byName: string;
+    decision: 'approved' | 'rejected';
+    reason?: string;
+  };
 }
 
 export interface ParticipantClaim {
@@ -55,6 +103,10 @@ export interface ParticipantClaim {
   requestId: string;
   couponId: string | null;
   resourceUrl: string | null;
+  // People console (issue 13)
+  /** the template the coupon is issued from (a tag's variant of the magnet's) */
+  couponTemplateId?: string | null;
+  riskRank?: number | null;
 }
 
 /** How an inviter counted one invitee (keyed by the invitee's invite code). */
@@ -62,6 +114,18 @@ export interface Credit {
   at: Date;
   /** false: refused because the inviter's daily cap was full when the invitee qualified */
   counted: boolean;
+  // People console (issue 13)
+  /** waiting for the owner's review (velocity rule); `counted` turns true if approved */
+  held?: boolean;
+  /** why it was not counted (absent on an older refusal: the daily cap) */
+  reason?: 'INVITER_DAILY_CAP' | 'BLOCKED';
+  /** bonus spins it earned */
+  bonus?: number;
+  /** vesting: when its bonus spins become spendable, and when they did */
+  vestsAt?: Date | null;
+  vestedAt?: Date | null;
+  /** taken back because the invitee was blocked */
+  revokedAt?: Date | null;
 }
 
 export interface InviterProgress {
@@ -77,6 +141,11 @@ export interface InviterProgress {
   unlockedAt: Date | null;
   /** invitee invite code → how it was counted: each invitee is judged once */
   credits: Record<string, Credit>;
+  // People console (issue 13)
+  /** the times of the last credits, oldest first (the velocity rule's window) */
+  recentCredits?: Date[];
+  /** bonus spins earned but not yet spendable (vesting) */
+  vestingBalance?: number;
 }
 
 /**
@@ -99,6 +168,8 @@ export interface SpinRecord {
   spinsLeft: number;
   /** the stock shard holding this spin's unit of a limited prize */
   stockShard: string | null;
+  /** People console (issue 13) */
+  riskRank?: number | null;
 }
 
 export interface ParticipantSpins {
@@ -129,6 +200,15 @@ export interface ParticipantDoc {
   spins: ParticipantSpins;
   group: { groupId: string; at: Date } | null;
   joinedAt: Date | null;
+  // People console (issue 13)
+  /** growth tag rank in this campaign (domain/tags: 1–4 earned by the rules, 11–14 manual) */
+  tagRank?: number;
+  /** the person's block, mirrored here so the reward paths' guard reads it with the participant */
+  blocked?: { at: Date; reason: string } | null;
+  firstRedeemedAt?: Date | null;
+  /** coupons of this campaign they redeemed, and when (keyed by coupon id: each counts once) */
+  redemptions?: number;
+  redeemed?: Record<string, Date>;
 }
 
 export function newUser(fields: {
@@ -153,6 +233,7 @@ export function newUser(fields: {
     invite: fields.invite,
     codeAttempts: { dayKey: null, codes: [] },
     growthTag: null,
+    tagRank: NEW_MEMBER_RANK,
   };
 }
 
@@ -166,7 +247,10 @@ export function newParticipant(fields: {
   now: Date;
   /** false: created because a friend arrived with their code, not because they visited */
   entered: boolean;
+  /** People console (issue 13): the person's tags and block, carried into the campaign */
+  person?: Pick<UserDoc, 'growthTag' | 'tagRank' | 'blocked'>;
 }): ParticipantDoc {
+  const blocked = fields.person?.blocked;
   return {
     _id: fields.id,
     campaignId: fields.campaignId,
@@ -187,10 +271,16 @@ export function newParticipant(fields: {
       bonusEarnedToday: 0,
       unlockedAt: null,
       credits: {},
+      recentCredits: [],
+      vestingBalance: 0,
     },
     spins: { dayKey: null, freeUsed: 0, total: 0, lastAt: null, log: {} },
     group: null,
     joinedAt: null,
+    tagRank: fields.person ? startingRank(fields.person) : NEW_MEMBER_RANK,
+    blocked: blocked ? { at: blocked.at, reason: blocked.reason } : null,
+    firstRedeemedAt: null,
+    redemptions: 0,
   };
 }
 

@@ -33,5 +33,7 @@ export function publicCampaign(campaign: Campaign, now: Date): PublicCampaign {
       rights: campaign.blackCard.rights.map((r) => ({ ...r })),
     },
     groupsAfter: campaign.groups.after,
+    // People console (issue 13)
+    leaderboard: campaign.leaderboard.public,
   };
 }

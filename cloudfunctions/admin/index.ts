@@ -11,6 +11,13 @@ import { upsertGroup } from './actions/groups';
 import { redeem } from './actions/redeem';
 import { overview } from './actions/stats';
 import { setTag } from './actions/users';
+// People console (issue 13)
+import { listAudit } from './actions/audit';
+import { createExportJob, getExportJob, listExportJobs } from './actions/exports';
+import { approveHold, listHolds, rejectHold } from './actions/holds';
+import { grant, listKoc } from './actions/koc';
+import { findMember, getMember, listMembers } from './actions/members';
+import { block, promote, unblock } from './actions/users';
 
 export const main = defineFunction<typeof adminParams, AdminResults, AdminDoc>({
   name: 'admin',
@@ -33,5 +40,21 @@ export const main = defineFunction<typeof adminParams, AdminResults, AdminDoc>({
     'groups.upsert': upsertGroup,
     'campaign.get': getCampaign,
     'campaign.put': putCampaign,
+    // People console (issue 13)
+    'users.find': findMember,
+    'users.get': getMember,
+    'users.list': listMembers,
+    'users.block': block,
+    'users.unblock': unblock,
+    'users.promote': promote,
+    'holds.list': listHolds,
+    'holds.approve': approveHold,
+    'holds.reject': rejectHold,
+    'koc.list': listKoc,
+    'koc.grant': grant,
+    'export.create': createExportJob,
+    'export.get': getExportJob,
+    'export.list': listExportJobs,
+    'audit.list': listAudit,
   },
 });

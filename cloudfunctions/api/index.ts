@@ -9,6 +9,7 @@ import { fail } from '../_shared/errors';
 import { activeCampaign } from '../_shared/repositories/campaigns';
 import { publicCampaign } from '../_shared/views';
 import { getBlackCard } from './actions/blackcard';
+import { getLeader, getLeaderboard } from './actions/community';
 import { confirmJoined, getGroup } from './actions/group';
 import { lotteryStatus, spin } from './actions/lottery';
 import { claimMagnet } from './actions/magnet';
@@ -35,5 +36,8 @@ export const main = defineFunction<typeof apiParams, ApiResults>({
     'blackcard.get': getBlackCard,
     'group.get': getGroup,
     'group.confirmJoined': confirmJoined,
+    // People console (issue 13)
+    'leader.get': getLeader,
+    'leaderboard.get': getLeaderboard,
   },
 });

@@ -14,6 +14,8 @@ import { findActiveCampaign } from '../_shared/repositories/campaigns';
 import { markExpiredCoupons } from '../_shared/repositories/coupons';
 import { findAllGroups, retireExpiredGroups } from '../_shared/repositories/groups';
 import { recordJobRun } from '../_shared/repositories/jobs';
+import { advanceJob } from '../_shared/flows/export';
+import { findRunningExports } from '../_shared/repositories/exports';
 import { reconcile, type ReconcileReport } from './reconcile';
 
 export interface CronReport {
@@ -22,6 +24,8 @@ export interface CronReport {
   groupsRetired: number;
   alertsRaised: number;
   reconciled: ReconcileReport | null;
+  /** People console (issue 13): export jobs advanced by this run */
+  exportsAdvanced?: number;
 }
 
 /**
@@ -66,6 +70,7 @@ export async function main(
       groupsRetired,
       alertsRaised,
       reconciled,
+      exportsAdvanced: await advanceExports(now),
     };
     await recordJobRun('cron', { ...report }, now);
     return { ok: true, data: report };
@@ -74,3 +79,13 @@ export async function main(
     return failure({ code: 'INTERNAL', message: 'cron failed', requestId });
   }
 }
+
+/** People console (issue 13): exports nobody is watching keep moving, a few pages per job. */
+async function advanceExports(now: Date): Promise<number> {
+  const jobs = await findRunningExports(EXPORTS_PER_RUN);
+  for (const job of jobs) await advanceJob(job._id, now, EXPORT_PAGES_PER_RUN);
+  return jobs.length;
+}
+
+const EXPORTS_PER_RUN = 5;
+const EXPORT_PAGES_PER_RUN = 20;

@@ -8,7 +8,9 @@
  * - a stock unit held for a spin that was never recorded, or a group seat recorded for nobody,
  *   is given back once it is older than ABANDONED_AFTER_MS (a call still running is never
  *   that old);
- * - the dashboard's counters equal the counts of the records (corrected by the difference).
+ * - the dashboard's counters equal the counts of the records (corrected by the difference);
+ * - People console (issue 13): members' blocks, tags, vesting, redemptions, grants and leaders'
+ *   figures follow their records (cron/people).
  * Every repair goes through the same idempotent steps the actions use.
  */
 import type { InviteRejection } from '../_shared/domain/invite';
@@ -30,6 +32,13 @@ import {
 } from '../_shared/repositories/participants';
 import { countRejections } from '../_shared/repositories/rejections';
 import { findStockShards, releaseStock, syncStock } from '../_shared/repositories/stock';
+import {
+  preparePeople,
+  repairMembers,
+  settlePeople,
+  tallyPeople,
+  type PeopleReport,
+} from './people';
 
 const REJECTION_REASONS: InviteRejection[] = [
   'SELF_INVITE',
@@ -49,6 +58,8 @@ export interface ReconcileReport {
   stockReleased: number;
   seatsReleased: number;
   countersCorrected: Record<string, number>;
+  /** People console (issue 13) */
+  people?: PeopleReport;
 }
 
 export async function reconcile(campaignDoc: CampaignDoc, now: Date): Promise<ReconcileReport> {
@@ -66,6 +77,7 @@ export async function reconcile(campaignDoc: CampaignDoc, now: Date): Promise<Re
   await syncStock(campaignId, campaignDoc.config.lottery.prizes);
   report.stockReleased = await releaseAbandonedStock(campaignId, now);
   report.seatsReleased = await releaseAbandonedSeats(now);
+  const people = await preparePeople(campaignDoc);
 
   const tally: Tally = new Map();
   let after: string | null = null;
@@ -75,9 +87,13 @@ export async function reconcile(campaignDoc: CampaignDoc, now: Date): Promise<Re
     after = page[page.length - 1]._id;
     report.participants += page.length;
     await finishPage(page, campaignDoc, now, report);
+    await repairMembers(page, campaignDoc, now, people);
     // Count what the records say now that they are complete (a repair may change them).
     const fresh = await findParticipantsByIds(page.map((p) => p._id));
-    for (const p of fresh.values()) tallyParticipant(tally, p);
+    for (const p of fresh.values()) {
+      tallyParticipant(tally, p);
+      tallyPeople(p, people);
+    }
     if (page.length < RECONCILE_PAGE) break;
   }
   const coupons = await countCampaignCoupons(campaignId);
@@ -87,6 +103,7 @@ export async function reconcile(campaignDoc: CampaignDoc, now: Date): Promise<Re
     rejections: await countRejections(campaignId, REJECTION_REASONS),
   });
   report.countersCorrected = await correctCounters(campaignId, tally, isRecounted);
+  report.people = await settlePeople(campaignDoc, people);
   return report;
 }
 
@@ -117,8 +134,12 @@ async function finishPage(
   );
   const judged = (invitee: ParticipantDoc) => {
     const inviter = inviters.get(participantId(invitee.campaignId, invitee.invite!.inviterId));
-    return Boolean(
-      inviter && Object.prototype.hasOwnProperty.call(inviter.progress.credits, invitee.inviteCode),
+    const credits = inviter?.progress.credits ?? {};
+    return (
+      Object.prototype.hasOwnProperty.call(credits, invitee.inviteCode) &&
+      // People console (issue 13): a held credit of a verified invitee is not finished (the hold
+      // not yet noted on the invitee, or an owner's approval not yet credited)
+      !credits[invitee.inviteCode].held
     );
   };
 

@@ -19,3 +19,14 @@ export function inviteeLabel(nickname: string | null | undefined, openid: string
   const chars = Array.from(name); // count characters, not UTF-16 units (emoji in nicknames)
   return chars.length > MAX_NICKNAME ? `${chars.slice(0, MAX_NICKNAME).join('')}…` : name;
 }
+
+/**
+ * People console (issue 13): a name on the public leaderboard — the first character of the
+ * nickname and stars, or `会员 AB**` from the invite code — so members see who leads without
+ * seeing who exactly.
+ */
+export function maskName(nickname: string | null | undefined, inviteCode: string): string {
+  const chars = Array.from(nickname?.trim() ?? '');
+  if (chars.length > 0) return `${chars[0]}${'*'.repeat(chars.length > 2 ? 2 : 1)}`;
+  return `会员 ${inviteCode.slice(0, 2)}**`;
+}

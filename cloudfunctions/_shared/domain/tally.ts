@@ -4,6 +4,7 @@
  * must equal. Pure: the reconciler feeds them documents page by page.
  */
 import type { InviteRejection } from './invite';
+import { tagOfRank } from './tags';
 
 /** What the tally reads of a participant document. */
 export interface TalliedParticipant {
@@ -15,6 +16,8 @@ export interface TalliedParticipant {
   spins: { log: Record<string, { prizeId: string }> };
   group: unknown;
   joinedAt: Date | null;
+  /** People console (issue 13): the growth tag rank (domain/tags) */
+  tagRank?: number;
 }
 
 export type Tally = Map<string, number>;
@@ -48,6 +51,9 @@ export function tallyParticipant(tally: Tally, p: TalliedParticipant): void {
   if (p.invite?.status === 'rejected' && p.invite.reason) add(tally, `rejected.${p.invite.reason}`);
   if (p.group) add(tally, 'groupHandouts');
   if (p.joinedAt) add(tally, 'groupJoins');
+  // People console (issue 13): members by tag, and invites waiting for review
+  if (p.enteredAt) add(tally, `tags.${tagOfRank(p.tagRank)}`);
+  if (p.invite?.status === 'held') add(tally, 'invitesHeld');
 }
 
 /** Adds what other collections say: coupons, and refusals of returning visitors. */
@@ -70,6 +76,9 @@ const RECOUNTED = [
   /^rejected\.[A-Z_]+$/,
   /^channels\.[^.]+\.(visitors|claims|verified)$/,
   /^prizes\.[^.]+\.issued$/,
+  // People console (issue 13)
+  /^tags\.[SABC]$/,
+  /^invitesHeld$/,
 ];
 
 /** The counter paths the records can tell; others (failed risk checks…) stay as counted. */

@@ -84,3 +84,8 @@ interface TransactionLike {
     };
   };
 }
+
+/** People console (issue 13): a campaign by id, active or kept for history (exports read it). */
+export function findCampaign(id: string): Promise<CampaignDoc | null> {
+  return first<CampaignDoc>(COLLECTIONS.campaigns, { _id: id });
+}

@@ -26,12 +26,21 @@ import {
   spinAllowance,
   type SpinCounters,
 } from '../../_shared/domain/lottery';
+import { dueToVest } from '../../_shared/domain/fraud';
 import type { RiskDecision } from '../../_shared/domain/risk';
 import { shardOrder } from '../../_shared/domain/stock';
+import {
+  rankAfter,
+  rankForFact,
+  tagCounterMoves,
+  tagOfRank,
+  templateForTag,
+} from '../../_shared/domain/tags';
 import { shanghaiDayKey } from '../../_shared/domain/time';
 import { fail } from '../../_shared/errors';
 import { finishSpin } from '../../_shared/flows/spin';
-import { requireCampaign, requireParticipant, riskOf } from '../../_shared/guards';
+import { vestDueCredits } from '../../_shared/flows/vesting';
+import { refuseBlocked, requireCampaign, requireParticipant, riskOf } from '../../_shared/guards';
 import { couponIdFor, seedOf, spinIdFor } from '../../_shared/ids';
 import type { CampaignDoc } from '../../_shared/repositories/campaigns';
 import { bumpCounters, type CounterIncrements } from '../../_shared/repositories/counters';
@@ -74,6 +83,11 @@ export async function spin(
   let participant = await requireParticipant(campaignDoc._id, caller.openid);
   const earlier = recordOf(participant, requestId);
   if (earlier) return answer(earlier, participant, campaignDoc, now);
+  refuseBlocked(participant);
+  // People console (issue 13): bonus spins whose vesting time came are spendable now
+  if (await vestDueCredits(participant, now)) {
+    participant = (await findParticipantById(participant._id)) ?? participant;
+  }
   let counters = spinCounters(participant, campaign, now);
   if (!chooseSpinSource(counters)) return noSpinsLeft();
   const risk = await riskOf(caller, campaign, now);
@@ -101,13 +115,17 @@ export async function spin(
       campaign,
       now,
       spinsLeft: spinAllowance(counters).spinsLeft - 1,
+      participant,
+      riskRank: risk.rank,
     });
-    if (await consumeSpin(participant, source, record, dailyRules(campaign, now))) {
+    const tagRank = rankForFact('spun', campaign.growthTags.rules);
+    if (await consumeSpin(participant, source, record, dailyRules(campaign, now), tagRank)) {
       const increments: CounterIncrements = {
         spins: 1,
         [`prizes.${prize.id}.issued`]: 1,
         ...(firstSpin ? { spinners: 1 } : {}),
         ...(risk.failed ? { riskChecksFailed: 1 } : {}),
+        ...tagCounterMoves(participant.tagRank, rankAfter(participant.tagRank, tagRank)),
       };
       return answer(record, participant, campaignDoc, now, increments);
     }
@@ -185,11 +203,18 @@ function spinRecord(fields: {
   campaign: Campaign;
   now: Date;
   spinsLeft: number;
+  // People console (issue 13): the member's tag picks the coupon's variant; the rank is evidence
+  participant: Pick<ParticipantDoc, 'tagRank'>;
+  riskRank: number | null;
 }): SpinRecord {
   const { prize, campaign } = fields;
   const template =
     prize.kind === 'coupon'
-      ? campaign.couponTemplates.find((t) => t.id === prize.couponTemplateId)
+      ? templateForTag(
+          prize.couponTemplateId,
+          tagOfRank(fields.participant.tagRank),
+          campaign.couponTemplates,
+        )
       : undefined;
   return {
     requestId: fields.requestId,
@@ -204,6 +229,7 @@ function spinRecord(fields: {
     resourceUrl: prize.kind === 'resource' ? (prize.resourceUrl ?? null) : null,
     spinsLeft: Math.max(0, fields.spinsLeft),
     stockShard: fields.stockShard,
+    riskRank: fields.riskRank,
   };
 }
 
@@ -244,10 +270,15 @@ function dailyRules(campaign: Campaign, now: Date) {
 
 function spinCounters(participant: ParticipantDoc, campaign: Campaign, now: Date): SpinCounters {
   const today = shanghaiDayKey(now);
+  // People console (issue 13): vested bonus not moved yet counts (a spin moves it first)
+  const due = dueToVest(participant.progress.credits, now).reduce(
+    (sum, [, credit]) => sum + (credit.bonus ?? 0),
+    0,
+  );
   return {
     dailyFreeSpins: campaign.lottery.dailyFreeSpins,
     freeUsedToday: participant.spins.dayKey === today ? participant.spins.freeUsed : 0,
-    bonusBalance: participant.progress.bonusBalance,
+    bonusBalance: participant.progress.bonusBalance + due,
   };
 }
 

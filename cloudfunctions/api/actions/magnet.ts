@@ -10,10 +10,19 @@ import { displayUrl } from '../../_shared/cloud';
 import type { ApiResults } from '../../_shared/contracts';
 import type { ActionContext } from '../../_shared/dispatch';
 import { claimWindowPhase } from '../../_shared/domain/schedule';
+import {
+  rankAfter,
+  rankForFact,
+  tagCounterMoves,
+  tagOfRank,
+  templateForTag,
+} from '../../_shared/domain/tags';
 import { fail } from '../../_shared/errors';
-import { finishClaim, magnetCouponId, magnetTemplate } from '../../_shared/flows/claim';
-import { requireCampaign, requireParticipant, riskOf } from '../../_shared/guards';
+import { finishClaim, magnetCouponId } from '../../_shared/flows/claim';
+import type { CreditOutcome } from '../../_shared/flows/credit';
+import { refuseBlocked, requireCampaign, requireParticipant, riskOf } from '../../_shared/guards';
 import type { CampaignDoc } from '../../_shared/repositories/campaigns';
+import { bumpCommunity } from '../../_shared/repositories/community';
 import { bumpCounters, type CounterIncrements } from '../../_shared/repositories/counters';
 import { toCoupon } from '../../_shared/repositories/coupons';
 import {
@@ -34,18 +43,28 @@ export async function claimMagnet(
   const campaign = campaignDoc.config;
   const participant = await requireParticipant(campaignDoc._id, caller.openid);
   if (participant.claim) return answer(participant as Claimed, campaignDoc, now, true);
+  refuseBlocked(participant);
 
   const window = claimWindowPhase(campaign, now);
   if (window === 'upcoming') return fail('CLAIM_WINDOW_CLOSED', '领取还没开始，请稍后再来');
   if (window === 'over') return fail('CLAIM_WINDOW_CLOSED', '领取时间已过，下次早点来哦');
   const risk = await riskOf(caller, campaign, now);
 
+  // People console (issue 13): the magnet's coupon as the member's growth tag has it
+  const template = templateForTag(
+    campaign.magnet.reward.couponTemplateId,
+    tagOfRank(participant.tagRank),
+    campaign.couponTemplates,
+  );
   const claim: ParticipantClaim = {
     at: now,
     requestId,
-    couponId: magnetTemplate(campaign) ? magnetCouponId(participant._id) : null,
+    couponId: template ? magnetCouponId(participant._id) : null,
     resourceUrl: campaign.magnet.reward.resourceUrl ?? null,
+    couponTemplateId: template?.id ?? null,
+    riskRank: risk.rank,
   };
+  const tagRank = rankForFact('claimed', campaign.growthTags.rules);
   // The pending invite is judged in the same write: verified, or refused for risk.
   const pending = participant.invite?.status === 'pending';
   const verdict = !pending
@@ -53,7 +72,7 @@ export async function claimMagnet(
     : risk.decision === 'allow'
       ? ({ status: 'verified', verifiedAt: now } as const)
       : ({ status: 'rejected', reason: 'RISK' } as const);
-  if (!(await claimOnce(participant._id, claim, verdict))) {
+  if (!(await claimOnce(participant._id, claim, verdict, tagRank))) {
     // A concurrent claim of the same participant got there first: answer what it claimed.
     const winner = await findParticipantById(participant._id);
     if (winner?.claim) return answer(winner as Claimed, campaignDoc, now, true);
@@ -70,6 +89,7 @@ export async function claimMagnet(
     [`channels.${participant.channel}.claims`]: 1,
     ...(risk.failed ? { riskChecksFailed: 1 } : {}),
     ...(verdict?.status === 'rejected' ? { 'rejected.RISK': 1 } : {}),
+    ...tagCounterMoves(participant.tagRank, rankAfter(participant.tagRank, tagRank)),
   };
   return answer(claimed, campaignDoc, now, false, increments);
 }
@@ -93,9 +113,12 @@ async function answer(
       increments.invitesVerified = 1;
       increments[`channels.${participant.channel}.verified`] = 1;
     }
-    if (credit?.judgedNow && !credit.counted) increments['rejected.INVITER_DAILY_CAP'] = 1;
+    if (credit?.judgedNow && !credit.counted) countRefusal(increments, credit);
     if (credit?.unlockedNow) increments.cardsUnlocked = 1;
+    if (credit?.inviterTag) addMoves(increments, credit.inviterTag);
     await bumpCounters(campaignDoc._id, increments);
+    // People console (issue 13): a claim in a leader's tree counts in their figures
+    await bumpCommunity(participant.campaignId, participant.invite?.leaders ?? [], 'claims', now);
   }
   const { claim } = participant;
   return {
@@ -106,4 +129,22 @@ async function answer(
     },
     alreadyClaimed,
   };
+}
+
+// People console (issue 13) ---------------------------------------------------------------------
+
+/** Why a credit the claim led to did not count: held for review, a blocked inviter, the cap. */
+function countRefusal(increments: CounterIncrements, credit: CreditOutcome): void {
+  if (credit.held) increments.invitesHeld = 1;
+  else if (credit.blocked) increments['rejected.BLOCKED'] = 1;
+  else increments['rejected.INVITER_DAILY_CAP'] = 1;
+}
+
+function addMoves(
+  increments: CounterIncrements,
+  tag: { from: number | undefined; to: number },
+): void {
+  for (const [path, by] of Object.entries(tagCounterMoves(tag.from, tag.to))) {
+    increments[path] = (increments[path] ?? 0) + by;
+  }
 }

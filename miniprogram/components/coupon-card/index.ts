@@ -12,6 +12,8 @@ import { couponLabel, formatDateTime } from '../../utils/format';
 const SOURCE_TEXT: Record<Coupon['source'], string> = {
   magnet: '新客礼',
   lottery: '抽奖所得',
+  // People console (issue 13): the owner's reward to a KOC
+  grant: '专属奖励',
 };
 
 function couponView(coupon: Coupon | null) {

@@ -23,6 +23,8 @@ const INVITEE_STATUS: Record<InviteStatus, { text: string; badge: string }> = {
   pending: { text: '待领取', badge: 'badge--accent' },
   rejected: { text: '无效', badge: 'badge--muted' },
   none: { text: '待领取', badge: 'badge--accent' },
+  // People console (issue 13): a fast run of invites waits for the owner's review
+  held: { text: '审核中', badge: 'badge--accent' },
 };
 
 /** Where the card stands: locked → unlocked but not in the group → rights active. */

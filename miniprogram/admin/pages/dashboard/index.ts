@@ -29,6 +29,9 @@ const REJECTION_LABELS: Record<InviteRejectionReason, string> = {
   INVITER_DAILY_CAP: '超出每日上限',
   RISK: '风险账号',
   CAMPAIGN_ENDED: '活动已结束',
+  // People console (issue 13)
+  BLOCKED: '账号已停用',
+  REVIEW_REJECTED: '审核未通过',
 };
 
 const ALERT_KINDS: Record<string, string> = {

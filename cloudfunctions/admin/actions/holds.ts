@@ -1,0 +1,241 @@
+/**
+ * The review queue (People console, issue 13): invites the velocity rule put on hold, with the
+ * evidence an owner weighs — how fast the friend arrived and claimed, the risk ranks WeChat gave,
+ * the inviter's recent credits and their invite tree — and the owner's verdict:
+ * - `holds.approve`: the invite is verified and its inviter credited, exactly once (flows/credit,
+ *   the same steps as a claim's credit), also when two owners approve it at the same moment;
+ * - `holds.reject`: the invite is refused (REVIEW_REJECTED); the inviter gets nothing from it.
+ * The invitee's status is the record (held → verified / rejected); the credit follows it, and the
+ * reconciler finishes an approval whose call died in between.
+ */
+import { participantId } from '../../_shared/collections';
+import type { AdminResults, HoldEvidence } from '../../_shared/contracts';
+import type { ActionContext } from '../../_shared/dispatch';
+import { tagCounterMoves, tagOfRank } from '../../_shared/domain/tags';
+import { fail } from '../../_shared/errors';
+import { creditInviter } from '../../_shared/flows/credit';
+import { MEMBERS_PAGE } from '../../_shared/limits';
+import type { AdminDoc } from '../../_shared/repositories/admins';
+import { findActiveCampaign, type CampaignDoc } from '../../_shared/repositories/campaigns';
+import { bumpCounters, type CounterIncrements } from '../../_shared/repositories/counters';
+import {
+  approveHeldInvite,
+  countHeldInvites,
+  findInviteesOf,
+  findParticipant,
+  findParticipantById,
+  pageHeldInvites,
+  rejectHeldInvite,
+  type ParticipantDoc,
+} from '../../_shared/repositories/participants';
+import { findUsersByIds } from '../../_shared/repositories/users';
+import { nicknameOf } from '../../_shared/user';
+import { cursorOf, readCursor, recordAct, requireMember } from '../members';
+import { participantsOf } from './members';
+
+type Context = ActionContext & { auth: AdminDoc };
+
+/** How many of an inviter's other invitees a review reads (their states and arrival times). */
+const SIBLINGS_READ = 1000;
+const ARRIVALS_SHOWN = 10;
+
+export async function listHolds(
+  params: { cursor?: string; limit?: number },
+  _context: ActionContext,
+): Promise<AdminResults['holds.list']> {
+  const after = readCursor(params.cursor);
+  const campaignDoc = await requireActive();
+  const limit = params.limit ?? MEMBERS_PAGE;
+  const [page, total] = await Promise.all([
+    pageHeldInvites(
+      campaignDoc._id,
+      after ? { at: after.at, inviteCode: after.code } : null,
+      limit,
+    ),
+    countHeldInvites(campaignDoc._id),
+  ]);
+  const inviterIds = [...new Set(page.map((p) => p.invite!.inviterId))];
+  const [people, inviters, siblings] = await Promise.all([
+    findUsersByIds([...page.map((p) => p.openid), ...inviterIds]),
+    participantsOf(campaignDoc._id, inviterIds),
+    findInviteesOf(campaignDoc._id, inviterIds, SIBLINGS_READ),
+  ]);
+  const person = new Map(people.map((u) => [u._id, u]));
+  const last = page[page.length - 1];
+  return {
+    holds: page.map((p) => evidenceOf(p, inviters.get(p.invite!.inviterId), siblings, person)),
+    ...(page.length === limit && last ? { next: cursorOf(last.invite!.at, last.inviteCode) } : {}),
+    total,
+  };
+}
+
+function evidenceOf(
+  p: ParticipantDoc,
+  inviter: ParticipantDoc | undefined,
+  allSiblings: readonly ParticipantDoc[],
+  people: Map<string, { _id: string; inviteCode: string }>,
+): HoldEvidence {
+  const invite = p.invite!;
+  const siblings = allSiblings.filter(
+    (s) => s.invite?.inviterId === invite.inviterId && s._id !== p._id,
+  );
+  const count = (status: string) => siblings.filter((s) => s.invite?.status === status).length;
+  const claimedAt = p.claim?.at;
+  const inviterUser = people.get(invite.inviterId);
+  return {
+    invitee: {
+      userRef: p.inviteCode,
+      nickname: nicknameOf(people.get(p.openid)),
+      channel: p.channel,
+      arrivedAt: invite.at.toISOString(),
+      ...(claimedAt
+        ? {
+            claimedAt: claimedAt.toISOString(),
+            secondsToClaim: Math.round((claimedAt.getTime() - invite.at.getTime()) / 1000),
+          }
+        : {}),
+      riskRanks: { arrival: invite.riskRank ?? null, claim: p.claim?.riskRank ?? null },
+    },
+    inviter: {
+      userRef: inviterUser?.inviteCode ?? invite.inviterCode,
+      nickname: nicknameOf(inviterUser),
+      tag: tagOfRank(inviter?.tagRank),
+      verified: inviter?.progress.verified ?? 0,
+      blocked: Boolean(inviter?.blocked),
+      recentCredits: (inviter?.progress.recentCredits ?? []).map((at) => at.toISOString()),
+      ...(inviter?.invite?.inviterCode ? { invitedBy: inviter.invite.inviterCode } : {}),
+    },
+    siblings: {
+      total: siblings.length,
+      verified: count('verified'),
+      pending: count('pending'),
+      held: count('held'),
+      rejected: count('rejected'),
+      arrivals: siblings
+        .map((s) => s.invite!.at)
+        .sort((a, b) => b.getTime() - a.getTime())
+        .slice(0, ARRIVALS_SHOWN)
+        .map((at) => at.toISOString()),
+    },
+    heldAt: (p.claim?.at ?? invite.at).toISOString(),
+  };
+}
+
+export async function approveHold(
+  params: { userRef: string; reason?: string },
+  { now, auth }: Context,
+): Promise<AdminResults['holds.approve']> {
+  const campaignDoc = await requireActive();
+  const user = await requireMember(params.userRef);
+  let invitee = await requireInvite(campaignDoc, user._id);
+  const review = {
+    at: now,
+    by: auth._id,
+    byName: auth.name,
+    decision: 'approved' as const,
+    ...(params.reason ? { reason: params.reason } : {}),
+  };
+  if (invitee.invite!.status === 'held') {
+    // The record: held → verified. A concurrent approval may have made it; then this call
+    // finishes with theirs (the credit below happens once whoever runs it).
+    if (await approveHeldInvite(invitee._id, review)) {
+      invitee = {
+        ...invitee,
+        invite: { ...invitee.invite!, status: 'verified', verifiedAt: now, review },
+      };
+    } else {
+      invitee = (await findParticipantById(invitee._id)) ?? invitee;
+    }
+  }
+  const invite = invitee.invite!;
+  if (invite.review?.decision !== 'approved') {
+    return fail('CONFLICT', invite.review ? '这条邀请已被驳回' : '这条邀请不在待审核状态');
+  }
+  const credit = await creditInviter(invitee, campaignDoc.config, now);
+  if (credit.judgedNow) {
+    const increments: CounterIncrements = { invitesHeld: -1 };
+    if (credit.counted) {
+      increments.invitesVerified = 1;
+      increments[`channels.${invitee.channel}.verified`] = 1;
+      if (credit.unlockedNow) increments.cardsUnlocked = 1;
+      if (credit.inviterTag) {
+        Object.assign(increments, tagCounterMoves(credit.inviterTag.from, credit.inviterTag.to));
+      }
+    } else {
+      increments[`rejected.${credit.blocked ? 'BLOCKED' : 'INVITER_DAILY_CAP'}`] = 1;
+    }
+    await bumpCounters(campaignDoc._id, increments);
+  }
+  await recordAct({
+    cause: `approve:${invitee._id}`,
+    action: 'approve',
+    auth: { _id: invite.review.by, name: invite.review.byName },
+    at: invite.review.at,
+    member: user,
+    campaignId: campaignDoc._id,
+    reason: invite.review.reason ?? null,
+    detail: `通过待审核邀请（邀请人 ${invite.inviterCode}）`,
+  });
+  const [after, inviter] = await Promise.all([
+    findParticipantById(invitee._id),
+    findParticipantById(participantId(campaignDoc._id, invite.inviterId)),
+  ]);
+  const status = after?.invite?.status === 'verified' ? 'verified' : 'rejected';
+  return {
+    userRef: user.inviteCode,
+    status,
+    ...(status === 'rejected' && after?.invite?.reason ? { reason: after.invite.reason } : {}),
+    inviter: { userRef: invite.inviterCode, verified: inviter?.progress.verified ?? 0 },
+  };
+}
+
+export async function rejectHold(
+  params: { userRef: string; reason: string },
+  { now, auth }: Context,
+): Promise<AdminResults['holds.reject']> {
+  const campaignDoc = await requireActive();
+  const user = await requireMember(params.userRef);
+  let invitee = await requireInvite(campaignDoc, user._id);
+  const review = {
+    at: now,
+    by: auth._id,
+    byName: auth.name,
+    decision: 'rejected' as const,
+    reason: params.reason,
+  };
+  if (invitee.invite!.status === 'held') {
+    if (await rejectHeldInvite(invitee._id, review)) {
+      await bumpCounters(campaignDoc._id, { invitesHeld: -1, 'rejected.REVIEW_REJECTED': 1 });
+      invitee = { ...invitee, invite: { ...invitee.invite!, review } };
+    } else {
+      invitee = (await findParticipantById(invitee._id)) ?? invitee;
+    }
+  }
+  const invite = invitee.invite!;
+  if (invite.review?.decision !== 'rejected') {
+    return fail('CONFLICT', invite.review ? '这条邀请已审核通过' : '这条邀请不在待审核状态');
+  }
+  await recordAct({
+    cause: `reject:${invitee._id}`,
+    action: 'reject',
+    auth: { _id: invite.review.by, name: invite.review.byName },
+    at: invite.review.at,
+    member: user,
+    campaignId: campaignDoc._id,
+    reason: invite.review.reason ?? null,
+    detail: `驳回待审核邀请（邀请人 ${invite.inviterCode}）`,
+  });
+  return { userRef: user.inviteCode, status: 'rejected', reason: 'REVIEW_REJECTED' };
+}
+
+async function requireActive(): Promise<CampaignDoc> {
+  const campaignDoc = await findActiveCampaign();
+  if (!campaignDoc) return fail('CAMPAIGN_NOT_ACTIVE', '没有进行中的活动');
+  return campaignDoc;
+}
+
+async function requireInvite(campaignDoc: CampaignDoc, openid: string): Promise<ParticipantDoc> {
+  const invitee = await findParticipant(campaignDoc._id, openid);
+  if (!invitee?.invite?.inviterId) return fail('NOT_FOUND', '这位会员没有需要审核的邀请');
+  return invitee;
+}

@@ -279,7 +279,8 @@ export function newParticipant(fields: {
     joinedAt: null,
     tagRank: fields.person ? startingRank(fields.person) : NEW_MEMBER_RANK,
     blocked: blocked ? { at: blocked.at, reason: blocked.reason } : null,
-    firstRedeemedAt: null,
+    // firstRedeemedAt stays absent until the first redemption: `$min` sets an absent field, while
+    // a null would win every comparison
     redemptions: 0,
   };
 }

@@ -167,12 +167,12 @@ export async function getMember(
             ...(participant.joinedAt ? { joinedAt: participant.joinedAt.toISOString() } : {}),
           }
         : null,
-    ...(community
+    ...(campaignId && user.leader
       ? {
           leaderFigures: {
-            members: community.members ?? 0,
-            claims: community.claims ?? 0,
-            redemptions: community.redemptions ?? 0,
+            members: community?.members ?? 0,
+            claims: community?.claims ?? 0,
+            redemptions: community?.redemptions ?? 0,
           },
         }
       : {}),

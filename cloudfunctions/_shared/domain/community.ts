@@ -4,10 +4,11 @@
  *
  * Decisions:
  * - A member who arrives through an invite records the tree above them (`invite.ancestors`, the
- *   inviter first, at most LEADER_TREE_DEPTH people) and which of those were leaders then
- *   (`invite.leaders`); both come from the inviter's own participant document, which the arrival
- *   reads anyway. Events of a member (arrival, claim, redemption) add to the figures of
- *   `invite.leaders` as they happen: nothing walks the tree when a leader looks.
+ *   inviter first, at most LEADER_TREE_DEPTH people: the inviter's own ancestors, which the
+ *   arrival reads anyway, plus the inviter) and which of those are leaders then
+ *   (`invite.leaders`, one read of the ancestors). Events of a member (arrival, claim,
+ *   redemption) add to the figures of `invite.leaders` as they happen: nothing walks the tree
+ *   when a leader looks.
  * - The figures are recounted hourly from the records (ancestors × the leaders of now), like the
  *   dashboard's counters, so a member promoted after their tree grew sees its whole community
  *   after the next run, and whatever a dead call left uncounted is corrected.
@@ -34,17 +35,9 @@ export function previousWeekKey(at: Date): string {
   return weekKey(new Date(at.getTime() - 7 * DAY_MS));
 }
 
-/** The tree a new member records, from their inviter's. */
-export function treeOf(inviter: {
-  openid: string;
-  isLeader: boolean;
-  ancestors?: readonly string[];
-  leaders?: readonly string[];
-}): { ancestors: string[]; leaders: string[] } {
-  const ancestors = [inviter.openid, ...(inviter.ancestors ?? [])].slice(0, LEADER_TREE_DEPTH);
-  const inherited = (inviter.leaders ?? []).filter((id) => ancestors.includes(id));
-  const leaders = inviter.isLeader ? [inviter.openid, ...inherited] : inherited;
-  return { ancestors, leaders: [...new Set(leaders)] };
+/** The tree a new member records: their inviter, then the inviter's own ancestors. */
+export function ancestorsOf(inviter: string, inviterAncestors: readonly string[] = []): string[] {
+  return [...new Set([inviter, ...inviterAncestors])].slice(0, LEADER_TREE_DEPTH);
 }
 
 /** A leader's stored figures: totals and, per week key, the same three. */

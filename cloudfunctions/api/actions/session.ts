@@ -13,7 +13,7 @@ import type { Campaign } from '../../_shared/campaign';
 import { participantId } from '../../_shared/collections';
 import type { ApiResults } from '../../_shared/contracts';
 import type { ActionContext } from '../../_shared/dispatch';
-import { treeOf } from '../../_shared/domain/community';
+import { ancestorsOf } from '../../_shared/domain/community';
 import { evaluateInvite, type InviteRejection } from '../../_shared/domain/invite';
 import { generateInviteCode } from '../../_shared/domain/invite-code';
 import {
@@ -45,6 +45,7 @@ import {
   createUser,
   findUser,
   findUserByInviteCode,
+  findUsersByIds,
   newUser,
   noteInviteCode,
   type ArrivalInvite,
@@ -170,21 +171,28 @@ async function inviteOnArrival(
   const evidence = { riskRank: risk?.rank ?? null };
   const invite: ArrivalInvite =
     evaluation.status === 'pending' && inviter
-      ? {
-          ...base,
-          ...evidence,
-          status: 'pending',
-          ...treeOf({
-            openid: inviter._id,
-            isLeader: Boolean(inviter.leader),
-            ancestors: inviterHere?.invite?.ancestors,
-            leaders: inviterHere?.invite?.leaders,
-          }),
-        }
+      ? { ...base, ...evidence, status: 'pending', ...(await treeAbove(inviter, inviterHere)) }
       : evaluation.status === 'pending'
         ? { ...base, ...evidence, status: 'pending' }
         : { ...base, ...evidence, status: 'rejected', reason: evaluation.reason };
   return { invite, inviterHere };
+}
+
+/**
+ * People console (issue 13): the tree above a newcomer (domain/community) and which of them are
+ * leaders now — one read of the ancestors above the inviter, whom this arrival already read.
+ */
+async function treeAbove(
+  inviter: UserDoc,
+  inviterHere: ParticipantDoc | null,
+): Promise<{ ancestors: string[]; leaders: string[] }> {
+  const ancestors = ancestorsOf(inviter._id, inviterHere?.invite?.ancestors);
+  const above = ancestors.slice(1);
+  const leaders = [
+    ...(inviter.leader ? [inviter._id] : []),
+    ...(above.length ? await findUsersByIds(above) : []).filter((u) => u.leader).map((u) => u._id),
+  ];
+  return { ancestors, leaders };
 }
 
 /**

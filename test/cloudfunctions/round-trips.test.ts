@@ -53,6 +53,15 @@ it('wallet.list: at most 2', async () => {
   expect(await roundTrips('api', 'holder', { action: 'wallet.list' })).toBeLessThanOrEqual(2);
 });
 
+// People console (issue 13)
+it('leader.get and leaderboard.get: at most 2 each', async () => {
+  const { session } = await enterAndClaim(backend, 'leader');
+  await enterAndClaim(backend, 'friend', session.inviteCode);
+  data(await backend.admin(OWNER, 'users.promote', { userRef: session.inviteCode, level: 1 }));
+  expect(await roundTrips('api', 'leader', { action: 'leader.get' })).toBeLessThanOrEqual(2);
+  expect(await roundTrips('api', 'friend', { action: 'leaderboard.get' })).toBeLessThanOrEqual(2);
+});
+
 it('stats.overview: at most 12', async () => {
   await enterAndClaim(backend, 'someone');
   expect(await roundTrips('admin', OWNER, { action: 'stats.overview' })).toBeLessThanOrEqual(12);

@@ -13,6 +13,7 @@ import { ensureSession, ownInviteCode, sharePath, type EntryQuery } from '../../
 import { enableSharing, toast } from '../../services/ui';
 import { formatDate, formatDateTime } from '../../utils/format';
 import { instanceState } from '../../utils/instance-state';
+import { ROUTES } from '../../routes';
 
 type Card = ApiResults['blackcard.get'];
 
@@ -101,6 +102,9 @@ Component({
     memberNo: '',
     shareTitle: '',
     ...cardView(emptyCard),
+    // People console (issue 13): a leader's community page, and the public leaderboard
+    leaderEntry: false,
+    boardEntry: false,
   },
 
   methods: {
@@ -146,6 +150,8 @@ Component({
           errorText: '',
           brand,
           memberNo: session.data.inviteCode,
+          leaderEntry: Boolean(session.data.leader),
+          boardEntry: campaign.ok ? campaign.data.leaderboard === true : this.data.boardEntry,
           shareTitle: brand
             ? `${brand}送你一份新人福利，点开就能领`
             : '送你一份新人福利，点开就能领',
@@ -167,6 +173,15 @@ Component({
 
     onJoinGroup() {
       wx.navigateTo({ url: GROUP_PAGE }).catch(() => undefined);
+    },
+
+    // People console (issue 13)
+    onOpenLeader() {
+      wx.navigateTo({ url: ROUTES.leader }).catch(() => undefined);
+    },
+
+    onOpenBoard() {
+      wx.navigateTo({ url: ROUTES.leaderboard }).catch(() => undefined);
     },
 
     onShareAppMessage() {

@@ -5,34 +5,22 @@
  * alerts, top inviters and rejected invites. Every figure comes from the server's counters; the
  * page only formats them. Pull down to refresh.
  */
-import type {
-  AdminResults,
-  InviteRejectionReason,
-} from '../../../../cloudfunctions/_shared/contracts';
+import type { AdminResults } from '../../../../cloudfunctions/_shared/contracts';
 import { callAdmin, friendlyMessage } from '../../../services/api';
 import { refreshOnPullDown } from '../../../services/ui';
 import type { BarItem } from '../../../components/bar-chart/index';
 import { formatCount, formatDateTime, formatFen } from '../../../utils/format';
 import { instanceState } from '../../../utils/instance-state';
 import { groupView, poolRoom } from '../../../utils/pool';
+import { ROUTES, membersRoute } from '../../../routes';
+// People console (issue 13): the refusal reasons' labels live with the console's
+import { REJECTION_LABELS, TAG_LABELS } from '../../utils/labels';
 
 type Overview = AdminResults['stats.overview'];
 type State = 'loading' | 'refused' | 'staff' | 'owner' | 'error';
 
 const REDEEM_PAGE = '/admin/pages/redeem/index';
 const GROUPS_PAGE = '/admin/pages/groups/index';
-
-const REJECTION_LABELS: Record<InviteRejectionReason, string> = {
-  SELF_INVITE: '自己邀请自己',
-  NOT_NEW_USER: '老用户',
-  UNKNOWN_CODE: '邀请码无效',
-  INVITER_DAILY_CAP: '超出每日上限',
-  RISK: '风险账号',
-  CAMPAIGN_ENDED: '活动已结束',
-  // People console (issue 13)
-  BLOCKED: '账号已停用',
-  REVIEW_REJECTED: '审核未通过',
-};
 
 const ALERT_KINDS: Record<string, string> = {
   // raised for a pool nearly full *and* for one with no group left: 告急 fits both
@@ -124,6 +112,13 @@ function overviewView(overview: Overview) {
       count: formatCount(r.count),
     })),
     updatedText: overview.serverNow ? `更新于 ${formatDateTime(overview.serverNow)}` : '',
+    // People console (issue 13)
+    tags: (overview.tags ?? []).map((t) => ({
+      tag: t.tag,
+      label: TAG_LABELS[t.tag],
+      count: formatCount(t.count),
+    })),
+    heldText: overview.heldInvites ? formatCount(overview.heldInvites) : '',
   };
 }
 
@@ -210,6 +205,17 @@ Component({
 
     onOpenGroups() {
       wx.navigateTo({ url: GROUPS_PAGE }).catch(() => undefined);
+    },
+
+    // People console (issue 13)
+    onOpenConsole(event: WechatMiniprogram.TouchEvent) {
+      const page = String(event.currentTarget.dataset.page ?? '') as keyof typeof ROUTES;
+      if (page in ROUTES) wx.navigateTo({ url: ROUTES[page] }).catch(() => undefined);
+    },
+
+    onOpenTag(event: WechatMiniprogram.TouchEvent) {
+      const tag = String(event.currentTarget.dataset.tag ?? '');
+      wx.navigateTo({ url: membersRoute(tag) }).catch(() => undefined);
     },
   },
 });

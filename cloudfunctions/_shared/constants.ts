@@ -1,6 +1,8 @@
 /**
- * Runtime values both sides need, stated once. Free of zod, wx and Node: the Mini Program bundles
- * this file (it imports only types from contracts.ts), and contracts.ts builds its enums from it.
+ * Runtime values of the contract, stated once. Free of zod, wx and Node; contracts.ts builds its
+ * enums from them. The Mini Program takes them as the contract's types (it may not require files
+ * outside miniprogram/ at run time: scripts/size.mjs checks it) and keeps its lists as Records
+ * those types hold complete (admin/utils/labels.ts).
  */
 
 // People console (issue 13) ------------------------------------------------------------------

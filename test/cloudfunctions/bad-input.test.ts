@@ -52,7 +52,10 @@ const specific: Record<string, Array<Record<string, unknown>>> = {
   'users.list': [{ tag: 'Z' }, { limit: 0 }, { limit: 101 }, { cursor: '' }, { blocked: 'yes' }],
   'users.block': [{ userRef: 'ABCDEFGH' }, { userRef: 'ABCDEFGH', reason: '   ' }],
   'users.unblock': [{ userRef: 'ABCDEFGH', reason: 'x'.repeat(201) }],
-  'users.promote': [{ userRef: 'ABCDEFGH', level: 3 }, { userRef: 'ABCDEFGH', level: 1.5 }],
+  'users.promote': [
+    { userRef: 'ABCDEFGH', level: 3 },
+    { userRef: 'ABCDEFGH', level: 1.5 },
+  ],
   'holds.list': [{ limit: -1 }],
   'holds.approve': [{}, { userRef: '__proto__' }],
   'holds.reject': [{ userRef: 'ABCDEFGH' }],

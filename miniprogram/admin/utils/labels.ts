@@ -18,6 +18,13 @@ export const TAG_LABELS: Record<GrowthTag, string> = {
   C: '新成员',
 };
 
+/**
+ * The tags in order, S first. The Mini Program cannot require files outside miniprogram/ at run
+ * time (scripts/size.mjs checks it), so its lists are the keys of Records the contract's types
+ * keep complete, as the server's are built from cloudfunctions/_shared/constants.
+ */
+export const TAG_ORDER = Object.keys(TAG_LABELS) as GrowthTag[];
+
 /** Badge classes of the app's design system per tag (S stands out, C is quiet). */
 export const TAG_BADGES: Record<GrowthTag, string> = {
   S: 'badge--accent',

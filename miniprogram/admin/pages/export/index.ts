@@ -9,13 +9,12 @@ import type {
   ExportKind,
   GrowthTag,
 } from '../../../../cloudfunctions/_shared/contracts';
-import { GROWTH_TAGS } from '../../../../cloudfunctions/_shared/constants';
 import { callAdmin, friendlyMessage } from '../../../services/api';
 import { toast } from '../../../services/ui';
 import { formatCount, formatDateTime } from '../../../utils/format';
 import { instanceState } from '../../../utils/instance-state';
 import { ownerGate } from '../../utils/console';
-import { TAG_LABELS } from '../../utils/labels';
+import { TAG_LABELS, TAG_ORDER } from '../../utils/labels';
 
 type State = 'loading' | 'refused' | 'staff' | 'ready' | 'error';
 
@@ -67,7 +66,7 @@ Component({
     kind: 'members' as ExportKind,
     tags: [
       { key: '', text: '全部' },
-      ...GROWTH_TAGS.map((t) => ({ key: t, text: `${t} ${TAG_LABELS[t]}` })),
+      ...TAG_ORDER.map((t) => ({ key: t, text: `${t} ${TAG_LABELS[t]}` })),
     ].map((t) => ({ ...t, on: t.key === '' })),
     tag: '' as GrowthTag | '',
     current: null as ReturnType<typeof jobView> | null,

@@ -13,7 +13,6 @@ import type {
   MemberInvite,
   MemberPage,
 } from '../../../../cloudfunctions/_shared/contracts';
-import { GROWTH_TAGS } from '../../../../cloudfunctions/_shared/constants';
 import { memberRoute } from '../../../routes';
 import { callAdmin, friendlyMessage } from '../../../services/api';
 import { refreshOnPullDown, toast } from '../../../services/ui';
@@ -27,6 +26,7 @@ import {
   TAG_BADGES,
   TAG_LABELS,
   inviteStateText,
+  TAG_ORDER,
 } from '../../utils/labels';
 
 type State = 'loading' | 'refused' | 'staff' | 'ready' | 'error';
@@ -146,7 +146,7 @@ function pageView(page: MemberPage) {
   };
 }
 
-const TAG_CHOICES = [...GROWTH_TAGS.map((t) => `${t} ${TAG_LABELS[t]}`), '交给规则自动打标'];
+const TAG_CHOICES = [...TAG_ORDER.map((t) => `${t} ${TAG_LABELS[t]}`), '交给规则自动打标'];
 
 interface Runtime {
   ref: string;
@@ -263,7 +263,7 @@ Component({
         } catch {
           return false;
         }
-        const growthTag: GrowthTag | null = GROWTH_TAGS[tapIndex] ?? null;
+        const growthTag: GrowthTag | null = TAG_ORDER[tapIndex] ?? null;
         const reason = await askReason({
           title: growthTag
             ? `标记为 ${growthTag} ${TAG_LABELS[growthTag]}（规则不再改动）`

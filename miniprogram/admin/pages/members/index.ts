@@ -4,14 +4,13 @@
  * twenty at a time. A row opens the member's page.
  */
 import type { AdminResults, GrowthTag } from '../../../../cloudfunctions/_shared/contracts';
-import { GROWTH_TAGS } from '../../../../cloudfunctions/_shared/constants';
 import { memberRoute } from '../../../routes';
 import { callAdmin, friendlyMessage } from '../../../services/api';
 import { refreshOnPullDown, toast } from '../../../services/ui';
 import { formatCount } from '../../../utils/format';
 import { instanceState } from '../../../utils/instance-state';
 import { ownerGate } from '../../utils/console';
-import { TAG_LABELS } from '../../utils/labels';
+import { TAG_LABELS, TAG_ORDER } from '../../utils/labels';
 import { memberRow } from '../../utils/views';
 
 type Filter = 'all' | GrowthTag | 'blocked';
@@ -23,7 +22,7 @@ function chipsOf(tags: AdminResults['users.list']['tags'], filter: Filter) {
   const total = tags.reduce((n, t) => n + t.count, 0);
   return [
     { key: 'all', text: '全部', count: formatCount(total) },
-    ...GROWTH_TAGS.map((tag) => {
+    ...TAG_ORDER.map((tag) => {
       const found = tags.find((t) => t.tag === tag);
       return { key: tag, text: `${tag} ${TAG_LABELS[tag]}`, count: formatCount(found?.count ?? 0) };
     }),
@@ -56,7 +55,7 @@ Component({
 
   methods: {
     onLoad(query: { tag?: string } = {}) {
-      const tag = GROWTH_TAGS.find((t) => t === query.tag);
+      const tag = TAG_ORDER.find((t) => t === query.tag);
       if (tag) this.setData({ filter: tag });
       return this.load();
     },

@@ -17,20 +17,14 @@
  *   invitee); these functions decide what that update writes and which stored facts it needs.
  */
 import type { Campaign } from '../campaign';
+import type { InviteRejectionReason } from '../contracts';
 import type { RiskDecision } from './risk';
 import { campaignPhase } from './schedule';
 import { shanghaiDayKey } from './time';
 
-// BLOCKED, REVIEW_REJECTED and `held`: People console (issue 13), see domain/fraud
-export type InviteRejection =
-  | 'SELF_INVITE'
-  | 'NOT_NEW_USER'
-  | 'UNKNOWN_CODE'
-  | 'INVITER_DAILY_CAP'
-  | 'RISK'
-  | 'CAMPAIGN_ENDED'
-  | 'BLOCKED'
-  | 'REVIEW_REJECTED';
+// `held`: People console (issue 13), see domain/fraud
+/** Why an invite does not count (the contract's list, SPEC §3, plus the People console's). */
+export type InviteRejection = InviteRejectionReason;
 
 export type InviteStatus = 'pending' | 'verified' | 'rejected' | 'held';
 

@@ -58,16 +58,7 @@ export function pageAudit(
   after: { at: Date; id: string } | null,
   limit: number,
 ): Promise<AuditDoc[]> {
-  const _ = command();
-  const query = after ? _.or([{ at: _.lt(after.at) }, { at: after.at, _id: _.gt(after.id) }]) : {};
-  return many<AuditDoc>(
-    db()
-      .collection(COLLECTIONS.audit)
-      .where(query)
-      .orderBy('at', 'desc')
-      .orderBy('_id', 'asc')
-      .limit(limit),
-  );
+  return pageAuditWhere({}, after, limit);
 }
 
 /** A campaign's grants, a page at a time (the reconciler checks their coupons). */
@@ -76,8 +67,16 @@ export function pageGrants(
   after: { at: Date; id: string } | null,
   limit: number,
 ): Promise<AuditDoc[]> {
+  return pageAuditWhere({ campaignId, action: 'grant' }, after, limit);
+}
+
+/** Entries matching `where`, newest first (ties by id), after the one `after` names. */
+function pageAuditWhere(
+  where: Record<string, unknown>,
+  after: { at: Date; id: string } | null,
+  limit: number,
+): Promise<AuditDoc[]> {
   const _ = command();
-  const where = { campaignId, action: 'grant' };
   const query = after
     ? _.and([where, _.or([{ at: _.lt(after.at) }, { at: after.at, _id: _.gt(after.id) }])])
     : where;

@@ -123,35 +123,10 @@ function evidenceOf(
 
 export async function approveHold(
   params: { userRef: string; reason?: string },
-  { now, auth }: Context,
+  context: Context,
 ): Promise<AdminResults['holds.approve']> {
-  const campaignDoc = await requireActive();
-  const user = await requireMember(params.userRef);
-  let invitee = await requireInvite(campaignDoc, user._id);
-  const review = {
-    at: now,
-    by: auth._id,
-    byName: auth.name,
-    decision: 'approved' as const,
-    ...(params.reason ? { reason: params.reason } : {}),
-  };
-  if (invitee.invite!.status === 'held') {
-    // The record: held → verified. A concurrent approval may have made it; then this call
-    // finishes with theirs (the credit below happens once whoever runs it).
-    if (await approveHeldInvite(invitee._id, review)) {
-      invitee = {
-        ...invitee,
-        invite: { ...invitee.invite!, status: 'verified', verifiedAt: now, review },
-      };
-    } else {
-      invitee = (await findParticipantById(invitee._id)) ?? invitee;
-    }
-  }
-  const invite = invitee.invite!;
-  if (invite.review?.decision !== 'approved') {
-    return fail('CONFLICT', invite.review ? '这条邀请已被驳回' : '这条邀请不在待审核状态');
-  }
-  const credit = await creditInviter(invitee, campaignDoc.config, now);
+  const { campaignDoc, user, invitee } = await review(params, context, 'approved');
+  const credit = await creditInviter(invitee, campaignDoc.config, context.now);
   if (credit.judgedNow) {
     const increments: CounterIncrements = { invitesHeld: -1 };
     if (credit.counted) {
@@ -166,66 +141,84 @@ export async function approveHold(
     }
     await bumpCounters(campaignDoc._id, increments);
   }
-  await recordAct({
-    cause: `approve:${invitee._id}`,
-    action: 'approve',
-    auth: { _id: invite.review.by, name: invite.review.byName },
-    at: invite.review.at,
-    member: user,
-    campaignId: campaignDoc._id,
-    reason: invite.review.reason ?? null,
-    detail: `通过待审核邀请（邀请人 ${invite.inviterCode}）`,
-  });
+  const inviterCode = invitee.invite!.inviterCode;
   const [after, inviter] = await Promise.all([
     findParticipantById(invitee._id),
-    findParticipantById(participantId(campaignDoc._id, invite.inviterId)),
+    findParticipantById(participantId(campaignDoc._id, invitee.invite!.inviterId)),
   ]);
   const status = after?.invite?.status === 'verified' ? 'verified' : 'rejected';
   return {
     userRef: user.inviteCode,
     status,
     ...(status === 'rejected' && after?.invite?.reason ? { reason: after.invite.reason } : {}),
-    inviter: { userRef: invite.inviterCode, verified: inviter?.progress.verified ?? 0 },
+    inviter: { userRef: inviterCode, verified: inviter?.progress.verified ?? 0 },
   };
 }
 
 export async function rejectHold(
   params: { userRef: string; reason: string },
-  { now, auth }: Context,
+  context: Context,
 ): Promise<AdminResults['holds.reject']> {
+  const { user } = await review(params, context, 'rejected');
+  return { userRef: user.inviteCode, status: 'rejected', reason: 'REVIEW_REJECTED' };
+}
+
+/**
+ * The owner's verdict, recorded once: the invitee's held invite becomes verified or rejected with
+ * the review (who, when, why). A concurrent review of the same invite may have recorded it; then
+ * this call goes on with theirs if it is the same verdict, and is refused otherwise. The call
+ * that recorded a rejection counts it; an approval is counted where its credit is judged.
+ */
+async function review(
+  params: { userRef: string; reason?: string },
+  { now, auth }: Context,
+  decision: 'approved' | 'rejected',
+) {
   const campaignDoc = await requireActive();
   const user = await requireMember(params.userRef);
   let invitee = await requireInvite(campaignDoc, user._id);
-  const review = {
+  const record = {
     at: now,
     by: auth._id,
     byName: auth.name,
-    decision: 'rejected' as const,
-    reason: params.reason,
+    decision,
+    ...(params.reason ? { reason: params.reason } : {}),
   };
+  const approving = decision === 'approved';
   if (invitee.invite!.status === 'held') {
-    if (await rejectHeldInvite(invitee._id, review)) {
-      await bumpCounters(campaignDoc._id, { invitesHeld: -1, 'rejected.REVIEW_REJECTED': 1 });
-      invitee = { ...invitee, invite: { ...invitee.invite!, review } };
+    if (await (approving ? approveHeldInvite : rejectHeldInvite)(invitee._id, record)) {
+      const verdict = approving
+        ? { status: 'verified' as const, verifiedAt: now }
+        : { status: 'rejected' as const, reason: 'REVIEW_REJECTED' as const };
+      invitee = { ...invitee, invite: { ...invitee.invite!, ...verdict, review: record } };
+      if (!approving) {
+        await bumpCounters(campaignDoc._id, { invitesHeld: -1, 'rejected.REVIEW_REJECTED': 1 });
+      }
     } else {
       invitee = (await findParticipantById(invitee._id)) ?? invitee;
     }
   }
   const invite = invitee.invite!;
-  if (invite.review?.decision !== 'rejected') {
-    return fail('CONFLICT', invite.review ? '这条邀请已审核通过' : '这条邀请不在待审核状态');
+  const made = invite.review;
+  if (made?.decision !== decision) {
+    const told = !made
+      ? '这条邀请不在待审核状态'
+      : made.decision === 'approved'
+        ? '这条邀请已审核通过'
+        : '这条邀请已被驳回';
+    return fail('CONFLICT', told);
   }
   await recordAct({
-    cause: `reject:${invitee._id}`,
-    action: 'reject',
-    auth: { _id: invite.review.by, name: invite.review.byName },
-    at: invite.review.at,
+    cause: `${approving ? 'approve' : 'reject'}:${invitee._id}`,
+    action: approving ? 'approve' : 'reject',
+    auth: { _id: made.by, name: made.byName },
+    at: made.at,
     member: user,
     campaignId: campaignDoc._id,
-    reason: invite.review.reason ?? null,
-    detail: `驳回待审核邀请（邀请人 ${invite.inviterCode}）`,
+    reason: made.reason ?? null,
+    detail: `${approving ? '通过' : '驳回'}待审核邀请（邀请人 ${invite.inviterCode}）`,
   });
-  return { userRef: user.inviteCode, status: 'rejected', reason: 'REVIEW_REJECTED' };
+  return { campaignDoc, user, invitee };
 }
 
 async function requireActive(): Promise<CampaignDoc> {

@@ -274,6 +274,23 @@ describe('users.list', () => {
   });
 });
 
+it('pages through the audit log, newest first', async () => {
+  const m = await enter(backend, 'oid-member');
+  for (const tag of ['S', 'A', 'B'] as const) {
+    data(await backend.admin(OWNER, 'users.setTag', { userRef: m.inviteCode, growthTag: tag }));
+    await backend.emulator.advanceClock(1000);
+  }
+  const first = data(await backend.admin(OWNER, 'audit.list', { limit: 2 }));
+  const second = data(await backend.admin(OWNER, 'audit.list', { limit: 2, cursor: first.next }));
+  expect([...first.entries, ...second.entries].map((e) => e.detail)).toEqual([
+    '标签 A → B',
+    '标签 S → A',
+    '标签 自动 → S',
+  ]);
+  expect(second.next).toBeUndefined();
+  expect(JSON.stringify([first, second])).not.toMatch(/oid-|demo-admin/);
+});
+
 describe('who may use the console', () => {
   const actions: Array<[string, Record<string, unknown>]> = [
     ['users.find', { code: 'ABCDEFGH' }],

@@ -13,10 +13,8 @@ import { callAdmin, friendlyMessage } from '../../../services/api';
 import { toast } from '../../../services/ui';
 import { formatCount, formatDateTime } from '../../../utils/format';
 import { instanceState } from '../../../utils/instance-state';
-import { ownerGate } from '../../utils/console';
+import { consolePage } from '../../behaviors/console-page';
 import { TAG_LABELS, TAG_ORDER } from '../../utils/labels';
-
-type State = 'loading' | 'refused' | 'staff' | 'ready' | 'error';
 
 /** How often a running export is asked for its progress (each ask also advances it). */
 const POLL_MS = 1000;
@@ -48,20 +46,18 @@ function jobView(job: ExportJob) {
 }
 
 interface Runtime {
-  loading: boolean;
   starting: boolean;
   timer?: ReturnType<typeof setTimeout>;
 }
 
 // Runtime state lives beside the instance, not in `data`: data is copied to the view layer.
-const runtimeOf = instanceState<Runtime>(() => ({ loading: false, starting: false }));
+const runtimeOf = instanceState<Runtime>(() => ({ starting: false }));
 
 Component({
   options: { styleIsolation: 'apply-shared' },
+  behaviors: [consolePage],
 
   data: {
-    state: 'loading' as State,
-    message: '',
     kinds: KINDS.map((k) => ({ ...k, on: k.kind === 'members' })),
     kind: 'members' as ExportKind,
     tags: [
@@ -83,32 +79,16 @@ Component({
       this.stopPolling();
     },
 
-    onRetry() {
-      this.setData({ state: 'loading', message: '' });
-      return this.load();
-    },
-
-    async load() {
-      const runtime = runtimeOf(this);
-      if (runtime.loading) return;
-      runtime.loading = true;
-      try {
-        const gate = await ownerGate();
-        if (gate.state !== 'owner') {
-          this.setData({ state: gate.state, message: gate.message });
-          return;
-        }
-        const list = await callAdmin('export.list', {});
-        if (!list.ok) {
-          this.setData({ state: 'error', message: friendlyMessage(list.error) });
-          return;
-        }
-        this.setData({ state: 'ready', message: '', recent: list.data.jobs.map(jobView) });
-        const running = list.data.jobs.find((j) => j.status === 'running');
-        if (running) this.follow(running);
-      } finally {
-        runtime.loading = false;
+    /** The recent exports; one still running is followed. */
+    async fetch() {
+      const list = await callAdmin('export.list', {});
+      if (!list.ok) {
+        this.failed(list.error);
+        return;
       }
+      this.setData({ state: 'ready', message: '', recent: list.data.jobs.map(jobView) });
+      const running = list.data.jobs.find((j) => j.status === 'running');
+      if (running) this.follow(running);
     },
 
     onKind(event: WechatMiniprogram.TouchEvent) {

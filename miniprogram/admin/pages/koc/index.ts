@@ -6,13 +6,12 @@
  */
 import type { AdminResults, KocEntry } from '../../../../cloudfunctions/_shared/contracts';
 import { memberRoute } from '../../../routes';
-import { callAdmin, friendlyMessage } from '../../../services/api';
-import { refreshOnPullDown, toast } from '../../../services/ui';
+import { callAdmin } from '../../../services/api';
+import { consolePage } from '../../behaviors/console-page';
 import { instanceState } from '../../../utils/instance-state';
-import { grantReward, ownerGate } from '../../utils/console';
+import { grantReward } from '../../utils/console';
 import { LEADER_LABELS, TAG_BADGES, TAG_LABELS } from '../../utils/labels';
 
-type State = 'loading' | 'refused' | 'staff' | 'ready' | 'error';
 type Board = AdminResults['koc.list'];
 
 function entryView(e: KocEntry, channelNames: Map<string, string>) {
@@ -32,20 +31,18 @@ function entryView(e: KocEntry, channelNames: Map<string, string>) {
 }
 
 interface Runtime {
-  loading: boolean;
   granting: boolean;
   rewards: Board['rewards'];
 }
 
 // Runtime state lives beside the instance, not in `data`: data is copied to the view layer.
-const runtimeOf = instanceState<Runtime>(() => ({ loading: false, granting: false, rewards: [] }));
+const runtimeOf = instanceState<Runtime>(() => ({ granting: false, rewards: [] }));
 
 Component({
   options: { styleIsolation: 'apply-shared' },
+  behaviors: [consolePage],
 
   data: {
-    state: 'loading' as State,
-    message: '',
     channel: '',
     chips: [] as Array<{ code: string; name: string; on: boolean }>,
     entries: [] as ReturnType<typeof entryView>[],
@@ -56,37 +53,11 @@ Component({
       return this.load();
     },
 
-    onPullDownRefresh() {
-      return refreshOnPullDown(() => this.load());
-    },
-
-    onRetry() {
-      this.setData({ state: 'loading', message: '' });
-      return this.load();
-    },
-
-    async load() {
-      const runtime = runtimeOf(this);
-      if (runtime.loading) return;
-      runtime.loading = true;
-      try {
-        const gate = await ownerGate();
-        if (gate.state !== 'owner') {
-          this.setData({ state: gate.state, message: gate.message });
-          return;
-        }
-        await this.fetch();
-      } finally {
-        runtime.loading = false;
-      }
-    },
-
     async fetch() {
       const channel = this.data.channel;
       const answer = await callAdmin('koc.list', channel ? { channel } : {});
       if (!answer.ok) {
-        if (this.data.state === 'ready') toast(friendlyMessage(answer.error));
-        else this.setData({ state: 'error', message: friendlyMessage(answer.error) });
+        this.failed(answer.error);
         return;
       }
       runtimeOf(this).rewards = answer.data.rewards;

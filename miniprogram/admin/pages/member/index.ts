@@ -15,10 +15,11 @@ import type {
 } from '../../../../cloudfunctions/_shared/contracts';
 import { memberRoute } from '../../../routes';
 import { callAdmin, friendlyMessage } from '../../../services/api';
-import { refreshOnPullDown, toast } from '../../../services/ui';
+import { toast } from '../../../services/ui';
+import { consolePage } from '../../behaviors/console-page';
 import { couponStatusText, formatDateTime } from '../../../utils/format';
 import { instanceState } from '../../../utils/instance-state';
-import { askReason, grantReward, ownerGate } from '../../utils/console';
+import { askReason, grantReward } from '../../utils/console';
 import {
   AUDIT_LABELS,
   INVITE_STATUS_BADGES,
@@ -29,7 +30,6 @@ import {
   TAG_ORDER,
 } from '../../utils/labels';
 
-type State = 'loading' | 'refused' | 'staff' | 'ready' | 'error';
 type Rewards = AdminResults['koc.list']['rewards'];
 
 const PRIZE_KIND_TEXT: Record<string, string> = {
@@ -189,10 +189,9 @@ const emptyView = {
 
 Component({
   options: { styleIsolation: 'apply-shared' },
+  behaviors: [consolePage],
 
   data: {
-    state: 'loading' as State,
-    message: '',
     busy: false,
     ...emptyView,
   },
@@ -203,25 +202,8 @@ Component({
       return this.load();
     },
 
-    onPullDownRefresh() {
-      return refreshOnPullDown(() => this.load());
-    },
-
-    onRetry() {
-      this.setData({ state: 'loading', message: '' });
-      return this.load();
-    },
-
-    async load() {
-      const gate = await ownerGate();
-      if (gate.state !== 'owner') {
-        this.setData({ state: gate.state, message: gate.message });
-        return;
-      }
-      await this.refresh();
-    },
-
-    async refresh() {
+    /** The member's page as it stands (also after each act). */
+    async fetch() {
       const ref = runtimeOf(this).ref;
       if (!ref) {
         this.setData({ state: 'error', message: '没有找到这位会员' });
@@ -248,7 +230,7 @@ Component({
       runtime.busy = true;
       this.setData({ busy: true });
       try {
-        if (await work()) await this.refresh();
+        if (await work()) await this.fetch();
       } finally {
         runtime.busy = false;
         this.setData({ busy: false });

@@ -6,15 +6,13 @@
 import type { AdminResults, GrowthTag } from '../../../../cloudfunctions/_shared/contracts';
 import { memberRoute } from '../../../routes';
 import { callAdmin, friendlyMessage } from '../../../services/api';
-import { refreshOnPullDown, toast } from '../../../services/ui';
+import { consolePage } from '../../behaviors/console-page';
 import { formatCount } from '../../../utils/format';
 import { instanceState } from '../../../utils/instance-state';
-import { ownerGate } from '../../utils/console';
 import { TAG_LABELS, TAG_ORDER } from '../../utils/labels';
 import { memberRow } from '../../utils/views';
 
 type Filter = 'all' | GrowthTag | 'blocked';
-type State = 'loading' | 'refused' | 'staff' | 'ready' | 'error';
 
 const PAGE = 20;
 
@@ -31,20 +29,18 @@ function chipsOf(tags: AdminResults['users.list']['tags'], filter: Filter) {
 }
 
 interface Runtime {
-  loading: boolean;
   searching: boolean;
   next?: string;
 }
 
 // Runtime state lives beside the instance, not in `data`: data is copied to the view layer.
-const runtimeOf = instanceState<Runtime>(() => ({ loading: false, searching: false }));
+const runtimeOf = instanceState<Runtime>(() => ({ searching: false }));
 
 Component({
   options: { styleIsolation: 'apply-shared' },
+  behaviors: [consolePage],
 
   data: {
-    state: 'loading' as State,
-    message: '',
     filter: 'all' as Filter,
     chips: chipsOf([], 'all'),
     members: [] as ReturnType<typeof memberRow>[],
@@ -60,33 +56,8 @@ Component({
       return this.load();
     },
 
-    onPullDownRefresh() {
-      return refreshOnPullDown(() => this.load());
-    },
-
-    onRetry() {
-      this.setData({ state: 'loading', message: '' });
-      return this.load();
-    },
-
-    async load() {
-      const runtime = runtimeOf(this);
-      if (runtime.loading) return;
-      runtime.loading = true;
-      try {
-        const gate = await ownerGate();
-        if (gate.state !== 'owner') {
-          this.setData({ state: gate.state, message: gate.message });
-          return;
-        }
-        await this.fetch(false);
-      } finally {
-        runtime.loading = false;
-      }
-    },
-
     /** The first page of the filter (or the next one with `more`). */
-    async fetch(more: boolean) {
+    async fetch(more = false) {
       const runtime = runtimeOf(this);
       const filter = this.data.filter;
       const answer = await callAdmin('users.list', {
@@ -95,8 +66,7 @@ Component({
         ...(more && runtime.next ? { cursor: runtime.next } : {}),
       });
       if (!answer.ok) {
-        if (this.data.state === 'ready') toast(friendlyMessage(answer.error));
-        else this.setData({ state: 'error', message: friendlyMessage(answer.error) });
+        this.failed(answer.error);
         return;
       }
       runtime.next = answer.data.next;

@@ -7,13 +7,12 @@
 import type { ActionError, HoldEvidence } from '../../../../cloudfunctions/_shared/contracts';
 import { memberRoute } from '../../../routes';
 import { callAdmin, friendlyMessage } from '../../../services/api';
-import { refreshOnPullDown, toast } from '../../../services/ui';
+import { toast } from '../../../services/ui';
+import { consolePage } from '../../behaviors/console-page';
 import { formatClock, formatDateTime } from '../../../utils/format';
 import { instanceState } from '../../../utils/instance-state';
-import { askReason, ownerGate } from '../../utils/console';
+import { askReason } from '../../utils/console';
 import { TAG_LABELS } from '../../utils/labels';
-
-type State = 'loading' | 'refused' | 'staff' | 'ready' | 'error';
 
 const PAGE = 20;
 
@@ -83,20 +82,18 @@ function holdView(h: HoldEvidence) {
 }
 
 interface Runtime {
-  loading: boolean;
   busy: boolean;
   next?: string;
 }
 
 // Runtime state lives beside the instance, not in `data`: data is copied to the view layer.
-const runtimeOf = instanceState<Runtime>(() => ({ loading: false, busy: false }));
+const runtimeOf = instanceState<Runtime>(() => ({ busy: false }));
 
 Component({
   options: { styleIsolation: 'apply-shared' },
+  behaviors: [consolePage],
 
   data: {
-    state: 'loading' as State,
-    message: '',
     total: 0,
     holds: [] as ReturnType<typeof holdView>[],
     hasMore: false,
@@ -108,40 +105,14 @@ Component({
       return this.load();
     },
 
-    onPullDownRefresh() {
-      return refreshOnPullDown(() => this.load());
-    },
-
-    onRetry() {
-      this.setData({ state: 'loading', message: '' });
-      return this.load();
-    },
-
-    async load() {
-      const runtime = runtimeOf(this);
-      if (runtime.loading) return;
-      runtime.loading = true;
-      try {
-        const gate = await ownerGate();
-        if (gate.state !== 'owner') {
-          this.setData({ state: gate.state, message: gate.message });
-          return;
-        }
-        await this.fetch(false);
-      } finally {
-        runtime.loading = false;
-      }
-    },
-
-    async fetch(more: boolean) {
+    async fetch(more = false) {
       const runtime = runtimeOf(this);
       const answer = await callAdmin('holds.list', {
         limit: PAGE,
         ...(more && runtime.next ? { cursor: runtime.next } : {}),
       });
       if (!answer.ok) {
-        if (this.data.state === 'ready') toast(friendlyMessage(answer.error));
-        else this.setData({ state: 'error', message: friendlyMessage(answer.error) });
+        this.failed(answer.error);
         return;
       }
       runtime.next = answer.data.next;

@@ -5,11 +5,10 @@
  * on the campaign's reward ladder. Figures only: a leader never sees who the members are.
  */
 import type { ApiResults, WeekFigure } from '../../../cloudfunctions/_shared/contracts';
+import { visitorPage } from '../../behaviors/visitor-page';
 import { callApi, friendlyMessage } from '../../services/api';
-import { ensureSession, type EntryQuery } from '../../services/session';
-import { refreshOnPullDown } from '../../services/ui';
+import type { EntryQuery } from '../../services/session';
 import { formatCount } from '../../utils/format';
-import { instanceState } from '../../utils/instance-state';
 
 type Leader = ApiResults['leader.get'];
 
@@ -55,19 +54,11 @@ function leaderView(leader: Leader) {
   };
 }
 
-interface Runtime {
-  loading: boolean;
-}
-
-// Runtime state lives beside the instance, not in `data`: data is copied to the view layer.
-const runtimeOf = instanceState<Runtime>(() => ({ loading: false }));
-
 Component({
   options: { styleIsolation: 'apply-shared' },
+  behaviors: [visitorPage],
 
   data: {
-    status: 'loading' as 'loading' | 'ready' | 'error',
-    errorText: '',
     ...leaderView({
       level: 1,
       title: '',
@@ -86,38 +77,17 @@ Component({
       return this.load(query);
     },
 
-    onPullDownRefresh() {
-      return refreshOnPullDown(() => this.load());
-    },
-
-    onRetry() {
-      this.setData({ status: 'loading', errorText: '' });
-      return this.load();
-    },
-
-    async load(query?: EntryQuery) {
-      const runtime = runtimeOf(this);
-      if (runtime.loading) return;
-      runtime.loading = true;
-      try {
-        const session = await ensureSession(query);
-        if (!session.ok) {
-          this.setData({ status: 'error', errorText: friendlyMessage(session.error) });
-          return;
-        }
-        const leader = await callApi('leader.get', {});
-        if (!leader.ok) {
-          const errorText =
-            leader.error.code === 'FORBIDDEN'
-              ? '团长中心仅对小当家、大当家开放'
-              : friendlyMessage(leader.error);
-          this.setData({ status: 'error', errorText });
-          return;
-        }
-        this.setData({ status: 'ready', errorText: '', ...leaderView(leader.data) });
-      } finally {
-        runtime.loading = false;
+    async fetch() {
+      const leader = await callApi('leader.get', {});
+      if (!leader.ok) {
+        const errorText =
+          leader.error.code === 'FORBIDDEN'
+            ? '团长中心仅对小当家、大当家开放'
+            : friendlyMessage(leader.error);
+        this.setData({ status: 'error', errorText });
+        return;
       }
+      this.setData({ status: 'ready', errorText: '', ...leaderView(leader.data) });
     },
   },
 });

@@ -4,10 +4,9 @@
  * switches it on.
  */
 import type { ApiResults } from '../../../cloudfunctions/_shared/contracts';
+import { visitorPage } from '../../behaviors/visitor-page';
 import { callApi, friendlyMessage } from '../../services/api';
-import { ensureSession, type EntryQuery } from '../../services/session';
-import { refreshOnPullDown } from '../../services/ui';
-import { instanceState } from '../../utils/instance-state';
+import type { EntryQuery } from '../../services/session';
 
 type Board = ApiResults['leaderboard.get'];
 
@@ -18,19 +17,11 @@ function boardView(board: Board) {
   };
 }
 
-interface Runtime {
-  loading: boolean;
-}
-
-// Runtime state lives beside the instance, not in `data`: data is copied to the view layer.
-const runtimeOf = instanceState<Runtime>(() => ({ loading: false }));
-
 Component({
   options: { styleIsolation: 'apply-shared' },
+  behaviors: [visitorPage],
 
   data: {
-    status: 'loading' as 'loading' | 'ready' | 'error',
-    errorText: '',
     ...boardView({ entries: [], serverNow: '' }),
   },
 
@@ -39,36 +30,15 @@ Component({
       return this.load(query);
     },
 
-    onPullDownRefresh() {
-      return refreshOnPullDown(() => this.load());
-    },
-
-    onRetry() {
-      this.setData({ status: 'loading', errorText: '' });
-      return this.load();
-    },
-
-    async load(query?: EntryQuery) {
-      const runtime = runtimeOf(this);
-      if (runtime.loading) return;
-      runtime.loading = true;
-      try {
-        const session = await ensureSession(query);
-        if (!session.ok) {
-          this.setData({ status: 'error', errorText: friendlyMessage(session.error) });
-          return;
-        }
-        const board = await callApi('leaderboard.get', {});
-        if (!board.ok) {
-          const errorText =
-            board.error.code === 'NOT_FOUND' ? '排行榜暂未开放' : friendlyMessage(board.error);
-          this.setData({ status: 'error', errorText });
-          return;
-        }
-        this.setData({ status: 'ready', errorText: '', ...boardView(board.data) });
-      } finally {
-        runtime.loading = false;
+    async fetch() {
+      const board = await callApi('leaderboard.get', {});
+      if (!board.ok) {
+        const errorText =
+          board.error.code === 'NOT_FOUND' ? '排行榜暂未开放' : friendlyMessage(board.error);
+        this.setData({ status: 'error', errorText });
+        return;
       }
+      this.setData({ status: 'ready', errorText: '', ...boardView(board.data) });
     },
   },
 });

@@ -255,12 +255,7 @@ async function compile(
     for (const message of messages) errors.push({ source: 'typescript', message });
   }
 
-  // The sources outside the Mini Program that its scripts import at run time (a shared constants
-  // module) count too: a fingerprint without them would differ from every later check's and
-  // the preview would keep offering to reload.
-  const settled = extraInputs.length ? fingerprintOf(miniprogramRoot, extraInputs) : fingerprint;
-  project.version = settled;
-  return { fingerprint: settled, project, wxml, app, extraInputs };
+  return { fingerprint, project, wxml, app, extraInputs };
 }
 
 interface EsbuildLocation {

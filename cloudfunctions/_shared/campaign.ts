@@ -20,7 +20,7 @@
  *   zod/mini has no locale of its own.
  */
 import * as z from 'zod/mini';
-import { REMINDER_EVENTS } from './constants';
+import { GROWTH_TAGS, REMINDER_EVENTS } from './constants';
 import { KEY_KINDS, keyId, type KeyKind } from './contracts';
 import { REMINDER_NAMES, REMINDER_VARIABLES, placeholdersOf } from './domain/reminders';
 
@@ -130,13 +130,21 @@ const couponTemplateSchema = section('优惠券模板', {
   validDays: z.optional(wholeNumber('有效天数', 0, 3650)),
   /** Or valid until this instant, whenever issued. */
   validUntil: z.optional(instant('有效期截止时间')),
-  /** Audience segment the template is meant for (e.g. `new`), for the operator's reports. */
+  /**
+   * Audience segment the template is meant for (e.g. `new`), for the operator's reports. People
+   * console (issue 13): a growth tag (S/A/B/C) together with `variantOf` makes it act.
+   */
   segment: z.optional(text('目标人群', 32)),
   /**
    * Distribution (issue 10): 客单价估算, the order a redemption of this coupon typically comes
    * with, in fen: the dashboard's estimated takings and ROI per channel.
    */
   basket: z.optional(fen('客单价估算', 1)),
+  /**
+   * People console (issue 13): issued *instead of* the template `variantOf` names, wherever that
+   * one is issued (the magnet, a wheel prize), to members whose growth tag is `segment`.
+   */
+  variantOf: z.optional(id('替代的优惠券模板编号')),
 }).check(
   z.superRefine((value, ctx) => {
     const t = asRecord(value);
@@ -158,6 +166,9 @@ const couponTemplateSchema = section('优惠券模板', {
       t.amount >= t.threshold
     ) {
       at('amount', `减免金额须小于使用门槛（${t.threshold} 分）`);
+    }
+    if (t.variantOf !== undefined && !GROWTH_TAGS.includes(t.segment as never)) {
+      at('segment', `按标签替代其他券时，目标人群须为成长标签 ${GROWTH_TAGS.join('、')} 之一`);
     }
     const hasDays = t.validDays !== undefined;
     if (hasDays === (t.validUntil !== undefined)) {
@@ -368,6 +379,15 @@ const claimWindowSchema = section('领取时间', {
   }),
 );
 
+// People console (issue 13)
+/** The seeds' tag rules: new → C; claimed → B; shared or verified an invite → A; redeemed → S. */
+export const DEFAULT_TAG_RULES = {
+  claimed: 'B',
+  shared: 'A',
+  verified: 'A',
+  redeemed: 'S',
+} as const;
+
 export const campaignSchema = section('活动配置', {
   id: id('活动编号'),
   title: text('活动标题', 40),
@@ -430,6 +450,16 @@ export const campaignSchema = section('活动配置', {
         }),
         'spin',
       ),
+      // People console (issue 13): 羊毛党 brakes. Beyond `maxVerified` credited invites within
+      // `withinMinutes`, an inviter's further invites wait on hold for the owner's review.
+      velocity: z.optional(
+        section('邀请速度限制', {
+          maxVerified: wholeNumber('限制时段内最多计入的邀请人数', 1, 1000),
+          withinMinutes: wholeNumber('速度限制的时段（分钟）', 1, 24 * 60),
+        }),
+      ),
+      /** Bonus spins an invite earns become spendable this many hours after it counts. */
+      vestingHours: z.optional(wholeNumber('邀请奖励的冻结时长（小时）', 0, 30 * 24)),
     }).check(
       z.refine(
         (r: { riskRankBlock: number; riskRankDowngrade: number }) =>
@@ -483,6 +513,77 @@ export const campaignSchema = section('活动配置', {
   ),
   // Rewards (issue 12): 订阅消息 templates; an event without one sends nothing.
   reminders: z._default(remindersSchema, {}),
+  // People console (issue 13) ---------------------------------------------------------------
+  // 成长标签: which acts of a member raise their tag to which (rules only ever raise a tag; new
+  // members start at C; an operator's manual tag is never undone by them).
+  growthTags: z.prefault(
+    section('成长标签', {
+      rules: z._default(
+        section('标签规则', {
+          claimed: z.optional(tagChoice('领取福利后的标签')),
+          spun: z.optional(tagChoice('抽奖后的标签')),
+          shared: z.optional(tagChoice('分享带来好友后的标签')),
+          verified: z.optional(tagChoice('邀请成功后的标签')),
+          cardUnlocked: z.optional(tagChoice('解锁黑卡后的标签')),
+          joinedGroup: z.optional(tagChoice('确认入群后的标签')),
+          redeemed: z.optional(tagChoice('核销优惠券后的标签')),
+        }),
+        DEFAULT_TAG_RULES,
+      ),
+    }),
+    {},
+  ),
+  // 团长 (小当家 / 大当家): the reward ladder a leader climbs with what their invite tree brings.
+  leaders: z.prefault(
+    section('团长', {
+      metric: z._default(
+        choice('团长阶梯的计量', {
+          members: '带来的成员人数',
+          claims: '领取福利的成员人数',
+          redemptions: '成员核销次数',
+        }),
+        'claims',
+      ),
+      ladder: z._default(
+        list(
+          '团长奖励阶梯',
+          section('阶梯', {
+            id: id('阶梯编号'),
+            title: text('阶梯名称', 20),
+            threshold: wholeNumber('阶梯门槛', 1, 1_000_000),
+            reward: text('阶梯奖励', 100),
+          }),
+        ).check(
+          noDuplicates('id', '阶梯编号'),
+          z.superRefine((value, ctx) => {
+            let previous = 0;
+            asList(value).forEach((step, index) => {
+              const threshold = asRecord(step)?.threshold;
+              if (typeof threshold !== 'number') return;
+              if (threshold <= previous) {
+                ctx.addIssue({
+                  code: 'custom',
+                  path: [index, 'threshold'],
+                  message: '阶梯门槛须逐级升高',
+                });
+              }
+              previous = threshold;
+            });
+          }, always),
+        ),
+        [],
+      ),
+    }),
+    {},
+  ),
+  // 邀请排行榜: members may see the top inviters (names masked) when the owner switches it on.
+  leaderboard: z.prefault(
+    section('邀请排行榜', {
+      public: z._default(z.boolean(worded('公开排行榜', '公开排行榜须为 true 或 false')), false),
+      size: z._default(wholeNumber('排行榜显示人数', 3, 50), 10),
+    }),
+    {},
+  ),
 }).check(
   z.superRefine((value, ctx) => {
     const c = asRecord(value);
@@ -548,8 +649,36 @@ export const campaignSchema = section('活动配置', {
         at(['couponTemplates', index, 'validUntil'], '有效期截止时间须晚于活动开始时间');
       }
     });
+    reportVariantProblems(templates, at);
   }, always),
 );
+
+// People console (issue 13) ---------------------------------------------------------------------
+
+function tagChoice(label: string) {
+  return choice(label, { S: '高意向', A: '活跃', B: '已领取', C: '新成员' });
+}
+
+/** A variant replaces a template that exists and is no variant itself, once per tag. */
+function reportVariantProblems(
+  templates: Array<Loose | undefined>,
+  at: (path: (string | number)[], message: string) => void,
+): void {
+  const byId = new Map(templates.map((t) => [t?.id, t]));
+  const seen = new Set<string>();
+  templates.forEach((t, index) => {
+    const base = t?.variantOf;
+    if (typeof base !== 'string') return;
+    const path = ['couponTemplates', index, 'variantOf'];
+    const target = byId.get(base);
+    if (!target) return at(path, `优惠券模板 "${base}" 不存在`);
+    if (base === t?.id) return at(path, '不能替代自己');
+    if (target.variantOf !== undefined) return at(path, `"${base}" 本身是替代券，不能再被替代`);
+    const key = `${base}:${String(t?.segment)}`;
+    if (seen.has(key)) at(path, `"${base}" 已有标签 ${String(t?.segment)} 的替代券`);
+    seen.add(key);
+  });
+}
 
 export type Campaign = z.output<typeof campaignSchema>;
 /** What an operator writes: defaults not yet applied. */
@@ -563,6 +692,10 @@ export type Milestone = Campaign['blackCard']['milestones'][number];
 export type ReminderTemplate = NonNullable<Campaign['reminders'][keyof Campaign['reminders']]>;
 export type Channel = Campaign['channels'][number];
 export type InviteRules = Campaign['invite'];
+// People console (issue 13)
+export type TagRules = Campaign['growthTags']['rules'];
+export type TagFact = keyof TagRules;
+export type LeaderRules = Campaign['leaders'];
 
 /** One problem of a config, placed at its field. */
 export interface CampaignProblem {

@@ -205,3 +205,11 @@ export async function checkText(openid: string, content: string): Promise<TextVe
     return 'unchecked';
   }
 }
+
+// People console (issue 13): exports are files in cloud storage (storeFile above)
+
+/** The content of a stored file. */
+export async function readFile(fileID: string): Promise<Buffer> {
+  const res = (await cloud.downloadFile({ fileID })) as { fileContent: Buffer };
+  return res.fileContent;
+}

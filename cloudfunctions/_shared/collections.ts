@@ -48,6 +48,13 @@ export const COLLECTIONS = {
   subscriptions: 'subscriptions',
   /** subscribe messages sent (or that failed), `_id` derived from their cause */
   messages: 'messages',
+  // People console (issue 13)
+  /** what operators did to members: who, what, when, why (`_id` derived from the act) */
+  audit: 'audit_log',
+  /** CSV exports: a job with a cursor, advanced page by page until its file is written */
+  exports: 'exports',
+  /** a leader's (团长) community figures per campaign, `_id` = `<campaignId>:<openid>` */
+  leaderStats: 'leader_stats',
 } as const;
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
@@ -67,6 +74,11 @@ export function emptyCounterShards(campaignId: string): Array<{ _id: string; cam
 
 /** A person's document in one campaign. */
 export function participantId(campaignId: string, openid: string): string {
+  return `${campaignId}:${openid}`;
+}
+
+/** People console (issue 13): a leader's community figures in one campaign. */
+export function leaderStatsId(campaignId: string, openid: string): string {
   return `${campaignId}:${openid}`;
 }
 

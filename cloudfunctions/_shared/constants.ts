@@ -1,6 +1,8 @@
 /**
- * The few runtime values both sides need, stated once. The Mini Program bundles this file, so
- * it stays free of zod, Node and wx: plain constants only. Types live in contracts.ts.
+ * The few runtime values of the contract both sides need, stated once: free of zod, wx and
+ * Node; contracts.ts builds its enums from them. The Mini Program may not require files outside
+ * miniprogram/ at run time (scripts/size.mjs checks it): it takes these as the contract's types,
+ * and keeps the few values it needs typed by them, so a mismatch fails `tsc`.
  */
 
 // ---------------------------------------------------------------------------------------------
@@ -39,3 +41,21 @@ export const REWARD_PAGES = {
   ledger: 'admin/pages/ledger/index',
   winners: 'admin/pages/winners/index',
 } as const;
+
+// People console (issue 13) ------------------------------------------------------------------
+
+/** 成长标签, highest first: S = a direct need, A = active, B = claimed, C = new. */
+export const GROWTH_TAGS = ['S', 'A', 'B', 'C'] as const;
+
+/** What an export can be of (`export.create`). */
+export const EXPORT_KINDS = ['members', 'coupons', 'winners', 'invites', 'redemptions'] as const;
+
+/** Community leaders (团长): 1 = 小当家, 2 = 大当家 (0 in `users.promote` steps someone down). */
+export const LEADER_LEVELS = [1, 2] as const;
+export const LEADER_TITLES: Record<(typeof LEADER_LEVELS)[number], string> = {
+  1: '小当家',
+  2: '大当家',
+};
+
+/** Members, review queue and leaderboard pages: rows per call (CloudBase answers ≤ 100 by default). */
+export const PAGE_SIZE_MAX = 100;

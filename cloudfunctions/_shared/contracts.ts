@@ -10,7 +10,13 @@
  * object that `import { z }` names, and would bundle every locale.
  */
 import * as z from 'zod/mini';
-import { REMINDER_EVENTS, type ReminderEvent } from './constants';
+import {
+  EXPORT_KINDS,
+  GROWTH_TAGS,
+  PAGE_SIZE_MAX,
+  REMINDER_EVENTS,
+  type ReminderEvent,
+} from './constants';
 
 export const ERROR_CODES = [
   'BAD_REQUEST',
@@ -145,9 +151,15 @@ const requestId = key(KEY_KINDS.requestId);
 const inviteCode = key(KEY_KINDS.inviteCode);
 const channelCode = key(KEY_KINDS.channelCode);
 const docId = key(KEY_KINDS.docId);
+const configId = key(KEY_KINDS.configId);
+// People console (issue 13)
+/** why an operator did something: kept in the audit log */
+const reason = z.string().check(z.trim(), z.minLength(1), z.maxLength(200));
+/** where the previous page of a list ended (opaque; never an openid) */
+const cursor = z.string().check(z.minLength(1), z.maxLength(64));
+const pageSize = z.int().check(z.gte(1), z.lte(PAGE_SIZE_MAX));
 
 // Operator studio (issue 9): ids and shapes of the studio's params
-const configId = key(KEY_KINDS.configId);
 /** an admin as the owner's list names them (`adm_…`): never their openid */
 const adminRef = z
   .string()
@@ -206,9 +218,18 @@ export interface FallbackContact {
   note?: string;
 }
 
-export type InviteStatus = 'none' | 'pending' | 'verified' | 'rejected';
+// `held` and the last two reasons: People console (issue 13) — an invite on hold for review
+// (velocity rule), refused because a member was blocked, or refused by the owner's review.
+export type InviteStatus = 'none' | 'pending' | 'verified' | 'rejected' | 'held';
 export type InviteRejectionReason =
-  'SELF_INVITE' | 'NOT_NEW_USER' | 'UNKNOWN_CODE' | 'INVITER_DAILY_CAP' | 'RISK' | 'CAMPAIGN_ENDED';
+  | 'SELF_INVITE'
+  | 'NOT_NEW_USER'
+  | 'UNKNOWN_CODE'
+  | 'INVITER_DAILY_CAP'
+  | 'RISK'
+  | 'CAMPAIGN_ENDED'
+  | 'BLOCKED'
+  | 'REVIEW_REJECTED';
 
 export type PrizeKind = 'coupon' | 'resource' | 'physical' | 'none';
 export type CouponStatus = 'available' | 'redeemed' | 'expired';
@@ -226,7 +247,8 @@ export interface Coupon {
   amount?: number;
   /** a shipped prize voucher: `redeemed` once the owner marked it sent */
   status: CouponStatus;
-  source: 'magnet' | 'lottery' | 'milestone';
+  /** `milestone`: a black-card step's reward (issue 12); `grant`: given by the owner to a KOC (issue 13) */
+  source: 'magnet' | 'lottery' | 'milestone' | 'grant';
   issuedAt: string;
   /** a voucher: the last moment to pick it up, or to give a shipping address */
   expiresAt: string;
@@ -350,6 +372,8 @@ export interface PublicCampaign {
    * their first spin; null when no invite can count, so pages stop asking people to share
    */
   qualifyingAction: QualifyingAction | null;
+  /** People console (issue 13): the public invite leaderboard is switched on */
+  leaderboard?: boolean;
 }
 
 // Distribution (issue 10) ----------------------------------------------------------------------
@@ -454,6 +478,11 @@ export const apiParams = {
         z.refine((r) => Object.keys(r).length <= REMINDER_EVENTS.length, 'too many templates'),
       ),
   }),
+  // People console (issue 13)
+  /** a community leader's (团长) figures: FORBIDDEN for anyone who is not one */
+  'leader.get': z.strictObject({}),
+  /** the public invite leaderboard, names masked: NOT_FOUND while the config switches it off */
+  'leaderboard.get': z.strictObject({}),
 } as const;
 
 export interface ApiResults {
@@ -470,6 +499,8 @@ export interface ApiResults {
     inviter?: PublicProfile;
     /** Operator studio (issue 9): present only for operators and staff (the 管理 entry) */
     role?: AdminRole;
+    /** People console (issue 13): present when the owner made this visitor a leader (团长) */
+    leader?: LeaderLevel;
   };
   'campaign.get': PublicCampaign;
   'magnet.claim': { reward: MagnetReward; alreadyClaimed: boolean };
@@ -513,6 +544,32 @@ export interface ApiResults {
   'voucher.setAddress': { coupon: Coupon };
   'reminders.get': { templates: Array<{ event: ReminderEvent; templateId: string }> };
   'reminders.subscribe': { accepted: string[] };
+  // People console (issue 13)
+  'leader.get': {
+    level: LeaderLevel;
+    /** 小当家 / 大当家 */
+    title: string;
+    /** what the leader's invite tree brought in this campaign (never who: no names, no openids) */
+    figures: { members: WeekFigure; claims: WeekFigure; redemptions: WeekFigure };
+    /** the config's reward ladder for leaders, measured on one of the figures' totals */
+    ladder: {
+      metric: LeaderMetric;
+      steps: Array<{
+        id: string;
+        title: string;
+        threshold: number;
+        reward: string;
+        reached: boolean;
+      }>;
+    };
+    /** the first step not reached yet, and what is missing */
+    next?: { title: string; remaining: number };
+    serverNow: string;
+  };
+  'leaderboard.get': {
+    entries: Array<{ rank: number; name: string; verified: number; me: boolean }>;
+    serverNow: string;
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -527,7 +584,9 @@ export const adminParams = {
   'users.setTag': z.strictObject({
     /** the masked reference shown in the dashboard, or an invite code */
     userRef: z.string().check(z.minLength(1), z.maxLength(64)),
-    growthTag: z.enum(['S', 'A', 'B', 'C']),
+    /** People console (issue 13): null hands the member back to the config's tag rules */
+    growthTag: z.nullable(z.enum(GROWTH_TAGS)),
+    reason: z.optional(reason),
   }),
   'groups.upsert': z.strictObject({
     id: z.optional(docId),
@@ -634,6 +693,57 @@ export const adminParams = {
     cursor: z.optional(z.string().check(z.maxLength(100))),
   }),
   'voucher.markSent': z.strictObject({ couponId: docId }),
+  // People console (issue 13): a member is referred to by their invite code, never an openid
+  /** an invite code typed in, or what a scanner read (a coupon's redemption QR) */
+  'users.find': z.strictObject({ code: z.string().check(z.minLength(1), z.maxLength(300)) }),
+  'users.get': z.strictObject({ userRef: inviteCode }),
+  'users.list': z.strictObject({
+    tag: z.optional(z.enum(GROWTH_TAGS)),
+    blocked: z.optional(z.boolean()),
+    cursor: z.optional(cursor),
+    limit: z.optional(pageSize),
+  }),
+  'users.block': z.strictObject({ userRef: inviteCode, reason }),
+  'users.unblock': z.strictObject({ userRef: inviteCode, reason }),
+  /** 1 = 小当家, 2 = 大当家, 0 = no longer a leader */
+  'users.promote': z.strictObject({
+    userRef: inviteCode,
+    level: z.int().check(z.gte(0), z.lte(2)),
+    reason: z.optional(reason),
+  }),
+  'holds.list': z.strictObject({ cursor: z.optional(cursor), limit: z.optional(pageSize) }),
+  /** the held invitee's code */
+  'holds.approve': z.strictObject({ userRef: inviteCode, reason: z.optional(reason) }),
+  'holds.reject': z.strictObject({ userRef: inviteCode, reason }),
+  'koc.list': z.strictObject({ channel: z.optional(channelCode), limit: z.optional(pageSize) }),
+  /** one grant per requestId (the coupon's id derives from it): a retried tap grants once */
+  'koc.grant': z
+    .strictObject({
+      userRef: inviteCode,
+      requestId,
+      templateId: z.optional(configId),
+      prizeId: z.optional(configId),
+      reason: z.optional(reason),
+    })
+    .check(
+      z.refine((grant) => (grant.templateId === undefined) !== (grant.prizeId === undefined), {
+        error: 'give exactly one of templateId or prizeId',
+      }),
+    ),
+  'export.create': z.strictObject({
+    kind: z.enum(EXPORT_KINDS),
+    filter: z.optional(
+      z.strictObject({
+        tag: z.optional(z.enum(GROWTH_TAGS)),
+        channel: z.optional(channelCode),
+        blocked: z.optional(z.boolean()),
+      }),
+    ),
+  }),
+  /** the job's progress; a running job is advanced by this call (and by cron) */
+  'export.get': z.strictObject({ jobId: docId }),
+  'export.list': z.strictObject({}),
+  'audit.list': z.strictObject({ cursor: z.optional(cursor), limit: z.optional(pageSize) }),
 } as const;
 
 /** Which role may call which action; owners may call everything. */
@@ -723,6 +833,11 @@ export interface AdminResults {
     topInviters: Array<{ userRef: string; verified: number }>;
     /** when the figures were read, by the server's clock (the phone's may be wrong) */
     serverNow: string;
+    // People console (issue 13)
+    /** the campaign's members by growth tag (counters) */
+    tags?: Array<{ tag: GrowthTag; count: number }>;
+    /** invites on hold waiting for the owner's review */
+    heldInvites?: number;
   };
   /** `kind`: `prize` for a physical prize's voucher (Rewards, issue 12) */
   'coupon.redeem': {
@@ -732,7 +847,8 @@ export interface AdminResults {
     redeemedAt: string;
     kind?: Coupon['kind'];
   };
-  'users.setTag': { userRef: string; growthTag: 'S' | 'A' | 'B' | 'C' };
+  /** the tag now in force, and whether an operator set it (else the config's rules did) */
+  'users.setTag': { userRef: string; growthTag: GrowthTag; manual: boolean };
   'groups.upsert': {
     id: string;
     name: string;
@@ -793,6 +909,207 @@ export interface AdminResults {
     next?: string;
   };
   'voucher.markSent': { redemption: RedemptionEntry };
+  // People console (issue 13)
+  'users.find': { member: MemberSummary; via: 'inviteCode' | 'coupon' };
+  'users.get': MemberPage;
+  'users.list': {
+    members: MemberSummary[];
+    /** pass back as `cursor` for the next page; absent on the last */
+    next?: string;
+    /** the campaign's members by tag (from counters) */
+    tags: Array<{ tag: GrowthTag; count: number }>;
+  };
+  'users.block': { userRef: string; blocked: true; voided: number; revoked: number };
+  'users.unblock': { userRef: string; blocked: false };
+  'users.promote': { userRef: string; leader: LeaderLevel | null };
+  'holds.list': { holds: HoldEvidence[]; next?: string; total: number };
+  'holds.approve': {
+    userRef: string;
+    /** `rejected`: the credit was refused when it was applied (the inviter's daily cap, a block) */
+    status: 'verified' | 'rejected';
+    reason?: InviteRejectionReason;
+    inviter: { userRef: string; verified: number };
+  };
+  'holds.reject': { userRef: string; status: 'rejected'; reason: 'REVIEW_REJECTED' };
+  'koc.list': {
+    campaign: { id: string; title: string };
+    channel?: string;
+    entries: KocEntry[];
+    channels: Array<{ code: string; name: string }>;
+    /** what the owner can grant: coupon templates and the wheel's prizes */
+    rewards: Array<{ kind: 'template' | 'prize'; id: string; title: string; label: string }>;
+  };
+  'koc.grant': {
+    grantId: string;
+    userRef: string;
+    title: string;
+    label: string;
+    couponId?: string;
+    /** this requestId had granted already: nothing new was given */
+    alreadyGranted: boolean;
+  };
+  'export.create': ExportJob;
+  'export.get': ExportJob;
+  'export.list': { jobs: ExportJob[] };
+  'audit.list': { entries: AuditEntry[]; next?: string };
+}
+
+// ---------------------------------------------------------------------------------------------
+// People console (issue 13): shapes of the member pages, the review queue and exports
+
+export type GrowthTag = (typeof GROWTH_TAGS)[number];
+export type LeaderLevel = 1 | 2;
+export type LeaderMetric = 'members' | 'claims' | 'redemptions';
+export type ExportKind = (typeof EXPORT_KINDS)[number];
+
+export interface WeekFigure {
+  total: number;
+  /** Monday to Sunday, Shanghai */
+  thisWeek: number;
+  lastWeek: number;
+}
+
+/** One member as lists show them: the invite code is the reference, never the openid. */
+export interface MemberSummary {
+  userRef: string;
+  nickname: string | null;
+  tag: GrowthTag;
+  /** an operator set the tag; the rules never change it */
+  tagManual: boolean;
+  blocked: boolean;
+  leader?: LeaderLevel;
+  /** where they first came from */
+  channel: string;
+  channelName: string;
+  /** when they entered the active campaign (absent: not in it) */
+  enteredAt?: string;
+  claimed: boolean;
+  verified: number;
+}
+
+/** An invite as the member page shows it, from either side. */
+export interface MemberInvite {
+  userRef: string;
+  nickname: string | null;
+  tag?: GrowthTag;
+  status: InviteStatus;
+  reason?: InviteRejectionReason;
+  at: string;
+  verifiedAt?: string;
+}
+
+export type AuditAction =
+  'block' | 'unblock' | 'tag' | 'approve' | 'reject' | 'grant' | 'promote' | 'export';
+
+/** What an operator did: who (by name), what, when, why. */
+export interface AuditEntry {
+  id: string;
+  at: string;
+  action: AuditAction;
+  by: string;
+  /** the member it concerned */
+  userRef?: string;
+  reason?: string;
+  /** what changed, in Chinese (`标签 C → S`, `满50减10`) */
+  detail: string;
+}
+
+export interface MemberPage {
+  member: MemberSummary & {
+    createdAt: string;
+    firstTouch: { channel: string; channelName: string; scene?: string; at: string };
+    /** the highest risk rank WeChat gave (0–4) when they arrived, claimed or spun */
+    riskRank: number | null;
+    blockedAt?: string;
+    blockedReason?: string;
+  };
+  campaign: { id: string; title: string } | null;
+  claim: { at: string; coupon?: string; riskRank?: number } | null;
+  spins: Array<{ at: string; prize: string; kind: PrizeKind; coupon?: string }>;
+  coupons: Coupon[];
+  invitedBy: (MemberInvite & { riskRank?: number }) | null;
+  /** two levels: whom they invited, and whom those invited */
+  invitees: Array<MemberInvite & { invitees: MemberInvite[] }>;
+  /** returning visitors who opened this member's link and were refused */
+  refusals: Array<{ userRef: string; reason: InviteRejectionReason; at: string }>;
+  progress: {
+    verified: number;
+    pending: number;
+    held: number;
+    bonusBalance: number;
+    unlockedAt?: string;
+  };
+  group: { name: string; at: string; joinedAt?: string } | null;
+  leaderFigures?: { members: number; claims: number; redemptions: number };
+  audit: AuditEntry[];
+  serverNow: string;
+}
+
+/** A held invite and what the owner weighs before approving it. */
+export interface HoldEvidence {
+  invitee: {
+    userRef: string;
+    nickname: string | null;
+    channel: string;
+    arrivedAt: string;
+    claimedAt?: string;
+    /** from arrival to claim */
+    secondsToClaim?: number;
+    riskRanks: { arrival: number | null; claim: number | null };
+  };
+  inviter: {
+    userRef: string;
+    nickname: string | null;
+    tag: GrowthTag;
+    verified: number;
+    blocked: boolean;
+    /** the credits the velocity rule counted, newest last */
+    recentCredits: string[];
+    /** who invited the inviter (one level up the tree) */
+    invitedBy?: string;
+  };
+  /** the inviter's other invitees (the tree one level down) */
+  siblings: {
+    total: number;
+    verified: number;
+    pending: number;
+    held: number;
+    rejected: number;
+    /** arrival times, newest first (at most 10) */
+    arrivals: string[];
+  };
+  heldAt: string;
+}
+
+export interface KocEntry {
+  rank: number;
+  userRef: string;
+  nickname: string | null;
+  tag: GrowthTag;
+  verified: number;
+  /** friends who arrived new through their link */
+  arrivals: number;
+  /** verified / arrivals (0–1); 0 when nobody arrived */
+  conversion: number;
+  channel: string;
+  leader?: LeaderLevel;
+  blocked: boolean;
+}
+
+export interface ExportJob {
+  jobId: string;
+  kind: ExportKind;
+  status: 'running' | 'done' | 'failed';
+  /** rows written so far */
+  rows: number;
+  /** records read so far, of about `total` */
+  scanned: number;
+  total: number;
+  createdAt: string;
+  finishedAt?: string;
+  /** a temporary download URL of the CSV, once done */
+  url?: string;
+  fileName?: string;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -224,6 +224,17 @@ export function demoCampaign(now: Date): Campaign {
         fields: { thing1: '{message}', time2: '{at}' },
       },
     },
+    // People console (issue 13): the seeds' tag rules are the defaults; leaders climb by the
+    // members their tree brought who claimed; the invite leaderboard is public in the demo.
+    leaders: {
+      metric: 'claims',
+      ladder: [
+        { id: 'bronze', title: '铜牌当家', threshold: 10, reward: '门店饮品券 5 张' },
+        { id: 'silver', title: '银牌当家', threshold: 30, reward: '每季度免单一次' },
+        { id: 'gold', title: '金牌当家', threshold: 100, reward: '年度黑卡 + 新品品鉴会席位' },
+      ],
+    },
+    leaderboard: { public: true, size: 10 },
   };
   // Parsing applies the defaults and proves the demo is a valid campaign.
   return campaignSchema.parse(input);

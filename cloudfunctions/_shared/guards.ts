@@ -46,6 +46,8 @@ export interface RiskCheck {
   decision: RiskDecision;
   /** the service did not answer: the caller counts it, and operators are alerted */
   failed: boolean;
+  /** People console (issue 13): the rank itself, kept as evidence (null: unknown) */
+  rank: number | null;
 }
 
 /** Days on which this container already raised the failing-risk-check alert. */
@@ -66,7 +68,11 @@ export async function assessRisk(
 ): Promise<RiskCheck> {
   const answer = await userRiskRank(caller);
   if (answer.failed) await alertRiskFailing(answer.errCode, now);
-  return { decision: riskDecision(answer.rank, campaign.invite), failed: answer.failed };
+  return {
+    decision: riskDecision(answer.rank, campaign.invite),
+    failed: answer.failed,
+    rank: answer.rank,
+  };
 }
 
 async function alertRiskFailing(errCode: number | undefined, now: Date): Promise<void> {
@@ -74,4 +80,15 @@ async function alertRiskFailing(errCode: number | undefined, now: Date): Promise
   if (alertedDays.has(dayKey)) return;
   await raiseAlert(riskCheckAlert(errCode), dayKey, now);
   alertedDays.add(dayKey);
+}
+
+// People console (issue 13) ---------------------------------------------------------------------
+
+/**
+ * The reward paths (claim, spin, showing a coupon's redemption QR) refuse a member an operator
+ * blocked. The participant carries a mirror of the person's block (kept by `users.block` and
+ * repaired by the reconciler), so the guard costs no read; the visitor is not told the reason.
+ */
+export function refuseBlocked(member: { blocked?: { at: Date } | null } | null | undefined): void {
+  if (member?.blocked) fail('RISK_BLOCKED', '当前账号暂时无法参与活动，如有疑问请联系门店');
 }

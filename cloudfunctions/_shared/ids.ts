@@ -64,3 +64,10 @@ export function messageIdFor(cause: string): string {
 export function contentDigest(text: string): string {
   return shortHash(text);
 }
+
+// People console (issue 13) ---------------------------------------------------------------------
+
+/** An audit entry of an operator's act, derived from the act: a retried act records it once. */
+export function auditIdFor(cause: string): string {
+  return `au_${shortHash(cause)}`;
+}

@@ -45,3 +45,21 @@ export const CAMPAIGNS_LISTED = 50;
 export const BIND_CODE_TTL_MS = 10 * 60 * 1000;
 /** Admins the owner's list shows (a shop has a handful). */
 export const ADMINS_LISTED = 100;
+
+// People console (issue 13) ---------------------------------------------------------------------
+
+/** Rows a member list answers when the caller does not say. */
+export const MEMBERS_PAGE = 20;
+/** The member page: coupons, invitees (two levels), refusals and audit entries it shows. */
+export const MEMBER_INVITEES = 50;
+export const MEMBER_SECOND_LEVEL = 200;
+export const MEMBER_AUDIT = 50;
+/** KOC leaderboard rows. */
+export const KOC_ROWS = 20;
+/** Export: pages read per call (each ≤ 1000 documents); a job spans calls (or cron runs). */
+export const EXPORT_PAGE = 1000;
+export const EXPORT_PAGES_PER_CALL = 2;
+/** How long a call may work on an export step before another may take over. */
+export const EXPORT_LEASE_MS = 60_000;
+/** Leaders the reconciler reads to recount their figures (few by nature). */
+export const LEADERS_MAX = 1000;

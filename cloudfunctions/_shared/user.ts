@@ -11,9 +11,10 @@
  *   inviter's progress only changes by increments under conditions, and `progress.credits`
  *   records which invitees were counted. A new campaign starts everyone afresh.
  */
-import type { InviteStatus, PrizeKind } from './contracts';
+import type { GrowthTag, InviteStatus, LeaderLevel, PrizeKind } from './contracts';
 import type { InviteRejection } from './domain/invite';
 import type { MilestoneGrant } from './domain/milestones';
+import { NEW_MEMBER_RANK, startingRank } from './domain/tags';
 
 /** How a new visitor's invite code was judged when they first arrived (never changes). */
 export interface ArrivalInvite {
@@ -30,6 +31,13 @@ export interface ArrivalInvite {
    * channel in the campaign if they had entered it, else where they first came from.
    */
   inviterChannel?: string;
+  // People console (issue 13)
+  /** the risk rank WeChat gave the newcomer on arrival (null: the service did not say) */
+  riskRank?: number | null;
+  /** the tree above them (domain/community): the inviter first, then the inviter's ancestors */
+  ancestors?: string[];
+  /** which of the ancestors were leaders (团长) when they arrived */
+  leaders?: string[];
 }
 
 /** Distribution (issue 10): what a person shows others; asked after the claim, never required. */
@@ -49,6 +57,15 @@ export interface StoredCodeDoc {
   at: Date;
 }
 
+/** People console (issue 13): an operator's act kept on the record it changed. */
+export interface OperatorMark {
+  at: Date;
+  /** the operator's openid (admins only; never answered) */
+  by: string;
+  byName: string;
+  reason?: string;
+}
+
 export interface UserDoc {
   /** the openid: one document per person, and the platform makes it unique */
   _id: string;
@@ -60,11 +77,30 @@ export interface UserDoc {
   invite: ArrivalInvite | null;
   /** invite codes a returning visitor opened today (a limit keeps made-up codes out) */
   codeAttempts: { dayKey: string | null; codes: string[] };
-  growthTag: 'S' | 'A' | 'B' | 'C' | null;
+  /** the tag an operator set (成长标签); null: the config's rules decide */
+  growthTag: GrowthTag | null;
   // Distribution (issue 10); absent on people created before it
   profile?: UserProfile | null;
   /** their inviter poster's code (scene `<inviteCode>.share`) */
   posterCode?: StoredCodeDoc | null;
+  // People console (issue 13)
+  /** the highest rank the rules gave this person in any campaign (domain/tags) */
+  tagRank?: number;
+  tagSetBy?: OperatorMark | null;
+  /** blocked by an operator: no claim, spin or redemption (null or absent: not blocked) */
+  blocked?: (OperatorMark & { reason: string }) | null;
+  /** 团长: 1 = 小当家, 2 = 大当家 */
+  leader?: { level: LeaderLevel; at: Date; by: string } | null;
+}
+
+/**
+ * People console (issue 13): the nickname a person chose to show, if any. Issue 10 adds it to the
+ * person's profile; this one function is where the console reads it.
+ */
+export function nicknameOf(user: Pick<UserDoc, '_id'> | null | undefined): string | null {
+  const profile = (user as { profile?: { nickname?: unknown } } | null | undefined)?.profile;
+  const name = typeof profile?.nickname === 'string' ? profile.nickname.trim() : '';
+  return name || null;
 }
 
 /** The invite a participant arrived with, as it stands in this campaign. */
@@ -77,6 +113,18 @@ export interface ParticipantInvite {
   verifiedAt?: Date;
   /** Distribution (issue 10): the inviter's channel, credited with this friend (brought by) */
   inviterChannel?: string;
+  // People console (issue 13)
+  riskRank?: number | null;
+  ancestors?: string[];
+  leaders?: string[];
+  /** the owner's review of a held invite */
+  review?: {
+    at: Date;
+    by: string;
+    byName: string;
+    decision: 'approved' | 'rejected';
+    reason?: string;
+  };
 }
 
 export interface ParticipantClaim {
@@ -84,6 +132,10 @@ export interface ParticipantClaim {
   requestId: string;
   couponId: string | null;
   resourceUrl: string | null;
+  // People console (issue 13)
+  /** the template the coupon is issued from (a tag's variant of the magnet's) */
+  couponTemplateId?: string | null;
+  riskRank?: number | null;
 }
 
 /** How an inviter counted one invitee (keyed by the invitee's invite code). */
@@ -91,6 +143,18 @@ export interface Credit {
   at: Date;
   /** false: refused because the inviter's daily cap was full when the invitee qualified */
   counted: boolean;
+  // People console (issue 13)
+  /** waiting for the owner's review (velocity rule); `counted` turns true if approved */
+  held?: boolean;
+  /** why it was not counted (absent on an older refusal: the daily cap) */
+  reason?: 'INVITER_DAILY_CAP' | 'BLOCKED';
+  /** bonus spins it earned */
+  bonus?: number;
+  /** vesting: when its bonus spins become spendable, and when they did */
+  vestsAt?: Date | null;
+  vestedAt?: Date | null;
+  /** taken back because the invitee was blocked */
+  revokedAt?: Date | null;
 }
 
 export interface InviterProgress {
@@ -108,6 +172,11 @@ export interface InviterProgress {
   credits: Record<string, Credit>;
   /** Rewards (issue 12): `m_<invites>` → the ladder step granted (absent: none yet) */
   milestones?: Record<string, MilestoneGrant>;
+  // People console (issue 13)
+  /** the times of the last credits, oldest first (the velocity rule's window) */
+  recentCredits?: Date[];
+  /** bonus spins earned but not yet spendable (vesting) */
+  vestingBalance?: number;
 }
 
 /**
@@ -132,6 +201,8 @@ export interface SpinRecord {
   stockShard: string | null;
   /** Operator studio (issue 9): this spin verified the invite the participant arrived with */
   verifiedInvite?: boolean;
+  /** People console (issue 13) */
+  riskRank?: number | null;
 }
 
 export interface ParticipantSpins {
@@ -164,6 +235,15 @@ export interface ParticipantDoc {
   joinedAt: Date | null;
   /** Rewards (issue 12): asked for a group while none had room (told when one has) */
   groupWaitingAt?: Date | null;
+  // People console (issue 13)
+  /** growth tag rank in this campaign (domain/tags: 1–4 earned by the rules, 11–14 manual) */
+  tagRank?: number;
+  /** the person's block, mirrored here so the reward paths' guard reads it with the participant */
+  blocked?: { at: Date; reason: string } | null;
+  firstRedeemedAt?: Date | null;
+  /** coupons of this campaign they redeemed, and when (keyed by coupon id: each counts once) */
+  redemptions?: number;
+  redeemed?: Record<string, Date>;
 }
 
 export function newUser(fields: {
@@ -190,6 +270,7 @@ export function newUser(fields: {
     growthTag: null,
     profile: null,
     posterCode: null,
+    tagRank: NEW_MEMBER_RANK,
   };
 }
 
@@ -203,7 +284,10 @@ export function newParticipant(fields: {
   now: Date;
   /** false: created because a friend arrived with their code, not because they visited */
   entered: boolean;
+  /** People console (issue 13): the person's tags and block, carried into the campaign */
+  person?: Pick<UserDoc, 'growthTag' | 'tagRank' | 'blocked'>;
 }): ParticipantDoc {
+  const blocked = fields.person?.blocked;
   return {
     _id: fields.id,
     campaignId: fields.campaignId,
@@ -224,10 +308,17 @@ export function newParticipant(fields: {
       bonusEarnedToday: 0,
       unlockedAt: null,
       credits: {},
+      recentCredits: [],
+      vestingBalance: 0,
     },
     spins: { dayKey: null, freeUsed: 0, total: 0, lastAt: null, log: {} },
     group: null,
     joinedAt: null,
+    tagRank: fields.person ? startingRank(fields.person) : NEW_MEMBER_RANK,
+    blocked: blocked ? { at: blocked.at, reason: blocked.reason } : null,
+    // firstRedeemedAt stays absent until the first redemption: `$min` sets an absent field, while
+    // a null would win every comparison
+    redemptions: 0,
   };
 }
 

@@ -47,5 +47,7 @@ export function publicCampaign(
     // Operator studio (issue 9)
     status,
     qualifyingAction: status === 'live' ? qualifyingAction(campaign, now) : null,
+    // People console (issue 13)
+    leaderboard: campaign.leaderboard.public,
   };
 }

@@ -26,6 +26,13 @@ import {
 import { listRedemptions, reverse } from './actions/ledger';
 import { lookupMember, useMemberRight } from './actions/member';
 import { listWinners, markSent } from './actions/winners';
+// People console (issue 13)
+import { listAudit } from './actions/audit';
+import { createExportJob, getExportJob, listExportJobs } from './actions/exports';
+import { approveHold, listHolds, rejectHold } from './actions/holds';
+import { grant, listKoc } from './actions/koc';
+import { findMember, getMember, listMembers } from './actions/members';
+import { block, promote, unblock } from './actions/users';
 
 export const main = defineFunction<typeof adminParams, AdminResults, AdminDoc>({
   name: 'admin',
@@ -69,5 +76,21 @@ export const main = defineFunction<typeof adminParams, AdminResults, AdminDoc>({
     'redemptions.reverse': reverse,
     'winners.list': listWinners,
     'voucher.markSent': markSent,
+    // People console (issue 13)
+    'users.find': findMember,
+    'users.get': getMember,
+    'users.list': listMembers,
+    'users.block': block,
+    'users.unblock': unblock,
+    'users.promote': promote,
+    'holds.list': listHolds,
+    'holds.approve': approveHold,
+    'holds.reject': rejectHold,
+    'koc.list': listKoc,
+    'koc.grant': grant,
+    'export.create': createExportJob,
+    'export.get': getExportJob,
+    'export.list': listExportJobs,
+    'audit.list': listAudit,
   },
 });

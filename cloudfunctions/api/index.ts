@@ -11,6 +11,7 @@ import { campaignRules } from '../_shared/rules';
 import { publicCampaign } from '../_shared/views';
 import { bindAdmin } from './actions/bind';
 import { getBlackCard } from './actions/blackcard';
+import { getLeader, getLeaderboard } from './actions/community';
 import { confirmJoined, getGroup } from './actions/group';
 import { lotteryStatus, spin } from './actions/lottery';
 import { claimMagnet } from './actions/magnet';
@@ -59,5 +60,8 @@ export const main = defineFunction<typeof apiParams, ApiResults>({
     'voucher.setAddress': setAddress,
     'reminders.get': reminderTemplates,
     'reminders.subscribe': subscribeReminders,
+    // People console (issue 13)
+    'leader.get': getLeader,
+    'leaderboard.get': getLeaderboard,
   },
 });

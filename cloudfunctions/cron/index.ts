@@ -14,6 +14,8 @@ import { findActiveCampaign } from '../_shared/repositories/campaigns';
 import { markExpiredCoupons } from '../_shared/repositories/coupons';
 import { findAllGroups, retireExpiredGroups } from '../_shared/repositories/groups';
 import { recordJobRun } from '../_shared/repositories/jobs';
+import { advanceJob } from '../_shared/flows/export';
+import { findRunningExports } from '../_shared/repositories/exports';
 import { reconcile, type ReconcileReport } from './reconcile';
 import { publishMomentsSnapshot } from '../_shared/moments';
 import { sendReminders, type RemindersReport } from './reminders';
@@ -27,6 +29,8 @@ export interface CronReport {
   reconciled: ReconcileReport | null;
   /** Rewards (issue 12): subscribe messages sent by this run */
   reminders: RemindersReport;
+  /** People console (issue 13): export jobs advanced by this run */
+  exportsAdvanced?: number;
 }
 
 /**
@@ -77,6 +81,7 @@ export async function main(
       alertsRaised,
       reconciled,
       reminders,
+      exportsAdvanced: await advanceExports(now),
     };
     await recordJobRun('cron', { ...report }, now);
     return { ok: true, data: report };
@@ -85,3 +90,13 @@ export async function main(
     return failure({ code: 'INTERNAL', message: 'cron failed', requestId });
   }
 }
+
+/** People console (issue 13): exports nobody is watching keep moving, a few pages per job. */
+async function advanceExports(now: Date): Promise<number> {
+  const jobs = await findRunningExports(EXPORTS_PER_RUN);
+  for (const job of jobs) await advanceJob(job._id, now, EXPORT_PAGES_PER_RUN);
+  return jobs.length;
+}
+
+const EXPORTS_PER_RUN = 5;
+const EXPORT_PAGES_PER_RUN = 20;

@@ -12,6 +12,8 @@
  * - the dashboard's counters equal the counts of the records (corrected by the difference);
  * - (Rewards, issue 12) ladder steps and their rewards, the redemption ledger and reversals
  *   (reconcile-rewards.ts).
+ * - People console (issue 13): members' blocks, tags, vesting, redemptions, grants and leaders'
+ *   figures follow their records (cron/people).
  * Every repair goes through the same idempotent steps the actions use.
  */
 import type { InviteRejection } from '../_shared/domain/invite';
@@ -38,6 +40,13 @@ import {
 import { countRejections } from '../_shared/repositories/rejections';
 import { findStockShards, releaseStock, syncStock } from '../_shared/repositories/stock';
 import { finishMilestones, milestoneCouponIds, repairLedger } from './reconcile-rewards';
+import {
+  preparePeople,
+  repairMembers,
+  settlePeople,
+  tallyPeople,
+  type PeopleReport,
+} from './people';
 
 const REJECTION_REASONS: InviteRejection[] = [
   'SELF_INVITE',
@@ -61,6 +70,8 @@ export interface ReconcileReport {
   milestonesGranted: number;
   ledgerRecorded: number;
   reversalsFinished: number;
+  /** People console (issue 13) */
+  people?: PeopleReport;
 }
 
 export async function reconcile(campaignDoc: CampaignDoc, now: Date): Promise<ReconcileReport> {
@@ -81,6 +92,7 @@ export async function reconcile(campaignDoc: CampaignDoc, now: Date): Promise<Re
   await syncStock(campaignId, campaignDoc.config.lottery.prizes);
   report.stockReleased = await releaseAbandonedStock(campaignId, now);
   report.seatsReleased = await releaseAbandonedSeats(now);
+  const people = await preparePeople(campaignDoc);
 
   const tally: Tally = new Map();
   let after: string | null = null;
@@ -90,10 +102,14 @@ export async function reconcile(campaignDoc: CampaignDoc, now: Date): Promise<Re
     after = page[page.length - 1]._id;
     report.participants += page.length;
     await finishPage(page, campaignDoc, now, report);
+    await repairMembers(page, campaignDoc, now, people);
     // Count what the records say now that they are complete (a repair may change them).
     const fresh = await findParticipantsByIds(page.map((p) => p._id));
     const coupons = await couponsOf([...fresh.values()]);
-    for (const p of fresh.values()) tallyParticipant(tally, p, coupons);
+    for (const p of fresh.values()) {
+      tallyParticipant(tally, p, coupons);
+      tallyPeople(p, people);
+    }
     if (page.length < RECONCILE_PAGE) break;
   }
   // Rewards (issue 12)
@@ -107,6 +123,7 @@ export async function reconcile(campaignDoc: CampaignDoc, now: Date): Promise<Re
     rejections: await countRejections(campaignId, REJECTION_REASONS),
   });
   report.countersCorrected = await correctCounters(campaignId, tally, isRecounted);
+  report.people = await settlePeople(campaignDoc, people);
   return report;
 }
 
@@ -151,8 +168,12 @@ async function finishPage(
   );
   const judged = (invitee: ParticipantDoc) => {
     const inviter = inviters.get(participantId(invitee.campaignId, invitee.invite!.inviterId));
-    return Boolean(
-      inviter && Object.prototype.hasOwnProperty.call(inviter.progress.credits, invitee.inviteCode),
+    const credits = inviter?.progress.credits ?? {};
+    return (
+      Object.prototype.hasOwnProperty.call(credits, invitee.inviteCode) &&
+      // People console (issue 13): a held credit of a verified invitee is not finished (the hold
+      // not yet noted on the invitee, or an owner's approval not yet credited)
+      !credits[invitee.inviteCode].held
     );
   };
 

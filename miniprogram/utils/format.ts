@@ -38,6 +38,13 @@ export function formatDateTime(iso: string): string {
   return `${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}`;
 }
 
+/** `14:05:09` in Shanghai time; empty for an unreadable instant (People console, issue 13). */
+export function formatClock(iso: string): string {
+  const d = shanghaiFields(iso);
+  if (!d) return '';
+  return `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`;
+}
+
 /** `2025-03-09` in Shanghai time; empty for an unreadable instant. */
 export function formatDate(iso: string): string {
   const d = shanghaiFields(iso);

@@ -4,6 +4,7 @@
  * of violations (empty: all hold). Used after every chaos burst, retries and one reconciler run.
  */
 import { couponFaceValue } from '../../cloudfunctions/_shared/domain/coupon';
+import { tagOfRank } from '../../cloudfunctions/_shared/domain/tags';
 import type { StoreSnapshot } from '../../emulator/store';
 
 type Doc = Record<string, any>;
@@ -66,6 +67,9 @@ export function recount(snapshot: StoreSnapshot, facts: CampaignFacts): Map<stri
     if (p.invite?.status === 'rejected') add(`rejected.${p.invite.reason}`);
     if (p.group) add('groupHandouts');
     if (p.joinedAt) add('groupJoins');
+    // People console (issue 13): members by growth tag, invites held for review
+    if (p.enteredAt) add(`tags.${tagOfRank(p.tagRank)}`);
+    if (p.invite?.status === 'held') add('invitesHeld');
   }
   for (const r of all(snapshot, 'invite_rejections')) {
     if (r.campaignId === facts.campaignId) add(`rejected.${r.reason}`);

@@ -245,6 +245,8 @@ describe('users.setTag', () => {
     ).toEqual({
       userRef: inviteCode,
       growthTag: 'A',
+      // People console (issue 13): the rules never undo a tag set by hand
+      manual: true,
     });
     const user = (
       backend.snapshot().collections.users as Array<{ _id: string; growthTag: string }>

@@ -78,6 +78,33 @@ const specific: Record<string, Array<Record<string, unknown>>> = {
     { role: 'staff', name: '' },
   ],
   'admin.bind': [{}, { code: '' }, { code: 'x'.repeat(25) }],
+  // People console (issue 13)
+  'users.find': [{}, { code: '' }, { code: 'x'.repeat(301) }],
+  'users.get': [{}, { userRef: 'A' }, { userRef: 'toString' }, { userRef: 'AB CD' }],
+  'users.list': [{ tag: 'Z' }, { limit: 0 }, { limit: 101 }, { cursor: '' }, { blocked: 'yes' }],
+  'users.block': [{ userRef: 'ABCDEFGH' }, { userRef: 'ABCDEFGH', reason: '   ' }],
+  'users.unblock': [{ userRef: 'ABCDEFGH', reason: 'x'.repeat(201) }],
+  'users.promote': [
+    { userRef: 'ABCDEFGH', level: 3 },
+    { userRef: 'ABCDEFGH', level: 1.5 },
+  ],
+  'holds.list': [{ limit: -1 }],
+  'holds.approve': [{}, { userRef: '__proto__' }],
+  'holds.reject': [{ userRef: 'ABCDEFGH' }],
+  'koc.list': [{ channel: 'KOL!' }, { limit: 1000 }],
+  'koc.grant': [
+    { userRef: 'ABCDEFGH', requestId: 'grant-000001' },
+    {
+      userRef: 'ABCDEFGH',
+      requestId: 'grant-000001',
+      templateId: 'cash-5-free',
+      prizeId: 'tumbler',
+    },
+    { userRef: 'ABCDEFGH', requestId: 'short', templateId: 'cash-5-free' },
+  ],
+  'export.create': [{}, { kind: 'everything' }, { kind: 'members', filter: { tag: 'Z' } }],
+  'export.get': [{}, { jobId: '../x' }],
+  'audit.list': [{ limit: 'ten' }],
 };
 
 const cases = (fn: 'api' | 'admin', actions: string[]) =>

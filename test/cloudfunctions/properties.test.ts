@@ -65,6 +65,8 @@ const EXPECTED_REFUSALS = new Set([
   'RATE_LIMITED',
   // Rewards (issue 12): a member code before the card is unlocked
   'BLACK_CARD_LOCKED',
+  // People console (issue 13): leader.get for someone who is not a leader (团长)
+  'FORBIDDEN',
 ]);
 
 async function check(fn: 'api' | 'admin', openid: string, action: string, params: unknown) {

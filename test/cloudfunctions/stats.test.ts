@@ -150,6 +150,9 @@ describe('every counted figure is in the answer', () => {
     }
     for (const p of stats.prizes) figures.set(`prizes.${p.id}.issued`, p.issued);
     for (const r of stats.rejectedInvites) figures.set(`rejected.${r.reason}`, r.count);
+    // People console (issue 13)
+    for (const t of stats.tags ?? []) figures.set(`tags.${t.tag}`, t.count);
+    figures.set('invitesHeld', stats.heldInvites ?? 0);
     return figures;
   }
 

@@ -17,14 +17,16 @@
  *   invitee); these functions decide what that update writes and which stored facts it needs.
  */
 import type { Campaign } from '../campaign';
+import type { InviteRejectionReason } from '../contracts';
 import type { RiskDecision } from './risk';
 import { campaignPhase } from './schedule';
 import { shanghaiDayKey } from './time';
 
-export type InviteRejection =
-  'SELF_INVITE' | 'NOT_NEW_USER' | 'UNKNOWN_CODE' | 'INVITER_DAILY_CAP' | 'RISK' | 'CAMPAIGN_ENDED';
+// `held`: People console (issue 13), see domain/fraud
+/** Why an invite does not count (the contract's list, SPEC §3, plus the People console's). */
+export type InviteRejection = InviteRejectionReason;
 
-export type InviteStatus = 'pending' | 'verified' | 'rejected';
+export type InviteStatus = 'pending' | 'verified' | 'rejected' | 'held';
 
 export interface InviteAttempt {
   invitee: { openid: string; isNew: boolean };
@@ -36,6 +38,8 @@ export interface InviteAttempt {
   inviterVerifiedToday: number;
   /** The invitee's risk decision at entry (`riskDecision`; 'allow' when the service is down). */
   inviteeRisk: RiskDecision;
+  /** People console (issue 13): an operator blocked the inviter */
+  inviterBlocked?: boolean;
 }
 
 export type InviteEvaluation =
@@ -50,6 +54,8 @@ export type InviteEvaluation =
  * 3. NOT_NEW_USER: invites only count for a first-ever visit.
  * 4. CAMPAIGN_ENDED: outside [startAt, endAt) (a campaign that has not started yet gives the
  *    same reason: in both cases the campaign is not running).
+ * 4b. BLOCKED (People console, issue 13): an operator blocked the inviter; their links bring
+ *    them nothing.
  * 5. RISK: a blocked or downgraded invitee never counts; before the cap so fraud shows as fraud.
  * 6. INVITER_DAILY_CAP: the inviter already has `maxVerifiedPerInviterPerDay` verified today.
  */
@@ -60,6 +66,7 @@ export function evaluateInvite(input: InviteAttempt): InviteEvaluation {
   if (inviter.openid === invitee.openid) return reject('SELF_INVITE');
   if (!invitee.isNew) return reject('NOT_NEW_USER');
   if (campaignPhase(campaign, now) !== 'open') return reject('CAMPAIGN_ENDED');
+  if (input.inviterBlocked) return reject('BLOCKED');
   if (input.inviteeRisk !== 'allow') return reject('RISK');
   if (input.inviterVerifiedToday >= campaign.invite.maxVerifiedPerInviterPerDay) {
     return reject('INVITER_DAILY_CAP');

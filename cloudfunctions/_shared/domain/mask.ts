@@ -28,3 +28,14 @@ export function publicName(nickname: string | null | undefined): string {
   const first = Array.from(nickname?.trim() ?? '')[0];
   return first ? `微信用户 ${first}**` : '微信用户 ***';
 }
+
+/**
+ * People console (issue 13): a name on the public leaderboard — the first character of the
+ * nickname and stars, or `会员 AB**` from the invite code — so members see who leads without
+ * seeing who exactly.
+ */
+export function maskName(nickname: string | null | undefined, inviteCode: string): string {
+  const chars = Array.from(nickname?.trim() ?? '');
+  if (chars.length > 0) return `${chars[0]}${'*'.repeat(chars.length > 2 ? 2 : 1)}`;
+  return `会员 ${inviteCode.slice(0, 2)}**`;
+}

@@ -5,6 +5,7 @@
  */
 import { couponFaceValue } from './coupon';
 import type { InviteRejection } from './invite';
+import { tagOfRank } from './tags';
 
 /** What the tally reads of a participant document. */
 export interface TalliedParticipant {
@@ -16,6 +17,8 @@ export interface TalliedParticipant {
   spins: { log: Record<string, { prizeId: string; couponId?: string | null }> };
   group: unknown;
   joinedAt: Date | null;
+  /** People console (issue 13): the growth tag rank (domain/tags) */
+  tagRank?: number;
 }
 
 /** What the tally reads of a participant's coupon (issue 10: figures per channel). */
@@ -87,6 +90,9 @@ export function tallyParticipant(
   if (p.invite?.status === 'rejected' && p.invite.reason) add(tally, `rejected.${p.invite.reason}`);
   if (p.group) add(tally, 'groupHandouts');
   if (p.joinedAt) add(tally, 'groupJoins');
+  // People console (issue 13): members by tag, and invites waiting for review
+  if (p.enteredAt) add(tally, `tags.${tagOfRank(p.tagRank)}`);
+  if (p.invite?.status === 'held') add(tally, 'invitesHeld');
 }
 
 /** Adds what other collections say: coupons, and refusals of returning visitors. */
@@ -111,6 +117,9 @@ const RECOUNTED = [
   // issue 10
   /^channels\.[^.]+\.(spinners|couponsIssued|couponsRedeemed|redeemedValue|revenue)$/,
   /^prizes\.[^.]+\.issued$/,
+  // People console (issue 13)
+  /^tags\.[SABC]$/,
+  /^invitesHeld$/,
 ];
 
 /** The counter paths the records can tell; others (failed risk checks…) stay as counted. */

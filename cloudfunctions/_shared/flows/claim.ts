@@ -20,6 +20,15 @@ export function magnetTemplate(campaign: Campaign): CouponTemplate | undefined {
   return campaign.couponTemplates.find((t) => t.id === campaign.magnet.reward.couponTemplateId);
 }
 
+/**
+ * People console (issue 13): the template the claim recorded (a growth tag's variant of the
+ * magnet's, domain/tags), as decided when it was made; an older claim recorded none.
+ */
+function claimTemplate(claim: ParticipantClaim, campaign: Campaign): CouponTemplate | undefined {
+  if (!claim.couponTemplateId) return magnetTemplate(campaign);
+  return campaign.couponTemplates.find((t) => t.id === claim.couponTemplateId);
+}
+
 export function magnetCouponId(participantId: string): string {
   return couponIdFor(`magnet:${participantId}`);
 }
@@ -39,7 +48,7 @@ export async function finishClaim(
   const { claim } = participant;
   let coupon: CouponDoc | null = null;
   let issuedNow = false;
-  const template = magnetTemplate(campaignDoc.config);
+  const template = claimTemplate(claim, campaignDoc.config);
   if (claim.couponId && template) {
     // Issued as of the claim, whenever this step runs.
     coupon = couponFromTemplate({

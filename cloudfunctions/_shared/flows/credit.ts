@@ -4,21 +4,32 @@
  * daily cap is full. Used by `magnet.claim`, by its retries and by the reconciler: every step is
  * keyed by the invitee, so running it again finishes what an interrupted run started and never
  * counts twice.
+ *
+ * People console (issue 13): before crediting, `screenBeforeCredit` refuses a blocked inviter
+ * and puts a fast run of invites on hold (domain/fraud); an owner's approval of a held invite
+ * runs this same flow (`approving`), crediting the held entry exactly once.
  */
 import type { Campaign } from '../campaign';
 import { participantId } from '../collections';
+import { screenCredit, vestsAt, type CreditScreen } from '../domain/fraud';
 import { verifyInvite } from '../domain/invite';
+import { rankAfter, rankForFact } from '../domain/tags';
 import { fail } from '../errors';
 import {
   createParticipant,
   creditInvitee,
   findParticipantById,
+  holdCredit,
   newParticipant,
+  refuseCredit,
   settleCappedInvite,
+  settleHeldInvite,
+  settleRefusedInvite,
   unlockCard,
   type ParticipantDoc,
 } from '../repositories/participants';
 import { grantMilestones, rewardInviter } from './milestones';
+import type { Credit } from '../user';
 
 /** Concurrent credits of one inviter only collide at a day change or at a cap; then re-read. */
 const MAX_ATTEMPTS = 5;
@@ -29,6 +40,13 @@ export interface CreditOutcome {
   counted: boolean;
   /** this run unlocked the inviter's black card */
   unlockedNow: boolean;
+  // People console (issue 13)
+  /** held for the owner's review (velocity rule) */
+  held?: boolean;
+  /** refused because the inviter is blocked */
+  blocked?: boolean;
+  /** the tag of an inviter who is a member moved from → to (for the counters) */
+  inviterTag?: { from: number | undefined; to: number };
 }
 
 export async function creditInviter(
@@ -39,20 +57,38 @@ export async function creditInviter(
   const invite = invitee.invite;
   if (!invite?.inviterId) throw new Error(`${invitee._id} has no inviter to credit`);
   const inviterPid = participantId(invitee.campaignId, invite.inviterId);
+  // an owner approved this held invite: its held credit is applied (People console, issue 13)
+  const approving = invite.review?.decision === 'approved';
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const inviter = await inviterDocument(inviterPid, invitee, now);
-    const earlier = inviter.progress.credits[invitee.inviteCode];
-    if (earlier) {
-      // Judged before: finish what that run may not have (the refusal noted on the invitee, the
-      // unlock on the inviter).
-      if (!earlier.counted) await settleCappedInvite(invitee._id);
-      const unlockedNow = earlier.counted && (await unlockIfDue(inviter, campaign, now));
-      // Rewards (issue 12): ladder steps the interrupted run may not have granted
-      if (earlier.counted) await grantMilestones(inviter, campaign, now);
-      return { judgedNow: false, counted: earlier.counted, unlockedNow };
+    const earlier = ownCredit(inviter.progress.credits, invitee.inviteCode);
+    if (earlier && !(earlier.held && approving)) {
+      return settleEarlier(earlier, inviter, invitee, campaign, now);
+    }
+    const fromHeld = Boolean(earlier?.held);
+    const screen = screenBeforeCredit(inviter, campaign, now, approving);
+    if (screen.outcome === 'refuse') {
+      if (!(await refuseCredit(inviterPid, invitee.inviteCode, screen.reason, now, fromHeld))) {
+        continue;
+      }
+      await settleRefusedInvite(invitee._id, screen.reason);
+      return { judgedNow: true, counted: false, unlockedNow: false, blocked: true };
+    }
+    if (screen.outcome === 'hold') {
+      if (!(await holdCredit(inviterPid, invitee.inviteCode, screen.window, now))) continue;
+      await settleHeldInvite(invitee._id);
+      return { judgedNow: true, counted: false, unlockedNow: false, held: true };
     }
     const decision = verifyInvite({ progress: inviter.progress, campaign, now });
-    if (!(await creditInvitee(inviterPid, invitee.inviteCode, decision, now))) continue;
+    const tagRank = rankForFact('verified', campaign.growthTags.rules);
+    const credited = await creditInvitee(inviterPid, invitee.inviteCode, decision, now, {
+      window: screen.window,
+      keep: screen.keep,
+      fromHeld,
+      tagRank,
+      vestsAt: vestsAt(now, campaign.invite.vestingHours ?? 0),
+    });
+    if (!credited) continue;
     if (!decision.counts) {
       await settleCappedInvite(invitee._id);
       return { judgedNow: true, counted: false, unlockedNow: false };
@@ -60,9 +96,65 @@ export async function creditInviter(
     const unlockedNow = await unlockIfDue(inviter, campaign, now);
     // Rewards (issue 12): the ladder's steps (阶梯奖励) and the inviter's reminder
     await rewardInviter(inviter, invitee.inviteCode, campaign, now, unlockedNow);
-    return { judgedNow: true, counted: true, unlockedNow };
+    const unlockRank = unlockedNow ? rankForFact('cardUnlocked', campaign.growthTags.rules) : null;
+    const to = rankAfter(rankAfter(inviter.tagRank, tagRank), unlockRank);
+    return {
+      judgedNow: true,
+      counted: true,
+      unlockedNow,
+      ...(inviter.enteredAt ? { inviterTag: { from: inviter.tagRank, to } } : {}),
+    };
   }
   return fail('CONFLICT', '邀请记录繁忙，请稍后重试');
+}
+
+/**
+ * People console (issue 13): the checks before an inviter is credited (domain/fraud): a blocked
+ * inviter is refused; beyond the velocity rule the invite is held for the owner's review.
+ */
+function screenBeforeCredit(
+  inviter: ParticipantDoc,
+  campaign: Campaign,
+  now: Date,
+  approving: boolean,
+): CreditScreen {
+  return screenCredit({
+    inviterBlocked: Boolean(inviter.blocked),
+    recentCredits: inviter.progress.recentCredits ?? [],
+    velocity: campaign.invite.velocity,
+    now,
+    approving,
+  });
+}
+
+/**
+ * Judged before: finish what that run may not have (the refusal or the hold noted on the invitee,
+ * the unlock on the inviter).
+ */
+async function settleEarlier(
+  earlier: Credit,
+  inviter: ParticipantDoc,
+  invitee: Pick<ParticipantDoc, '_id'>,
+  campaign: Campaign,
+  now: Date,
+): Promise<CreditOutcome> {
+  if (earlier.held) {
+    await settleHeldInvite(invitee._id);
+    return { judgedNow: false, counted: false, unlockedNow: false, held: true };
+  }
+  if (!earlier.counted) {
+    if (earlier.reason === 'BLOCKED') await settleRefusedInvite(invitee._id, 'BLOCKED');
+    else await settleCappedInvite(invitee._id);
+    return { judgedNow: false, counted: false, unlockedNow: false };
+  }
+  const unlockedNow = await unlockIfDue(inviter, campaign, now);
+  // Rewards (issue 12): ladder steps the interrupted run may not have granted
+  await grantMilestones(inviter, campaign, now);
+  return { judgedNow: false, counted: true, unlockedNow };
+}
+
+function ownCredit(credits: Record<string, Credit>, code: string): Credit | undefined {
+  return Object.prototype.hasOwnProperty.call(credits, code) ? credits[code] : undefined;
 }
 
 /**
@@ -76,7 +168,8 @@ async function unlockIfDue(
   now: Date,
 ): Promise<boolean> {
   if (inviter.progress.unlockedAt !== null) return false;
-  return unlockCard(inviter._id, campaign.blackCard.invitesRequired, now);
+  const tagRank = rankForFact('cardUnlocked', campaign.growthTags.rules);
+  return unlockCard(inviter._id, campaign.blackCard.invitesRequired, now, tagRank);
 }
 
 /**

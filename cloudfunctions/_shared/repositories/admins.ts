@@ -13,7 +13,15 @@
 import { db } from '../cloud';
 import type { AdminRole } from '../contracts';
 import { COLLECTIONS } from '../collections';
-import { byId, insert, many, readInTransaction, updateWhere, type TransactionLike } from '../db';
+import {
+  byId,
+  byIds,
+  insert,
+  many,
+  readInTransaction,
+  updateWhere,
+  type TransactionLike,
+} from '../db';
 import { isTransactionConflict } from '../errors';
 import { ADMINS_LISTED } from '../limits';
 
@@ -96,4 +104,9 @@ export async function removeAdmin(
 /** Rewards (issue 12): the owners (pool alerts go to those who subscribed). */
 export function findOwners(): Promise<AdminDoc[]> {
   return many<AdminDoc>(db().collection(COLLECTIONS.admins).where({ role: 'owner' }).limit(100));
+}
+
+/** People console (issue 13): operators by openid, to show their names (never their openids). */
+export function findAdminsByIds(openids: readonly string[]): Promise<AdminDoc[]> {
+  return byIds<AdminDoc>(COLLECTIONS.admins, [...new Set(openids)]);
 }

@@ -15,6 +15,12 @@ import { COUNTER_SHARDS } from '../limits';
 /** Flat paths to increment, e.g. `{ visitors: 1, 'channels.poster.visitors': 1 }`. */
 export type CounterIncrements = Record<string, number>;
 
+/** Adds `more` into `into`, path by path (two moves of the same tag counter add up). */
+export function addIncrements(into: CounterIncrements, more: CounterIncrements): CounterIncrements {
+  for (const [path, by] of Object.entries(more)) into[path] = (into[path] ?? 0) + by;
+  return into;
+}
+
 export interface CounterShardDoc {
   _id: string;
   campaignId: string;

@@ -32,7 +32,8 @@ export interface CouponDoc {
   rate: number | null;
   threshold: number | null;
   amount: number | null;
-  source: 'magnet' | 'lottery' | 'milestone';
+  /** `milestone`: a ladder step's reward (issue 12); `grant`: the owner's reward to a KOC (issue 13) */
+  source: 'magnet' | 'lottery' | 'milestone' | 'grant';
   /** stored status: `available` until redeemed or until the hourly job marks it expired */
   status: 'available' | 'redeemed' | 'expired';
   issuedAt: Date;
@@ -351,4 +352,27 @@ export function toCoupon(doc: CouponDoc, now: Date): Coupon {
         }
       : {}),
   };
+}
+
+// People console (issue 13) ---------------------------------------------------------------------
+
+/** A campaign's coupons (optionally only redeemed ones), a page at a time in `_id` order. */
+export function pageCampaignCoupons(
+  campaignId: string,
+  afterId: string | null,
+  limit: number,
+  onlyRedeemed = false,
+): Promise<CouponDoc[]> {
+  const _ = command();
+  return many<CouponDoc>(
+    db()
+      .collection(COLLECTIONS.coupons)
+      .where({
+        campaignId,
+        ...(onlyRedeemed ? { redeemedAt: _.neq(null) } : {}),
+        ...(afterId ? { _id: _.gt(afterId) } : {}),
+      })
+      .orderBy('_id', 'asc')
+      .limit(limit),
+  );
 }

@@ -17,15 +17,34 @@
  * Reads: findRecentSpinners (issue 10) is bounded and indexed (`recent_spinners`).
  * | markMilestone    | a ladder step is granted once, on the stored count (issue 12)          |
  * | waitForGroup     | a participant who found no room is told once per wait (issue 12)       |
+ *
+ * People console (issue 13):
+ *
+ * | operation          | rule                                                                 |
+ * | ------------------ | -------------------------------------------------------------------- |
+ * | holdCredit         | an invitee judged once per inviter: held when the velocity window,   |
+ * |                    | as read, is full                                                     |
+ * | settleHeldInvite   | a held credit shows on the invitee (verified → held), once           |
+ * | approveHeldInvite  | an owner approves a held invite once (held → verified)               |
+ * | rejectHeldInvite   | an owner rejects a held invite once (held → rejected)                |
+ * | voidInvite         | a blocked member's pending/held/verified invite is refused, once     |
+ * | settleRefusedInvite| a credit refused for a blocked inviter shows on the invitee, once    |
+ * | revokeCredit       | a counted credit of a blocked invitee is taken back once             |
+ * | vestCredit         | a credit's bonus spins become spendable once                         |
+ * | mirrorBlock        | the person's block (or its lifting) reaches the participant          |
+ * | setTagRank         | an operator's tag replaces exactly the rank it was decided from      |
+ * | raiseTagRank       | the rules only ever raise a tag (`$max`; a manual rank outranks all) |
+ * | markRedeemed       | a redemption counts on its owner's participant (and raises the tag)  |
  */
 import { db } from '../cloud';
 import { COLLECTIONS, participantId } from '../collections';
 import { byId, byIds, command, countWhere, insert, many, updateWhere } from '../db';
-import type { CreditDecision, FigureRange } from '../domain/invite';
+import type { WindowFact } from '../domain/fraud';
+import type { CreditDecision, FigureRange, InviteRejection } from '../domain/invite';
 import type { InviteVerdict } from '../domain/qualify';
 import { milestoneKey, type MilestoneGrant } from '../domain/milestones';
 import { pageById } from '../paging';
-import type { ParticipantClaim, ParticipantDoc, SpinRecord } from '../user';
+import type { ParticipantClaim, ParticipantDoc, ParticipantInvite, SpinRecord } from '../user';
 import { spinLogKey } from '../user';
 
 export type { ParticipantClaim, ParticipantDoc, ParticipantInvite, SpinRecord } from '../user';
@@ -66,9 +85,22 @@ function updateIf(id: string, condition: object, data: object): Promise<boolean>
   );
 }
 
-/** A participant known only as an inviter visits the campaign themselves: once. */
-export function markEntered(id: string, channel: string, now: Date): Promise<boolean> {
-  return updateIf(id, { enteredAt: command().eq(null) }, { enteredAt: now, channel });
+/**
+ * A participant known only as an inviter visits the campaign themselves: once. People console
+ * (issue 13): they start from the person's tag (`$max`, so what they earned meanwhile stays) and
+ * carry the person's block.
+ */
+export function markEntered(
+  id: string,
+  channel: string,
+  now: Date,
+  person?: { tagRank: number; blocked: { at: Date; reason: string } | null },
+): Promise<boolean> {
+  const _ = command();
+  const carried = person
+    ? { tagRank: _.max(person.tagRank), blocked: person.blocked ? _.set(person.blocked) : null }
+    : {};
+  return updateIf(id, { enteredAt: _.eq(null) }, { enteredAt: now, channel, ...carried });
 }
 
 /**
@@ -79,10 +111,16 @@ export function claimOnce(
   id: string,
   claim: ParticipantClaim,
   invite: InviteVerdict | null,
+  /** People console (issue 13): the tag rank the rules give a claim (domain/tags) */
+  tagRank: number | null = null,
 ): Promise<boolean> {
   const _ = command();
   // `_.set`: an object value in an update is otherwise merged field by field (dot paths).
-  return updateIf(id, { claim: _.eq(null) }, { claim: _.set(claim), ...verdictUpdate(invite) });
+  return updateIf(
+    id,
+    { claim: _.eq(null) },
+    { claim: _.set(claim), ...verdictUpdate(invite), ...raise(tagRank) },
+  );
 }
 
 /** The fields a qualifying write sets on the participant's invite (domain/qualify.ts). */
@@ -108,6 +146,8 @@ export function consumeSpin(
   record: SpinRecord,
   rules: { dayKey: string; dailyFreeSpins: number },
   invite: InviteVerdict | null = null,
+  /** People console (issue 13): the tag rank the rules give a spin (domain/tags) */
+  tagRank: number | null = null,
 ): Promise<boolean> {
   const _ = command();
   const path = `spins.log.${spinLogKey(record.requestId)}`;
@@ -117,6 +157,7 @@ export function consumeSpin(
     'spins.total': _.inc(1),
     'spins.lastAt': record.at,
     ...verdictUpdate(invite),
+    ...raise(tagRank),
   };
   if (source === 'bonus') {
     return updateIf(
@@ -152,12 +193,17 @@ export function creditInvitee(
   inviteeCode: string,
   decision: CreditDecision,
   now: Date,
+  options: CreditOptions = {},
 ): Promise<boolean> {
   const _ = command();
   const creditPath = `progress.credits.${inviteeCode}`;
   const condition: Record<string, unknown> = {
-    [creditPath]: _.exists(false),
+    // an owner's approval credits the entry the velocity rule held, once
+    [options.fromHeld ? `${creditPath}.held` : creditPath]: options.fromHeld
+      ? true
+      : _.exists(false),
     'progress.dayKey': decision.sameDay ? decision.dayKey : _.neq(decision.dayKey),
+    ...windowCondition(options.window),
   };
   const { verifiedToday, bonusEarnedToday } = decision.requires;
   if (verifiedToday) condition['progress.verifiedToday'] = rangeCondition(verifiedToday);
@@ -165,6 +211,7 @@ export function creditInvitee(
   if (!decision.counts) {
     return updateIf(inviterId, condition, { [creditPath]: _.set({ at: now, counted: false }) });
   }
+  const vesting = options.vestsAt instanceof Date && decision.bonusSpins > 0;
   const daily = decision.sameDay
     ? {
         'progress.verifiedToday': _.inc(1),
@@ -176,12 +223,50 @@ export function creditInvitee(
         'progress.bonusEarnedToday': decision.bonusSpins,
       };
   return updateIf(inviterId, condition, {
-    [creditPath]: _.set({ at: now, counted: true }),
+    [creditPath]: _.set({
+      at: now,
+      counted: true,
+      bonus: decision.bonusSpins,
+      ...(vesting ? { vestsAt: options.vestsAt } : {}),
+    }),
     'progress.verified': _.inc(1),
-    // a balance that spins spend concurrently: always an increment
-    'progress.bonusBalance': _.inc(decision.bonusSpins),
+    // a balance that spins spend concurrently: always an increment (vesting: spendable later)
+    [vesting ? 'progress.vestingBalance' : 'progress.bonusBalance']: _.inc(decision.bonusSpins),
     ...daily,
+    ...(options.keep
+      ? { 'progress.recentCredits': _.push({ each: [now], slice: -options.keep }) }
+      : {}),
+    ...raise(options.tagRank ?? null),
   });
+}
+
+/** People console (issue 13): what a credit's update adds to the decision's facts. */
+export interface CreditOptions {
+  /** the velocity window as the decision read it (domain/fraud) */
+  window?: WindowFact[];
+  /** a credit records its time among the last `keep` (0: the window is not tracked) */
+  keep?: number;
+  /** an owner approves a held invite: its entry must still be held */
+  fromHeld?: boolean;
+  /** the tag rank the rules give an inviter whose invite counted */
+  tagRank?: number | null;
+  /** vesting: the bonus spins wait in `vestingBalance` until then */
+  vestsAt?: Date | null;
+}
+
+function windowCondition(window: WindowFact[] | undefined): Record<string, unknown> {
+  const _ = command();
+  return Object.fromEntries(
+    (window ?? []).map((fact) => [
+      `progress.recentCredits.${fact.index}`,
+      'absent' in fact ? _.exists(false) : fact.equals,
+    ]),
+  );
+}
+
+/** `$max` of the tag rank: a rule only ever raises it, and never passes a manual rank. */
+function raise(tagRank: number | null): Record<string, unknown> {
+  return tagRank === null ? {} : { tagRank: command().max(tagRank) };
 }
 
 function rangeCondition(range: FigureRange): unknown {
@@ -213,21 +298,30 @@ export function settleCappedInvite(id: string): Promise<boolean> {
  * Rule: the black card unlocks once, on the stored count (not on what a caller read): when
  * invitees qualify together, whichever increment reaches `invitesRequired` sees it here.
  */
-export function unlockCard(id: string, invitesRequired: number, now: Date): Promise<boolean> {
+export function unlockCard(
+  id: string,
+  invitesRequired: number,
+  now: Date,
+  tagRank: number | null = null,
+): Promise<boolean> {
   const _ = command();
   return updateIf(
     id,
     { 'progress.unlockedAt': _.eq(null), 'progress.verified': _.gte(invitesRequired) },
-    { 'progress.unlockedAt': now },
+    { 'progress.unlockedAt': now, ...raise(tagRank) },
   );
 }
 
 /** Rule: the first friend to arrive with a participant's code makes them an inviter, once. */
-export function markFirstInvite(id: string, now: Date): Promise<boolean> {
+export function markFirstInvite(
+  id: string,
+  now: Date,
+  tagRank: number | null = null,
+): Promise<boolean> {
   return updateIf(
     id,
     { 'progress.firstInviteAt': command().eq(null) },
-    { 'progress.firstInviteAt': now },
+    { 'progress.firstInviteAt': now, ...raise(tagRank) },
   );
 }
 
@@ -248,8 +342,12 @@ export function holdGroup(
 }
 
 /** Personal-WeChat joins cannot be verified: the participant's word, recorded once. */
-export function confirmJoined(id: string, now: Date): Promise<boolean> {
-  return updateIf(id, { joinedAt: command().eq(null) }, { joinedAt: now });
+export function confirmJoined(
+  id: string,
+  now: Date,
+  tagRank: number | null = null,
+): Promise<boolean> {
+  return updateIf(id, { joinedAt: command().eq(null) }, { joinedAt: now, ...raise(tagRank) });
 }
 
 /** The invitees of one inviter in a campaign, newest first. */
@@ -276,14 +374,30 @@ export function countPendingInvitees(campaignId: string, inviterId: string): Pro
   });
 }
 
-/** The inviters with the most verified invites in a campaign. */
-export function findTopInviters(campaignId: string, limit: number): Promise<ParticipantDoc[]> {
+/** The inviters with the most verified invites in a campaign (People console: of a channel). */
+export function findTopInviters(
+  campaignId: string,
+  limit: number,
+  channel?: string,
+): Promise<ParticipantDoc[]> {
   return many<ParticipantDoc>(
     participants()
-      .where({ campaignId, 'progress.verified': command().gt(0) })
+      .where({
+        campaignId,
+        ...(channel ? { channel } : {}),
+        'progress.verified': command().gt(0),
+      })
       .orderBy('progress.verified', 'desc')
       .limit(limit)
-      .field({ _id: true, inviteCode: true, 'progress.verified': true }),
+      .field({
+        _id: true,
+        openid: true,
+        inviteCode: true,
+        channel: true,
+        tagRank: true,
+        blocked: true,
+        'progress.verified': true,
+      }),
   );
 }
 
@@ -380,4 +494,351 @@ export function pageCardHolders(
 
 function participants() {
   return db().collection(COLLECTIONS.participants);
+}
+
+// People console (issue 13) ---------------------------------------------------------------------
+
+/** Rule: an invitee is judged once per inviter; held while the velocity window, as read, is full. */
+export function holdCredit(
+  inviterId: string,
+  inviteeCode: string,
+  window: WindowFact[],
+  now: Date,
+): Promise<boolean> {
+  const creditPath = `progress.credits.${inviteeCode}`;
+  return updateIf(
+    inviterId,
+    { [creditPath]: command().exists(false), ...windowCondition(window) },
+    { [creditPath]: command().set({ at: now, counted: false, held: true }) },
+  );
+}
+
+/** A refusal of the credit (the inviter is blocked), recorded once. */
+export function refuseCredit(
+  inviterId: string,
+  inviteeCode: string,
+  reason: 'BLOCKED',
+  now: Date,
+  fromHeld: boolean,
+): Promise<boolean> {
+  const _ = command();
+  const creditPath = `progress.credits.${inviteeCode}`;
+  return updateIf(
+    inviterId,
+    { [fromHeld ? `${creditPath}.held` : creditPath]: fromHeld ? true : _.exists(false) },
+    { [creditPath]: _.set({ at: now, counted: false, reason }) },
+  );
+}
+
+/** The inviter held the credit: the invitee's verified invite shows as held (not if approved). */
+export function settleHeldInvite(id: string): Promise<boolean> {
+  return updateIf(
+    id,
+    { 'invite.status': 'verified', 'invite.review': command().exists(false) },
+    { 'invite.status': 'held', 'invite.verifiedAt': command().remove() },
+  );
+}
+
+type Review = NonNullable<ParticipantInvite['review']>;
+
+/** Rule: an owner approves a held invite once; the credit follows (flows/credit). */
+export function approveHeldInvite(id: string, review: Review): Promise<boolean> {
+  return updateIf(
+    id,
+    { 'invite.status': 'held' },
+    {
+      'invite.status': 'verified',
+      'invite.verifiedAt': review.at,
+      'invite.review': command().set(review),
+    },
+  );
+}
+
+/** Rule: an owner rejects a held invite once. */
+export function rejectHeldInvite(id: string, review: Review): Promise<boolean> {
+  return updateIf(
+    id,
+    { 'invite.status': 'held' },
+    {
+      'invite.status': 'rejected',
+      'invite.reason': 'REVIEW_REJECTED',
+      'invite.review': command().set(review),
+    },
+  );
+}
+
+/**
+ * Rule: the invite of a member who was blocked is refused (BLOCKED), once, from the status it
+ * was read in. A pending or held one never credits; a verified one's credit is taken back next.
+ */
+export function voidInvite(
+  id: string,
+  from: 'pending' | 'held' | 'verified',
+  now: Date,
+): Promise<boolean> {
+  return updateIf(
+    id,
+    { 'invite.status': from },
+    {
+      'invite.status': 'rejected',
+      'invite.reason': 'BLOCKED',
+      'invite.voidedAt': now,
+      'invite.verifiedAt': command().remove(),
+    },
+  );
+}
+
+/** A credit refused because the inviter is blocked shows on the invitee, once. */
+export function settleRefusedInvite(id: string, reason: InviteRejection): Promise<boolean> {
+  return updateIf(
+    id,
+    { 'invite.status': command().in(['verified', 'pending']) },
+    {
+      'invite.status': 'rejected',
+      'invite.reason': reason,
+      'invite.verifiedAt': command().remove(),
+    },
+  );
+}
+
+/**
+ * Rule: the counted credit of an invitee who was blocked is taken back once: −1 verified, and its
+ * bonus spins out of the balance they wait or sit in (as far as they were not spent). The black
+ * card stays unlocked (a card never locks again).
+ */
+export function revokeCredit(
+  inviterId: string,
+  inviteeCode: string,
+  take: { from: 'bonusBalance' | 'vestingBalance'; spins: number },
+  now: Date,
+): Promise<boolean> {
+  const _ = command();
+  const creditPath = `progress.credits.${inviteeCode}`;
+  const balance = `progress.${take.from}`;
+  return updateIf(
+    inviterId,
+    {
+      [`${creditPath}.counted`]: true,
+      [`${creditPath}.revokedAt`]: _.exists(false),
+      ...(take.spins > 0 ? { [balance]: _.gte(take.spins) } : {}),
+    },
+    {
+      [`${creditPath}.revokedAt`]: now,
+      'progress.verified': _.inc(-1),
+      ...(take.spins > 0 ? { [balance]: _.inc(-take.spins) } : {}),
+    },
+  );
+}
+
+/** Rule: a credit's bonus spins become spendable once (vesting). */
+export function vestCredit(id: string, inviteeCode: string, bonus: number, now: Date) {
+  const _ = command();
+  const creditPath = `progress.credits.${inviteeCode}`;
+  return updateIf(
+    id,
+    {
+      [`${creditPath}.counted`]: true,
+      [`${creditPath}.vestedAt`]: _.exists(false),
+      [`${creditPath}.revokedAt`]: _.exists(false),
+      'progress.vestingBalance': _.gte(bonus),
+    },
+    {
+      [`${creditPath}.vestedAt`]: now,
+      'progress.vestingBalance': _.inc(-bonus),
+      'progress.bonusBalance': _.inc(bonus),
+    },
+  );
+}
+
+/** The person's block reaches the participant (null lifts it); true when this call changed it. */
+export function mirrorBlock(
+  id: string,
+  blocked: { at: Date; reason: string } | null,
+): Promise<boolean> {
+  const _ = command();
+  return blocked
+    ? updateIf(id, { 'blocked.at': _.neq(blocked.at) }, { blocked: _.set(blocked) })
+    : updateIf(id, { 'blocked.at': _.exists(true) }, { blocked: null });
+}
+
+/** Rule: an operator's tag replaces exactly the rank it was decided from. */
+export function setTagRank(id: string, from: number | null, to: number): Promise<boolean> {
+  return updateIf(id, { tagRank: from === null ? command().exists(false) : from }, { tagRank: to });
+}
+
+/** The rules raise a tag (the reconciler's repair); never lowers it, never passes a manual one. */
+export function raiseTagRank(id: string, rank: number): Promise<boolean> {
+  return updateIf(id, { tagRank: command().lt(rank) }, { tagRank: rank }).then(
+    async (raised) =>
+      raised || updateIf(id, { tagRank: command().exists(false) }, { tagRank: rank }),
+  );
+}
+
+/**
+ * Rule: a redemption counts once on its owner's participant (keyed by the coupon), with the tag
+ * the rules give it.
+ */
+export function markRedeemed(
+  id: string,
+  couponId: string,
+  at: Date,
+  tagRank: number | null,
+): Promise<boolean> {
+  const _ = command();
+  return updateIf(
+    id,
+    { [`redeemed.${couponId}`]: _.exists(false) },
+    {
+      [`redeemed.${couponId}`]: at,
+      firstRedeemedAt: _.min(at as unknown as number),
+      redemptions: _.inc(1),
+      ...raise(tagRank),
+    },
+  );
+}
+
+export interface MemberFilter {
+  /** the ranks that show the tag asked for (domain/tags.ranksShowing) */
+  tagRanks?: number[];
+  blocked?: boolean;
+}
+
+/**
+ * One page of a campaign's members (participants who entered), newest first, with an optional
+ * filter on the tag or the block; `after` is where the previous page ended (entry time and invite
+ * code: an index order that never needs an openid).
+ */
+export function pageMembers(
+  campaignId: string,
+  filter: MemberFilter,
+  after: { enteredAt: Date; inviteCode: string } | null,
+  limit: number,
+): Promise<ParticipantDoc[]> {
+  const _ = command();
+  const where: Record<string, unknown> = {
+    campaignId,
+    enteredAt: after ? _.lte(after.enteredAt) : _.neq(null),
+  };
+  if (filter.tagRanks) where.tagRank = _.in(filter.tagRanks);
+  if (filter.blocked !== undefined) where['blocked.at'] = _.exists(filter.blocked);
+  const query = after
+    ? _.and([
+        where,
+        _.or([
+          { enteredAt: _.lt(after.enteredAt) },
+          { enteredAt: after.enteredAt, inviteCode: _.gt(after.inviteCode) },
+        ]),
+      ])
+    : where;
+  return many<ParticipantDoc>(
+    participants()
+      .where(query)
+      .orderBy('enteredAt', 'desc')
+      .orderBy('inviteCode', 'asc')
+      .limit(limit),
+  );
+}
+
+/** The review queue: held invites of a campaign, oldest first, after the one `after` names. */
+export function pageHeldInvites(
+  campaignId: string,
+  after: { at: Date; inviteCode: string } | null,
+  limit: number,
+): Promise<ParticipantDoc[]> {
+  const _ = command();
+  const where = { campaignId, 'invite.status': 'held' };
+  const query = after
+    ? _.and([
+        where,
+        _.or([
+          { 'invite.at': _.gt(after.at) },
+          { 'invite.at': after.at, inviteCode: _.gt(after.inviteCode) },
+        ]),
+      ])
+    : where;
+  return many<ParticipantDoc>(
+    participants()
+      .where(query)
+      .orderBy('invite.at', 'asc')
+      .orderBy('inviteCode', 'asc')
+      .limit(limit),
+  );
+}
+
+export function countHeldInvites(campaignId: string): Promise<number> {
+  return countWhere(COLLECTIONS.participants, { campaignId, 'invite.status': 'held' });
+}
+
+/** The invitees of several inviters at once (index: campaignId + invite.inviterId), ≤ limit. */
+export function findInviteesOf(
+  campaignId: string,
+  inviterIds: readonly string[],
+  limit: number,
+): Promise<ParticipantDoc[]> {
+  if (inviterIds.length === 0) return Promise.resolve([]);
+  return many<ParticipantDoc>(
+    participants()
+      .where({ campaignId, 'invite.inviterId': command().in([...inviterIds]) })
+      .orderBy('createdAt', 'desc')
+      .limit(limit),
+  );
+}
+
+/** An inviter's invitees in the given states (a block voids them), at most `limit`. */
+export function findInviteesIn(
+  campaignId: string,
+  inviterId: string,
+  statuses: readonly string[],
+  limit: number,
+): Promise<ParticipantDoc[]> {
+  return many<ParticipantDoc>(
+    participants()
+      .where({
+        campaignId,
+        'invite.inviterId': inviterId,
+        'invite.status': command().in([...statuses]),
+      })
+      .limit(limit),
+  );
+}
+
+/** Friends who arrived new through an inviter's link (index: campaignId + invite.inviterId). */
+export function countArrivals(campaignId: string, inviterId: string): Promise<number> {
+  return countWhere(COLLECTIONS.participants, { campaignId, 'invite.inviterId': inviterId });
+}
+
+/** An inviter's invitees in one state (derived, like the pending count). */
+export function countInviteesIn(
+  campaignId: string,
+  inviterId: string,
+  status: string,
+): Promise<number> {
+  return countWhere(COLLECTIONS.participants, {
+    campaignId,
+    'invite.inviterId': inviterId,
+    'invite.status': status,
+  });
+}
+
+/** A campaign's participants matching `where`, a page at a time in `_id` order (exports). */
+export function pageParticipantsWhere(
+  campaignId: string,
+  where: Record<string, unknown>,
+  afterId: string | null,
+  limit: number,
+): Promise<ParticipantDoc[]> {
+  const _ = command();
+  return many<ParticipantDoc>(
+    participants()
+      .where({ campaignId, ...where, ...(afterId ? { _id: _.gt(afterId) } : {}) })
+      .orderBy('_id', 'asc')
+      .limit(limit),
+  );
+}
+
+export function countParticipantsWhere(
+  campaignId: string,
+  where: Record<string, unknown>,
+): Promise<number> {
+  return countWhere(COLLECTIONS.participants, { campaignId, ...where });
 }

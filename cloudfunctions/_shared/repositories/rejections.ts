@@ -4,8 +4,9 @@
  * One record per (campaign, visitor, reason, Shanghai day): reopening links, or a visitor
  * typing made-up codes, does not inflate the figures.
  */
+import { db } from '../cloud';
 import { COLLECTIONS } from '../collections';
-import { command, countWhere, insert } from '../db';
+import { command, countWhere, insert, many } from '../db';
 import type { InviteRejection } from '../domain/invite';
 
 export interface RejectionDoc {
@@ -37,4 +38,42 @@ export async function countRejections(
     ),
   );
   return new Map(reasons.map((reason, i) => [reason, counts[i]]));
+}
+
+// People console (issue 13) ---------------------------------------------------------------------
+
+/** Returning visitors refused when they opened one member's link, newest first. */
+export function findRejectionsOfCode(
+  campaignId: string,
+  inviteCode: string,
+  limit: number,
+): Promise<RejectionDoc[]> {
+  return many<RejectionDoc>(
+    db()
+      .collection(COLLECTIONS.inviteRejections)
+      .where({ campaignId, inviteCode })
+      .orderBy('at', 'desc')
+      .limit(limit),
+  );
+}
+
+/** A campaign's refusals of returning visitors, a page at a time in `_id` order (exports). */
+export function pageRejections(
+  campaignId: string,
+  afterId: string | null,
+  limit: number,
+): Promise<RejectionDoc[]> {
+  const _ = command();
+  return many<RejectionDoc>(
+    db()
+      .collection(COLLECTIONS.inviteRejections)
+      .where({ campaignId, ...(afterId ? { _id: _.gt(afterId) } : {}) })
+      .orderBy('_id', 'asc')
+      .limit(limit),
+  );
+}
+
+/** How many refusals of returning visitors a campaign recorded (an export's total). */
+export function countCampaignRejections(campaignId: string): Promise<number> {
+  return countWhere(COLLECTIONS.inviteRejections, { campaignId });
 }

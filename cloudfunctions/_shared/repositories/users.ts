@@ -10,8 +10,9 @@
  * | updateProfile    | the person's own nickname/avatar, only what was checked              |
  * | keepPosterCode   | an inviter's poster code is made once: recorded only while none is   |
  */
+import { db } from '../cloud';
 import { COLLECTIONS } from '../collections';
-import { byId, byIds, command, first, insert, updateWhere } from '../db';
+import { byId, byIds, command, first, insert, many, updateWhere } from '../db';
 import type { StoredCodeDoc, UserDoc, UserProfile } from '../user';
 
 export type { ArrivalInvite, StoredCodeDoc, UserDoc, UserProfile } from '../user';
@@ -134,4 +135,99 @@ export async function keepPosterCode(openid: string, code: StoredCodeDoc): Promi
     { posterCode: _.set(code) },
   );
   return kept === 1;
+}
+
+// People console (issue 13) ---------------------------------------------------------------------
+//
+// | operation      | rule                                                                      |
+// | -------------- | ------------------------------------------------------------------------- |
+// | blockUser      | a person is blocked once per block (the record a block's steps follow)    |
+// | unblockUser    | lifts exactly the block it was decided on                                 |
+// | setManualTag   | an operator's tag (or its removal) replaces exactly the one it was read as |
+// | carryTagRank   | the person keeps the highest rank the rules gave in any campaign          |
+// | setLeader      | an operator's promotion replaces exactly the level it was read as         |
+
+type Block = NonNullable<UserDoc['blocked']>;
+
+/** Rule: a person is blocked once (until unblocked): the record a block's steps follow. */
+export async function blockUser(openid: string, block: Block): Promise<boolean> {
+  const _ = command();
+  const n = await updateWhere(
+    COLLECTIONS.users,
+    { _id: openid, 'blocked.at': _.exists(false) },
+    { blocked: _.set(block) },
+  );
+  return n === 1;
+}
+
+/** Rule: lifts exactly the block that was read (not one made meanwhile). */
+export async function unblockUser(openid: string, blockedAt: Date): Promise<boolean> {
+  const n = await updateWhere(
+    COLLECTIONS.users,
+    { _id: openid, 'blocked.at': blockedAt },
+    { blocked: null },
+  );
+  return n === 1;
+}
+
+/** Rule: an operator's tag replaces exactly the one it was read as (null: the rules decide). */
+export async function setManualTag(
+  openid: string,
+  from: UserDoc['growthTag'],
+  to: UserDoc['growthTag'],
+  mark: NonNullable<UserDoc['tagSetBy']>,
+): Promise<boolean> {
+  const n = await updateWhere(
+    COLLECTIONS.users,
+    { _id: openid, growthTag: from === null ? command().in([null]) : from },
+    { growthTag: to, tagSetBy: command().set(mark) },
+  );
+  return n === 1;
+}
+
+/** The person keeps the highest rank the rules gave in any campaign (raised, never lowered). */
+export async function carryTagRank(openid: string, rank: number): Promise<boolean> {
+  const n = await updateWhere(COLLECTIONS.users, { _id: openid }, { tagRank: command().max(rank) });
+  return n === 1;
+}
+
+/** Rule: a promotion replaces exactly the level it was read as (null: not a leader). */
+export async function setLeader(
+  openid: string,
+  from: number | null,
+  to: NonNullable<UserDoc['leader']> | null,
+): Promise<boolean> {
+  const _ = command();
+  const n = await updateWhere(
+    COLLECTIONS.users,
+    { _id: openid, 'leader.level': from === null ? _.exists(false) : from },
+    { leader: to ? _.set(to) : null },
+  );
+  return n === 1;
+}
+
+export function findUsersByIds(openids: readonly string[]): Promise<UserDoc[]> {
+  return byIds<UserDoc>(COLLECTIONS.users, [...new Set(openids)]);
+}
+
+/** People blocked now, a page at a time in `_id` order (the reconciler repairs their steps). */
+export function pageBlockedUsers(after: string | null, limit: number): Promise<UserDoc[]> {
+  const _ = command();
+  return many<UserDoc>(
+    db()
+      .collection(COLLECTIONS.users)
+      .where({ 'blocked.at': _.exists(true), ...(after ? { _id: _.gt(after) } : {}) })
+      .orderBy('_id', 'asc')
+      .limit(limit),
+  );
+}
+
+/** Every leader (团长): few by nature; at most `limit` (≤ 1000) are read. */
+export function findLeaders(limit: number): Promise<UserDoc[]> {
+  return many<UserDoc>(
+    db()
+      .collection(COLLECTIONS.users)
+      .where({ 'leader.level': command().gte(1) })
+      .limit(limit),
+  );
 }

@@ -12,9 +12,14 @@ import type { AdminResults } from '../../_shared/contracts';
 import type { ActionContext } from '../../_shared/dispatch';
 import { couponFaceValue, couponStatus, type CouponStatus } from '../../_shared/domain/coupon';
 import { verifyRedeemToken } from '../../_shared/domain/redeem-token';
+import { DEFAULT_TAG_RULES, type TagRules } from '../../_shared/campaign';
+import { tagCounterMoves } from '../../_shared/domain/tags';
 import { fail } from '../../_shared/errors';
 import { couponLedgerRecord } from '../../_shared/flows/redemption';
+import { finishRedemption } from '../../_shared/flows/redeem';
 import type { AdminDoc } from '../../_shared/repositories/admins';
+import { activeCampaign, findCampaign } from '../../_shared/repositories/campaigns';
+import { bumpCommunity } from '../../_shared/repositories/community';
 import { bumpCounters } from '../../_shared/repositories/counters';
 import {
   findCoupon,
@@ -22,8 +27,10 @@ import {
   type CouponDoc,
   type Redeemer,
 } from '../../_shared/repositories/coupons';
+import { findParticipant } from '../../_shared/repositories/participants';
 import { recordRedemption } from '../../_shared/repositories/redemptions';
 import { REDEEM_TOKEN_SECRET, secret } from '../../_shared/repositories/secrets';
+import { findUser } from '../../_shared/repositories/users';
 
 export const TOKEN_PROBLEMS = {
   malformed: '这不是有效的核销码',
@@ -59,10 +66,18 @@ export async function redeem(
  * redeemed. `by`'s own earlier redemption of it (a rescan, a lost reply) is answered as done.
  */
 export async function redeemItem(coupon: CouponDoc, by: Redeemer, now: Date): Promise<CouponDoc> {
-  const done = async (redeemed: CouponDoc) => {
-    // The ledger record follows the redemption (once: a rescan finds it written).
+  // People console (issue 13): the owner (a block), their participant (tag, leaders) and the tag
+  // rules of the coupon's campaign (the active one is cached: usually no read)
+  const [owner, holder, rules] = await Promise.all([
+    findUser(coupon.owner),
+    findParticipant(coupon.campaignId, coupon.owner),
+    tagRulesOf(coupon.campaignId, now),
+  ]);
+  // What follows the redemption, each keyed by it (a rescan or the reconciler finds it done):
+  // the ledger record (issue 12) and the owner's participant counting it (issue 13).
+  const follow = async (redeemed: CouponDoc) => {
     await recordRedemption(couponLedgerRecord(redeemed));
-    return redeemed;
+    return finishRedemption(redeemed, holder, rules);
   };
   const refuse = (status: CouponStatus): never => {
     if (status === 'redeemed') return fail('COUPON_ALREADY_REDEEMED', '这张券已经核销过了');
@@ -70,17 +85,25 @@ export async function redeemItem(coupon: CouponDoc, by: Redeemer, now: Date): Pr
     return fail('CONFLICT', '核销冲突，请重试');
   };
   const mine = (doc: CouponDoc) => doc.redeemedAt !== null && doc.redeemedBy === by.openid;
-  if (mine(coupon)) return done(coupon);
+  if (mine(coupon)) {
+    await follow(coupon);
+    return coupon;
+  }
   const before = couponStatus(coupon, now);
   if (before !== 'available') return refuse(before);
+  // People console (issue 13): a blocked member's coupons are not redeemed
+  if (owner?.blocked) return fail('RISK_BLOCKED', '这位会员已被停用，券暂不能核销');
   const seq = await redeemCoupon(coupon, by, now);
   if (seq === null) {
     // Another scan won the race (or this one's reply was lost): say what happened to it.
     const after = await findCoupon(coupon._id);
-    if (after && mine(after)) return done(after);
+    if (after && mine(after)) {
+      await follow(after);
+      return after;
+    }
     return refuse(after ? couponStatus(after, now) : 'available');
   }
-  const redeemed = await done({
+  const redeemed: CouponDoc = {
     ...coupon,
     redeemedAt: now,
     redeemedBy: by.openid,
@@ -88,7 +111,8 @@ export async function redeemItem(coupon: CouponDoc, by: Redeemer, now: Date): Pr
     redeemedStore: by.store,
     status: 'redeemed',
     redemptions: seq,
-  });
+  };
+  const effects = await follow(redeemed);
   await bumpCounters(coupon.campaignId, {
     couponsRedeemed: 1,
     // per channel (issue 10); a coupon issued before channels were kept on coupons has none
@@ -99,6 +123,16 @@ export async function redeemItem(coupon: CouponDoc, by: Redeemer, now: Date): Pr
           [`channels.${coupon.channel}.revenue`]: coupon.basket ?? 0,
         }
       : {}),
+    ...(effects.tag ? tagCounterMoves(effects.tag.from, effects.tag.to) : {}),
   });
+  if (effects.markedNow) {
+    await bumpCommunity(coupon.campaignId, holder?.invite?.leaders ?? [], 'redemptions', now);
+  }
   return redeemed;
+}
+
+async function tagRulesOf(campaignId: string, now: Date): Promise<TagRules> {
+  const active = await activeCampaign(now);
+  const doc = active?._id === campaignId ? active : await findCampaign(campaignId);
+  return doc?.config.growthTags.rules ?? DEFAULT_TAG_RULES;
 }

@@ -4,6 +4,7 @@
  * same at 100 users and at 1,000,000.
  */
 import type { Campaign } from '../../_shared/campaign';
+import { GROWTH_TAGS } from '../../_shared/constants';
 import type { AdminResults, InviteRejectionReason } from '../../_shared/contracts';
 import type { ActionContext } from '../../_shared/dispatch';
 import { fail } from '../../_shared/errors';
@@ -112,6 +113,9 @@ const REJECTION_REASONS: InviteRejectionReason[] = [
   'INVITER_DAILY_CAP',
   'RISK',
   'CAMPAIGN_ENDED',
+  // People console (issue 13)
+  'BLOCKED',
+  'REVIEW_REJECTED',
 ];
 
 export async function overview(_params: object, { now }: ActionContext): Promise<Overview> {
@@ -164,6 +168,9 @@ export async function overview(_params: object, { now }: ActionContext): Promise
     // The invite code is the operator-facing reference: never an openid.
     topInviters: inviters.map((u) => ({ userRef: u.inviteCode, verified: u.progress.verified })),
     serverNow: now.toISOString(),
+    // People console (issue 13): members by growth tag, and invites waiting for review (counters)
+    tags: GROWTH_TAGS.map((tag) => ({ tag, count: Math.max(0, count(`tags.${tag}`)) })),
+    heldInvites: Math.max(0, count('invitesHeld')),
   };
 }
 

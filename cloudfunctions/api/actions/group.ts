@@ -9,6 +9,7 @@ import { displayUrl } from '../../_shared/cloud';
 import type { ApiResults } from '../../_shared/contracts';
 import type { ActionContext } from '../../_shared/dispatch';
 import { chooseGroup, groupGate, keepsGroup, type GroupQr } from '../../_shared/domain/group';
+import { rankAfter, rankForFact, tagCounterMoves } from '../../_shared/domain/tags';
 import { fail } from '../../_shared/errors';
 import { requireCampaign, requireParticipant } from '../../_shared/guards';
 import { seatKeyFor } from '../../_shared/ids';
@@ -115,8 +116,13 @@ export async function confirmJoined(
   if (!participant.group) return fail('NOT_FOUND', '请先获取群二维码');
   if (participant.joinedAt) return { joinedAt: participant.joinedAt.toISOString() };
   // Personal-WeChat joins cannot be verified: this is the participant's word, with its time.
-  if (await recordJoined(participant._id, now)) {
-    await bumpCounters(campaign._id, { groupJoins: 1 });
+  // People console (issue 13): joining is an act the tag rules may name.
+  const tagRank = rankForFact('joinedGroup', campaign.config.growthTags.rules);
+  if (await recordJoined(participant._id, now, tagRank)) {
+    await bumpCounters(campaign._id, {
+      groupJoins: 1,
+      ...tagCounterMoves(participant.tagRank, rankAfter(participant.tagRank, tagRank)),
+    });
     return { joinedAt: now.toISOString() };
   }
   const again = await findParticipantById(participant._id);

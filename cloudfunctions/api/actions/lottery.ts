@@ -29,17 +29,30 @@ import {
   type SpinCounters,
 } from '../../_shared/domain/lottery';
 import { verdictFor } from '../../_shared/domain/qualify';
+import { dueToVest } from '../../_shared/domain/fraud';
 import type { RiskDecision } from '../../_shared/domain/risk';
 import { shardOrder } from '../../_shared/domain/stock';
+import {
+  rankAfter,
+  rankForFact,
+  tagCounterMoves,
+  tagOfRank,
+  templateForTag,
+} from '../../_shared/domain/tags';
 import { shanghaiDayKey } from '../../_shared/domain/time';
 import { fail } from '../../_shared/errors';
 import { broughtBy } from '../../_shared/domain/tally';
 import { creditIncrements } from '../../_shared/flows/qualify';
 import { finishSpin } from '../../_shared/flows/spin';
-import { requireCampaign, requireParticipant, riskOf } from '../../_shared/guards';
+import { vestDueCredits } from '../../_shared/flows/vesting';
+import { refuseBlocked, requireCampaign, requireParticipant, riskOf } from '../../_shared/guards';
 import { couponIdFor, seedOf, spinIdFor } from '../../_shared/ids';
 import type { CampaignDoc } from '../../_shared/repositories/campaigns';
-import { bumpCounters, type CounterIncrements } from '../../_shared/repositories/counters';
+import {
+  addIncrements,
+  bumpCounters,
+  type CounterIncrements,
+} from '../../_shared/repositories/counters';
 import { toCoupon } from '../../_shared/repositories/coupons';
 import {
   consumeSpin,
@@ -79,6 +92,11 @@ export async function spin(
   let participant = await requireParticipant(campaignDoc._id, caller.openid);
   const earlier = recordOf(participant, requestId);
   if (earlier) return answer(earlier, participant, campaignDoc, now);
+  refuseBlocked(participant);
+  // People console (issue 13): bonus spins whose vesting time came are spendable now
+  if (await vestDueCredits(participant, now)) {
+    participant = (await findParticipantById(participant._id)) ?? participant;
+  }
   let counters = spinCounters(participant, campaign, now);
   if (!chooseSpinSource(counters)) return noSpinsLeft();
   const risk = await riskOf(caller, campaign, now);
@@ -114,14 +132,20 @@ export async function spin(
       now,
       spinsLeft: spinAllowance(counters).spinsLeft - 1,
       verifiedInvite: verdict?.status === 'verified',
+      participant,
+      riskRank: risk.rank,
     });
-    if (await consumeSpin(participant, source, record, dailyRules(campaign, now), verdict)) {
+    const tagRank = rankForFact('spun', campaign.growthTags.rules);
+    if (
+      await consumeSpin(participant, source, record, dailyRules(campaign, now), verdict, tagRank)
+    ) {
       const increments: CounterIncrements = {
         spins: 1,
         [`prizes.${prize.id}.issued`]: 1,
         ...(firstSpin ? { spinners: 1, [`channels.${participant.channel}.spinners`]: 1 } : {}),
         ...(risk.failed ? { riskChecksFailed: 1 } : {}),
         ...(verdict?.status === 'rejected' ? { 'rejected.RISK': 1 } : {}),
+        ...tagCounterMoves(participant.tagRank, rankAfter(participant.tagRank, tagRank)),
       };
       const spun =
         verdict && participant.invite
@@ -204,11 +228,18 @@ function spinRecord(fields: {
   now: Date;
   spinsLeft: number;
   verifiedInvite: boolean;
+  // People console (issue 13): the member's tag picks the coupon's variant; the rank is evidence
+  participant: Pick<ParticipantDoc, 'tagRank'>;
+  riskRank: number | null;
 }): SpinRecord {
   const { prize, campaign } = fields;
   const template =
     prize.kind === 'coupon'
-      ? campaign.couponTemplates.find((t) => t.id === prize.couponTemplateId)
+      ? templateForTag(
+          prize.couponTemplateId,
+          tagOfRank(fields.participant.tagRank),
+          campaign.couponTemplates,
+        )
       : undefined;
   return {
     requestId: fields.requestId,
@@ -225,6 +256,7 @@ function spinRecord(fields: {
     spinsLeft: Math.max(0, fields.spinsLeft),
     stockShard: fields.stockShard,
     ...(fields.verifiedInvite ? { verifiedInvite: true } : {}),
+    riskRank: fields.riskRank,
   };
 }
 
@@ -246,7 +278,7 @@ async function answer(
       increments[`channels.${participant.channel}.couponsIssued`] = 1;
     }
     // a verified friend counts for the channel that brought their inviter (issue 10)
-    Object.assign(increments, creditIncrements(effects.credit, broughtBy(participant)));
+    addIncrements(increments, creditIncrements(effects.credit, broughtBy(participant)));
     await bumpCounters(campaignDoc._id, increments);
   }
   return {
@@ -270,10 +302,15 @@ function dailyRules(campaign: Campaign, now: Date) {
 
 function spinCounters(participant: ParticipantDoc, campaign: Campaign, now: Date): SpinCounters {
   const today = shanghaiDayKey(now);
+  // People console (issue 13): vested bonus not moved yet counts (a spin moves it first)
+  const due = dueToVest(participant.progress.credits, now).reduce(
+    (sum, [, credit]) => sum + (credit.bonus ?? 0),
+    0,
+  );
   return {
     dailyFreeSpins: campaign.lottery.dailyFreeSpins,
     freeUsedToday: participant.spins.dayKey === today ? participant.spins.freeUsed : 0,
-    bonusBalance: participant.progress.bonusBalance,
+    bonusBalance: participant.progress.bonusBalance + due,
   };
 }
 

@@ -11,13 +11,25 @@ import type { ApiResults } from '../../_shared/contracts';
 import type { ActionContext } from '../../_shared/dispatch';
 import { verdictFor } from '../../_shared/domain/qualify';
 import { claimWindowPhase } from '../../_shared/domain/schedule';
+import {
+  rankAfter,
+  rankForFact,
+  tagCounterMoves,
+  tagOfRank,
+  templateForTag,
+} from '../../_shared/domain/tags';
 import { fail } from '../../_shared/errors';
-import { finishClaim, magnetCouponId, magnetTemplate } from '../../_shared/flows/claim';
+import { finishClaim, magnetCouponId } from '../../_shared/flows/claim';
 import { broughtBy } from '../../_shared/domain/tally';
 import { creditIncrements } from '../../_shared/flows/qualify';
-import { requireCampaign, requireParticipant, riskOf } from '../../_shared/guards';
+import { refuseBlocked, requireCampaign, requireParticipant, riskOf } from '../../_shared/guards';
 import type { CampaignDoc } from '../../_shared/repositories/campaigns';
-import { bumpCounters, type CounterIncrements } from '../../_shared/repositories/counters';
+import { bumpCommunity } from '../../_shared/repositories/community';
+import {
+  addIncrements,
+  bumpCounters,
+  type CounterIncrements,
+} from '../../_shared/repositories/counters';
 import { toCoupon } from '../../_shared/repositories/coupons';
 import {
   claimOnce,
@@ -37,18 +49,28 @@ export async function claimMagnet(
   const campaign = campaignDoc.config;
   const participant = await requireParticipant(campaignDoc._id, caller.openid);
   if (participant.claim) return answer(participant as Claimed, campaignDoc, now, true);
+  refuseBlocked(participant);
 
   const window = claimWindowPhase(campaign, now);
   if (window === 'upcoming') return fail('CLAIM_WINDOW_CLOSED', '领取还没开始，请稍后再来');
   if (window === 'over') return fail('CLAIM_WINDOW_CLOSED', '领取时间已过，下次早点来哦');
   const risk = await riskOf(caller, campaign, now);
 
+  // People console (issue 13): the magnet's coupon as the member's growth tag has it
+  const template = templateForTag(
+    campaign.magnet.reward.couponTemplateId,
+    tagOfRank(participant.tagRank),
+    campaign.couponTemplates,
+  );
   const claim: ParticipantClaim = {
     at: now,
     requestId,
-    couponId: magnetTemplate(campaign) ? magnetCouponId(participant._id) : null,
+    couponId: template ? magnetCouponId(participant._id) : null,
     resourceUrl: campaign.magnet.reward.resourceUrl ?? null,
+    couponTemplateId: template?.id ?? null,
+    riskRank: risk.rank,
   };
+  const tagRank = rankForFact('claimed', campaign.growthTags.rules);
   // The pending invite is judged in the same write: verified, or refused for risk.
   const verdict = verdictFor({
     invite: participant.invite,
@@ -57,7 +79,7 @@ export async function claimMagnet(
     risk: risk.decision,
     now,
   });
-  if (!(await claimOnce(participant._id, claim, verdict))) {
+  if (!(await claimOnce(participant._id, claim, verdict, tagRank))) {
     // A concurrent claim of the same participant got there first: answer what it claimed.
     const winner = await findParticipantById(participant._id);
     if (winner?.claim) return answer(winner as Claimed, campaignDoc, now, true);
@@ -74,6 +96,7 @@ export async function claimMagnet(
     [`channels.${participant.channel}.claims`]: 1,
     ...(risk.failed ? { riskChecksFailed: 1 } : {}),
     ...(verdict?.status === 'rejected' ? { 'rejected.RISK': 1 } : {}),
+    ...tagCounterMoves(participant.tagRank, rankAfter(participant.tagRank, tagRank)),
   };
   return answer(claimed, campaignDoc, now, false, increments);
 }
@@ -96,8 +119,10 @@ async function answer(
       increments[`channels.${participant.channel}.couponsIssued`] = 1;
     }
     // a verified friend counts for the channel that brought their inviter (issue 10)
-    Object.assign(increments, creditIncrements(effects.credit, broughtBy(participant)));
+    addIncrements(increments, creditIncrements(effects.credit, broughtBy(participant)));
     await bumpCounters(campaignDoc._id, increments);
+    // People console (issue 13): a claim in a leader's tree counts in their figures
+    await bumpCommunity(participant.campaignId, participant.invite?.leaders ?? [], 'claims', now);
   }
   const { claim } = participant;
   return {

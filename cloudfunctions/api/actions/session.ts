@@ -13,15 +13,24 @@ import type { Campaign } from '../../_shared/campaign';
 import { participantId } from '../../_shared/collections';
 import type { ApiResults } from '../../_shared/contracts';
 import type { ActionContext } from '../../_shared/dispatch';
+import { ancestorsOf } from '../../_shared/domain/community';
 import { evaluateInvite, type InviteRejection } from '../../_shared/domain/invite';
 import { generateInviteCode } from '../../_shared/domain/invite-code';
 import { campaignStatus } from '../../_shared/domain/lifecycle';
+import {
+  rankAfter,
+  rankForFact,
+  startingRank,
+  tagCounterMoves,
+  tagOfRank,
+} from '../../_shared/domain/tags';
 import { shanghaiDayKey } from '../../_shared/domain/time';
 import { fail } from '../../_shared/errors';
 import { assessRisk } from '../../_shared/guards';
 import { INVITE_CODES_PER_DAY } from '../../_shared/limits';
 import { findAdmin } from '../../_shared/repositories/admins';
 import { activeCampaign, type CampaignDoc } from '../../_shared/repositories/campaigns';
+import { bumpCommunity } from '../../_shared/repositories/community';
 import { bumpCounters, type CounterIncrements } from '../../_shared/repositories/counters';
 import {
   createParticipant,
@@ -41,6 +50,7 @@ import {
   createUser,
   findUser,
   findUserByInviteCode,
+  findUsersByIds,
   newUser,
   noteInviteCode,
   type ArrivalInvite,
@@ -63,15 +73,15 @@ export async function enterSession(
   // Operator studio (issue 9): admins learn their role here (the 管理 entry); visitors learn
   // nothing. Read beside the person, so it costs a round trip but no waiting.
   const [existing, admin] = await Promise.all([findUser(caller.openid), findAdmin(caller.openid)]);
-  const person = existing
-    ? { user: existing, created: false }
+  const person: NewPerson = existing
+    ? { user: existing, created: false, inviterHere: null }
     : await createPerson(caller, code, channel, params, campaignDoc, now);
   const { user } = person;
 
   let participant: ParticipantDoc | null = null;
   let enteredNow = false;
   if (campaignDoc) {
-    const entry = await enterCampaign(user, campaignDoc, channel, now);
+    const entry = await enterCampaign(user, campaignDoc, channel, now, person.inviterHere);
     participant = entry.participant;
     enteredNow = entry.enteredNow;
   }
@@ -95,6 +105,13 @@ export async function enterSession(
   return { ...(await answerOf(user, participant, isNew, inviteView(invite), inviter)), ...role };
 }
 
+/** A person as this call found or made them (and the inviter's participant their arrival read). */
+interface NewPerson {
+  user: UserDoc;
+  created: boolean;
+  inviterHere: ParticipantDoc | null;
+}
+
 /** The first ever visit: the person, with a fresh invite code and the invite judged once. */
 async function createPerson(
   caller: Caller,
@@ -103,8 +120,10 @@ async function createPerson(
   params: Params,
   campaignDoc: CampaignDoc | null,
   now: Date,
-): Promise<{ user: UserDoc; created: boolean }> {
-  const invite = code ? await inviteOnArrival(caller, code, campaignDoc, now) : null;
+): Promise<NewPerson> {
+  const arrival = code ? await inviteOnArrival(caller, code, campaignDoc, now) : null;
+  const invite = arrival?.invite ?? null;
+  const inviterHere = arrival?.inviterHere ?? null;
   for (let attempt = 0; attempt < MAX_CODE_ATTEMPTS; attempt++) {
     const user = newUser({
       openid: caller.openid,
@@ -116,11 +135,11 @@ async function createPerson(
       invite,
     });
     const created = await createUser(user);
-    if (created === 'created') return { user, created: true };
+    if (created === 'created') return { user, created: true, inviterHere };
     if (created === 'exists') {
       // A concurrent first visit of the same person won the insert: this call is a revisit.
       const winner = await findUser(caller.openid);
-      if (winner) return { user: winner, created: false };
+      if (winner) return { user: winner, created: false, inviterHere: null };
     }
   }
   return fail('CONFLICT', '生成邀请码冲突，请重试');
@@ -132,7 +151,7 @@ async function inviteOnArrival(
   code: string,
   campaignDoc: CampaignDoc | null,
   now: Date,
-): Promise<ArrivalInvite> {
+): Promise<{ invite: ArrivalInvite; inviterHere: ParticipantDoc | null }> {
   const inviter = await findUserByInviteCode(code);
   const base = {
     inviterId: inviter?._id ?? null,
@@ -143,11 +162,15 @@ async function inviteOnArrival(
   // Operator studio (issue 9): an operator's 结束 ends the campaign for invites too
   const ended =
     campaignDoc && campaignStatus(campaignDoc.status, campaignDoc.config, now) === 'ended';
-  if (!campaignDoc || ended) return { ...base, status: 'rejected', reason: 'CAMPAIGN_ENDED' };
+  if (!campaignDoc || ended) {
+    return { invite: { ...base, status: 'rejected', reason: 'CAMPAIGN_ENDED' }, inviterHere: null };
+  }
   const campaign = campaignDoc.config;
   const inviterHere = inviter ? await findParticipant(campaignDoc._id, inviter._id) : null;
   const today = shanghaiDayKey(now);
   const progress = inviterHere?.progress;
+  // Only worth asking the risk service when there is an invite to judge.
+  const risk = inviter ? await assessRisk(caller, campaign, now) : null;
   const evaluation = evaluateInvite({
     invitee: { openid: caller.openid, isNew: true },
     inviter: inviter ? { openid: inviter._id } : null,
@@ -155,15 +178,38 @@ async function inviteOnArrival(
     now,
     // An early refusal only: the cap is enforced again when the friend qualifies.
     inviterVerifiedToday: progress?.dayKey === today ? progress.verifiedToday : 0,
-    // Only worth asking the risk service when there is an invite to judge.
-    inviteeRisk: inviter ? (await assessRisk(caller, campaign, now)).decision : 'allow',
+    inviteeRisk: risk?.decision ?? 'allow',
+    // People console (issue 13): a blocked inviter's link brings them nothing
+    inviterBlocked: Boolean(inviter?.blocked),
   });
   // Distribution (issue 10): the friend is credited to the inviter's channel ("brought by")
   const inviterChannel = inviterHere?.enteredAt ? inviterHere.channel : inviter?.firstTouch.channel;
-  const brought = inviterChannel ? { inviterChannel } : {};
-  return evaluation.status === 'pending'
-    ? { ...base, ...brought, status: 'pending' }
-    : { ...base, ...brought, status: 'rejected', reason: evaluation.reason };
+  // People console (issue 13): the risk rank as evidence, and the tree the newcomer joins
+  const evidence = { riskRank: risk?.rank ?? null, ...(inviterChannel ? { inviterChannel } : {}) };
+  const invite: ArrivalInvite =
+    evaluation.status === 'pending' && inviter
+      ? { ...base, ...evidence, status: 'pending', ...(await treeAbove(inviter, inviterHere)) }
+      : evaluation.status === 'pending'
+        ? { ...base, ...evidence, status: 'pending' }
+        : { ...base, ...evidence, status: 'rejected', reason: evaluation.reason };
+  return { invite, inviterHere };
+}
+
+/**
+ * People console (issue 13): the tree above a newcomer (domain/community) and which of them are
+ * leaders now — one read of the ancestors above the inviter, whom this arrival already read.
+ */
+async function treeAbove(
+  inviter: UserDoc,
+  inviterHere: ParticipantDoc | null,
+): Promise<{ ancestors: string[]; leaders: string[] }> {
+  const ancestors = ancestorsOf(inviter._id, inviterHere?.invite?.ancestors);
+  const above = ancestors.slice(1);
+  const leaders = [
+    ...(inviter.leader ? [inviter._id] : []),
+    ...(above.length ? await findUsersByIds(above) : []).filter((u) => u.leader).map((u) => u._id),
+  ];
+  return { ancestors, leaders };
 }
 
 /**
@@ -176,12 +222,13 @@ async function enterCampaign(
   campaignDoc: CampaignDoc,
   visitChannel: string,
   now: Date,
+  inviterHere: ParticipantDoc | null,
 ): Promise<{ participant: ParticipantDoc; enteredNow: boolean }> {
   const existing = await findParticipant(campaignDoc._id, user._id);
   if (existing?.enteredAt) return { participant: existing, enteredNow: false };
   const channel =
     user.firstTouch.campaignId === campaignDoc._id ? user.firstTouch.channel : visitChannel;
-  if (existing) return enterKnownInviter(existing, channel, now);
+  if (existing) return enterKnownInviter(existing, user, channel, now);
 
   const firstVisitHere = user.firstTouch.campaignId === campaignDoc._id;
   const participant = newParticipant({
@@ -193,26 +240,32 @@ async function enterCampaign(
     invite: firstVisitHere && user.invite ? participantInvite(user.invite) : null,
     now,
     entered: true,
+    person: user,
   });
   if (!(await createParticipant(participant))) {
     // A concurrent call of this person entered first, or a friend's arrival made them known.
     const winner = await findParticipantById(participant._id);
     if (!winner) return fail('CONFLICT', '进入活动冲突，请重试');
-    if (!winner.enteredAt) return enterKnownInviter(winner, channel, now);
+    if (!winner.enteredAt) return enterKnownInviter(winner, user, channel, now);
     return { participant: winner, enteredNow: false };
   }
-  await afterEntry(participant, now);
+  await afterEntry(participant, now, campaignDoc.config, inviterHere);
   return { participant, enteredNow: true };
 }
 
 /** Someone known only because a friend arrived with their code now visits themselves. */
 async function enterKnownInviter(
   known: ParticipantDoc,
+  user: UserDoc,
   channel: string,
   now: Date,
 ): Promise<{ participant: ParticipantDoc; enteredNow: boolean }> {
-  if (await markEntered(known._id, channel, now)) {
-    const participant = { ...known, channel, enteredAt: now };
+  // People console (issue 13): they bring the person's tag and block into the campaign
+  const blocked = user.blocked ? { at: user.blocked.at, reason: user.blocked.reason } : null;
+  const carried = { tagRank: startingRank(user), blocked };
+  if (await markEntered(known._id, channel, now, carried)) {
+    const tagRank = rankAfter(known.tagRank, carried.tagRank);
+    const participant = { ...known, channel, enteredAt: now, tagRank, blocked };
     await bumpCounters(known.campaignId, visitorIncrements(participant));
     return { participant, enteredNow: true };
   }
@@ -228,20 +281,46 @@ function participantInvite(invite: ArrivalInvite): ParticipantInvite {
     ...(invite.reason ? { reason: invite.reason } : {}),
     at: invite.at,
     ...(invite.inviterChannel ? { inviterChannel: invite.inviterChannel } : {}),
+    // People console (issue 13): evidence for a review, and the tree for leaders' figures
+    ...(invite.riskRank !== undefined ? { riskRank: invite.riskRank } : {}),
+    ...(invite.ancestors ? { ancestors: invite.ancestors, leaders: invite.leaders ?? [] } : {}),
   };
 }
 
 function visitorIncrements(participant: ParticipantDoc): CounterIncrements {
-  return { visitors: 1, [`channels.${participant.channel}.visitors`]: 1 };
+  return {
+    visitors: 1,
+    [`channels.${participant.channel}.visitors`]: 1,
+    // People console (issue 13): members by growth tag
+    [`tags.${tagOfRank(participant.tagRank)}`]: 1,
+  };
 }
 
-async function afterEntry(participant: ParticipantDoc, now: Date): Promise<void> {
+async function afterEntry(
+  participant: ParticipantDoc,
+  now: Date,
+  campaign: Campaign,
+  inviterHere: ParticipantDoc | null,
+): Promise<void> {
   const increments = visitorIncrements(participant);
   const invite = participant.invite;
   if (invite?.status === 'rejected' && invite.reason) increments[`rejected.${invite.reason}`] = 1;
   if (invite?.status === 'pending') {
     const inviter = await ensureInviter(participant.campaignId, invite, now);
-    if (await markFirstInvite(inviter, now)) increments.inviters = 1;
+    // People console (issue 13): a friend arriving through their link is a share the rules tag
+    const sharedRank = rankForFact('shared', campaign.growthTags.rules);
+    if (await markFirstInvite(inviter, now, sharedRank)) {
+      increments.inviters = 1;
+      if (inviterHere?.enteredAt) {
+        const moves = tagCounterMoves(
+          inviterHere.tagRank,
+          rankAfter(inviterHere.tagRank, sharedRank),
+        );
+        for (const [path, by] of Object.entries(moves))
+          increments[path] = (increments[path] ?? 0) + by;
+      }
+    }
+    await bumpCommunity(participant.campaignId, invite.leaders ?? [], 'members', now);
   }
   await bumpCounters(participant.campaignId, increments);
 }
@@ -317,6 +396,8 @@ async function answerOf(
     claimed: participant?.claim != null,
     profile,
     ...(inviterProfile ? { inviter: inviterProfile } : {}),
+    // People console (issue 13): a leader (团长) finds their community page
+    ...(user.leader ? { leader: user.leader.level } : {}),
   };
 }
 

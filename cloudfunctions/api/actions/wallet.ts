@@ -4,7 +4,9 @@ import type { ActionContext } from '../../_shared/dispatch';
 import { couponStatus } from '../../_shared/domain/coupon';
 import { REDEEM_TOKEN_TTL_MS, signRedeemToken } from '../../_shared/domain/redeem-token';
 import { fail } from '../../_shared/errors';
+import { refuseBlocked } from '../../_shared/guards';
 import { findCoupon, findCouponsOf, toCoupon } from '../../_shared/repositories/coupons';
+import { findUser } from '../../_shared/repositories/users';
 import { REDEEM_TOKEN_SECRET, secret } from '../../_shared/repositories/secrets';
 
 export async function listWallet(
@@ -23,9 +25,11 @@ export async function couponToken(
   { couponId }: { couponId: string },
   { caller, now }: ActionContext,
 ): Promise<ApiResults['coupon.token']> {
-  const coupon = await findCoupon(couponId);
+  const [coupon, person] = await Promise.all([findCoupon(couponId), findUser(caller.openid)]);
   // Someone else's coupon is reported as missing: ids are not a way to probe other wallets.
   if (!coupon || coupon.owner !== caller.openid) return fail('NOT_FOUND', '优惠券不存在');
+  // People console (issue 13): a blocked member's coupons show no redemption QR
+  refuseBlocked(person);
   const status = couponStatus(coupon, now);
   if (status === 'redeemed') return fail('COUPON_ALREADY_REDEEMED', '这张券已经使用过了');
   if (status === 'expired') return fail('COUPON_EXPIRED', '这张券已过期');

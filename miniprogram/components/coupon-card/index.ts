@@ -13,6 +13,8 @@ const SOURCE_TEXT: Record<Coupon['source'], string> = {
   magnet: '新客礼',
   lottery: '抽奖所得',
   milestone: '邀请奖励',
+  // People console (issue 13): the owner's reward to a KOC
+  grant: '专属奖励',
 };
 
 /** A prize voucher's line under its name, and its stamp once done. */

@@ -42,6 +42,8 @@ const INVITEE_STATUS: Record<InviteStatus, { text: string; badge: string }> = {
   pending: { text: '待领取', badge: 'badge--accent' },
   rejected: { text: '无效', badge: 'badge--muted' },
   none: { text: '待领取', badge: 'badge--accent' },
+  // People console (issue 13): a fast run of invites waits for the owner's review
+  held: { text: '审核中', badge: 'badge--accent' },
 };
 
 /** Where the card stands: locked → unlocked but not in the group → rights active. */
@@ -156,6 +158,9 @@ Component({
     memberCode: '',
     remindersOffered: false,
     remindersOn: false,
+    // People console (issue 13): a leader's community page, and the public leaderboard
+    leaderEntry: false,
+    boardEntry: false,
   },
 
   lifetimes: {
@@ -224,6 +229,8 @@ Component({
           errorText: '',
           brand,
           memberNo: session.data.inviteCode,
+          leaderEntry: Boolean(session.data.leader),
+          boardEntry: campaign.ok ? campaign.data.leaderboard === true : this.data.boardEntry,
           shareTitle: brand
             ? `${brand}送你一份新人福利，点开就能领`
             : '送你一份新人福利，点开就能领',
@@ -292,6 +299,15 @@ Component({
     // Operator studio (issue 9)
     onOpenRules() {
       openPage(ROUTES.rules);
+    },
+
+    // People console (issue 13)
+    onOpenLeader() {
+      openPage(ROUTES.leader);
+    },
+
+    onOpenBoard() {
+      openPage(ROUTES.leaderboard);
     },
 
     onShareAppMessage() {

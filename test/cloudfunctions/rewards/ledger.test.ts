@@ -119,11 +119,11 @@ describe('the ledger', () => {
     const customers = Array.from({ length: 8 }, (_, i) => `c${i}`);
     const tokens = [];
     for (const customer of customers) tokens.push((await couponOf(customer)).token);
-    backend.emulator.faults.update({ killRate: 0.3, seed: 12 });
+    backend.emulator.faults.update({ killRate: 0.2, seed: 12 });
     await Promise.all(
       tokens.map(async (token, i) => {
         const cashier = i % 2 ? STAFF : OWNER;
-        for (let attempt = 0; attempt < 20; attempt++) {
+        for (let attempt = 0; attempt < 60; attempt++) {
           try {
             if ((await backend.admin(cashier, 'coupon.redeem', { token })).ok) return;
           } catch {

@@ -9,10 +9,7 @@
  * members its claimers brought and its K-factor, coupons issued and redeemed) and what that cost
  * and returned (per claim, per member, per redemption; estimated takings, 营收 and ROI).
  */
-import type {
-  AdminResults,
-  InviteRejectionReason,
-} from '../../../../cloudfunctions/_shared/contracts';
+import type { AdminResults } from '../../../../cloudfunctions/_shared/contracts';
 import { callAdmin, friendlyMessage } from '../../../services/api';
 import { refreshOnPullDown, toast } from '../../../services/ui';
 import type { REWARD_PAGES } from '../../../../cloudfunctions/_shared/constants';
@@ -21,7 +18,9 @@ import type { BarItem } from '../../../components/bar-chart/index';
 import { formatCount, formatDateTime, formatFen } from '../../../utils/format';
 import { instanceState } from '../../../utils/instance-state';
 import { groupView, poolRoom } from '../../../utils/pool';
-import { ROUTES, openPage } from '../../../utils/routes';
+import { ROUTES, membersRoute, openPage } from '../../../utils/routes';
+// People console (issue 13): the refusal reasons' labels live with the console's
+import { REJECTION_LABELS, TAG_LABELS } from '../../utils/labels';
 
 type Overview = AdminResults['stats.overview'];
 type State = 'loading' | 'refused' | 'staff' | 'owner' | 'error';
@@ -32,15 +31,6 @@ const CHANNELS_PAGE = '/admin/pages/channels/index';
 // Rewards (issue 12): typed by the shared routes (the phone loads nothing outside miniprogram/)
 const LEDGER_PAGE: `/${(typeof REWARD_PAGES)['ledger']}` = '/admin/pages/ledger/index';
 const WINNERS_PAGE: `/${(typeof REWARD_PAGES)['winners']}` = '/admin/pages/winners/index';
-
-const REJECTION_LABELS: Record<InviteRejectionReason, string> = {
-  SELF_INVITE: '自己邀请自己',
-  NOT_NEW_USER: '老用户',
-  UNKNOWN_CODE: '邀请码无效',
-  INVITER_DAILY_CAP: '超出每日上限',
-  RISK: '风险账号',
-  CAMPAIGN_ENDED: '活动已结束',
-};
 
 const ALERT_KINDS: Record<string, string> = {
   // raised for a pool nearly full *and* for one with no group left: 告急 fits both
@@ -161,6 +151,13 @@ function overviewView(overview: Overview) {
       count: formatCount(r.count),
     })),
     updatedText: overview.serverNow ? `更新于 ${formatDateTime(overview.serverNow)}` : '',
+    // People console (issue 13)
+    tags: (overview.tags ?? []).map((t) => ({
+      tag: t.tag,
+      label: TAG_LABELS[t.tag],
+      count: formatCount(t.count),
+    })),
+    heldText: overview.heldInvites ? formatCount(overview.heldInvites) : '',
   };
 }
 
@@ -285,6 +282,17 @@ Component({
         this.setData({ alertRemindersOn: true });
         toast('已订阅预警通知');
       }
+    },
+
+    // People console (issue 13)
+    onOpenConsole(event: WechatMiniprogram.TouchEvent) {
+      const page = String(event.currentTarget.dataset.page ?? '') as keyof typeof ROUTES;
+      if (page in ROUTES) wx.navigateTo({ url: ROUTES[page] }).catch(() => undefined);
+    },
+
+    onOpenTag(event: WechatMiniprogram.TouchEvent) {
+      const tag = String(event.currentTarget.dataset.tag ?? '');
+      wx.navigateTo({ url: membersRoute(tag) }).catch(() => undefined);
     },
   },
 });

@@ -43,6 +43,11 @@ const FAILURES: Partial<Record<ErrorCode, { heading: string; detail: string }>> 
   },
   FORBIDDEN: { heading: '没有核销权限', detail: '当前账号不能核销优惠券，请联系活动负责人' },
   NOT_FOUND: { heading: '券不存在', detail: '没有找到这张优惠券，请顾客刷新后重试' },
+  // People console (issue 13)
+  RISK_BLOCKED: {
+    heading: '会员已停用',
+    detail: '这位会员已被停用，券暂不能核销，请联系活动负责人',
+  },
 };
 
 /**

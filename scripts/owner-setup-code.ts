@@ -2,7 +2,7 @@
  * Operator studio (issue 9): the first owner's setup code, for the deploy step (`npm run deploy`)
  * to call once the database exists. A fresh environment has no owner: this writes a one-time bind
  * code (its hash, in `bind_codes`) and answers the code for the deploy step to print; the person
- * who will run the shop opens the Mini Program's bind page (管理 → 绑定, `admin/pages/bind/index`)
+ * who will run the shop opens the Mini Program's bind page (管理 → 绑定, `PAGES.bind`)
  * and types it, and becomes the owner. With an owner already there it writes nothing (null).
  *
  * Wiring, in the deploy step's database part (after the collections, before the Mini Program):
@@ -15,6 +15,7 @@
 import { setupCode } from '../cloudfunctions/_shared/bind-codes';
 import { COLLECTIONS } from '../cloudfunctions/_shared/collections';
 import { formatBindCode } from '../cloudfunctions/_shared/domain/bind-code';
+import { PAGES } from '../miniprogram/utils/routes';
 
 /** The part of wx-server-sdk's database this needs. */
 export interface SetupDatabase {
@@ -43,6 +44,6 @@ export async function issueOwnerSetupCode(
   return {
     code,
     expiresAt: doc.expiresAt,
-    printed: `${shown} — the first owner opens the Mini Program's bind page (admin/pages/bind/index) and types it; it works once, until ${doc.expiresAt.toISOString()}`,
+    printed: `${shown} — the first owner opens the Mini Program's bind page (${PAGES.bind}) and types it; it works once, until ${doc.expiresAt.toISOString()}`,
   };
 }

@@ -32,16 +32,6 @@ export const REMINDER_EVENTS = [
 ] as const;
 export type ReminderEvent = (typeof REMINDER_EVENTS)[number];
 
-/** The pages reminders open and the admin pages of this feature (routes, no leading `/`). */
-export const REWARD_PAGES = {
-  blackcard: 'pages/blackcard/index',
-  coupon: 'pages/coupon/index',
-  group: 'pages/group/index',
-  groups: 'admin/pages/groups/index',
-  ledger: 'admin/pages/ledger/index',
-  winners: 'admin/pages/winners/index',
-} as const;
-
 // People console (issue 13) ------------------------------------------------------------------
 
 /** 成长标签, highest first: S = a direct need, A = active, B = claimed, C = new. */

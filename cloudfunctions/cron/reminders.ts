@@ -9,7 +9,7 @@
  * - owners: each new pool alert (`alert:<alert>:<owner>`), instead of opening the dashboard.
  */
 import type { Campaign } from '../_shared/campaign';
-import { REWARD_PAGES } from '../_shared/constants';
+import { PAGES, withQuery } from '../../miniprogram/utils/routes';
 import { chooseGroup } from '../_shared/domain/group';
 import { formatShanghai } from '../_shared/domain/time';
 import { sendReminder, subscriptionsOf } from '../_shared/flows/reminders';
@@ -82,7 +82,7 @@ async function remindOwners(
           event: 'poolAlert',
           to: owner._id,
           cause: `alert:${alertId(alert, dayKey)}:${owner._id}`,
-          page: REWARD_PAGES.groups,
+          page: PAGES.groups,
           vars: { message: alert.message, at: timeText(now) },
         },
         campaign,
@@ -112,7 +112,7 @@ async function remindExpiring(campaign: Campaign, now: Date): Promise<number> {
           event: 'couponExpiring',
           to: coupon.owner,
           cause: `expiring:${coupon._id}`,
-          page: `${REWARD_PAGES.coupon}?id=${coupon._id}`,
+          page: withQuery(PAGES.coupon, { id: coupon._id }),
           vars: { title: coupon.title, label: coupon.label, expiresAt: timeText(coupon.expiresAt) },
         },
         campaign,
@@ -178,7 +178,7 @@ async function announceRightsChange(campaignDoc: CampaignDoc, now: Date): Promis
           event: 'rightsChanged',
           to: holder.openid,
           cause: `rights:${campaignDoc._id}:${pending.digest}:${holder._id}`,
-          page: REWARD_PAGES.blackcard,
+          page: PAGES.blackcard,
           vars: { rights: titles, count: rights.length },
         },
         campaign,
@@ -214,7 +214,7 @@ async function remindGroupWaiters(campaignDoc: CampaignDoc, now: Date): Promise<
             event: 'groupReady',
             to: waiting.openid,
             cause: `group-ready:${waiting._id}:${since.getTime()}`,
-            page: REWARD_PAGES.group,
+            page: PAGES.group,
             vars: { group: room.name, expiresAt: timeText(room.expiresAt) },
           },
           campaign,

@@ -5,14 +5,8 @@
  */
 import type { ApiResults, Envelope } from '../../cloudfunctions/_shared/contracts';
 import { callApi } from './api';
-import {
-  isChannelCode,
-  isInviteCode,
-  LANDING_PAGE,
-  parseScene,
-  SHARE_CHANNEL,
-  sceneOf,
-} from '../utils/scene';
+import { ROUTES, withQuery } from '../utils/routes';
+import { isChannelCode, isInviteCode, parseScene, SHARE_CHANNEL, sceneOf } from '../utils/scene';
 
 export interface EntryQuery {
   inv?: string;
@@ -57,7 +51,9 @@ export function sceneFor(inviteCode: string, channel?: string): string {
 
 /** The path a visitor shares: their invite code, channel `share`. */
 export function sharePath(inviteCode: string | undefined): string {
-  return inviteCode ? `/${LANDING_PAGE}?inv=${inviteCode}&ch=${SHARE_CHANNEL}` : `/${LANDING_PAGE}`;
+  return inviteCode
+    ? withQuery(ROUTES.landing, { inv: inviteCode, ch: SHARE_CHANNEL })
+    : ROUTES.landing;
 }
 
 let pending: Promise<Envelope<Session>> | null = null;

@@ -9,9 +9,6 @@
  * what is under `miniprogram/`; the functions' bundler reaches in. Pure: no wx, no Node.
  */
 
-/** The page every Mini Program code opens (app.json's first page; a test keeps them equal). */
-export const LANDING_PAGE = 'pages/landing/index';
-
 /** WeChat's rule for a wxacode scene. */
 export const SCENE_MAX_LENGTH = 32;
 

@@ -9,7 +9,7 @@ import { COLLECTIONS } from '../../cloudfunctions/_shared/collections';
 import { CAMPAIGN_CACHE_TTL_MS } from '../../cloudfunctions/_shared/limits';
 import { MOMENTS_SNAPSHOT_PATH } from '../../cloudfunctions/_shared/moments';
 import { entryFromQuery } from '../../miniprogram/services/session';
-import { LANDING_PAGE } from '../../miniprogram/utils/scene';
+import { PAGES } from '../../miniprogram/utils/routes';
 import {
   OWNER,
   STAFF,
@@ -46,7 +46,7 @@ const channelsOf = async () =>
 /** Scans a stored code and enters the Mini Program as WeChat would open it for `openid`. */
 async function scanAndEnter(openid: string, fileID: string) {
   const { page, query } = openedBy(await scanStoredCode(backend.emulator, fileID));
-  expect(page).toBe(LANDING_PAGE);
+  expect(page).toBe(PAGES.landing);
   // the landing page's own reading of the scene (services/session.ts)
   return data(await backend.api(openid, 'session.enter', entryFromQuery(query)));
 }
@@ -77,7 +77,7 @@ describe('channel codes', () => {
     );
     expect(channel).toMatchObject({ code: 'counter', cost: 5_000, source: 'registry' });
     const code = data(await backend.admin(OWNER, 'channels.qrcode', { code: 'counter' }));
-    expect(code).toMatchObject({ scene: '.counter', page: LANDING_PAGE });
+    expect(code).toMatchObject({ scene: '.counter', page: PAGES.landing });
     expect(code.fileID).toMatch(/^cloud:\/\//);
 
     const visitor = await scanAndEnter('counter-visitor', code.fileID);
@@ -146,7 +146,9 @@ describe('channel codes', () => {
     const code = data(await backend.admin(OWNER, 'channels.qrcode', { code: 'desk' }));
     const stored = docs(COLLECTIONS.channels).find((d) => d._id === 'desk');
     expect(stored?.qrcode.fileID).toBe(code.fileID);
-    expect(await scanStoredCode(backend.emulator, code.fileID)).toBe(`${LANDING_PAGE}?scene=.desk`);
+    expect(await scanStoredCode(backend.emulator, code.fileID)).toBe(
+      `${PAGES.landing}?scene=.desk`,
+    );
   });
 
   it('keeps attributing a printed code when the next campaign starts, with that campaign’s own spend', async () => {
@@ -253,7 +255,7 @@ describe('inviter posters', () => {
     const user = docs(COLLECTIONS.users).find((u) => u._id === 'inviter');
     expect(user?.posterCode.fileID).toBe([...fileIDs][0]);
     expect(await scanStoredCode(backend.emulator, [...fileIDs][0])).toBe(
-      `${LANDING_PAGE}?scene=${user?.inviteCode}.share`,
+      `${PAGES.landing}?scene=${user?.inviteCode}.share`,
     );
   });
 

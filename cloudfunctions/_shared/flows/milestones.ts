@@ -9,7 +9,7 @@
  */
 import type { Campaign } from '../campaign';
 import { participantId } from '../collections';
-import { REWARD_PAGES } from '../constants';
+import { PAGES } from '../../../miniprogram/utils/routes';
 import {
   dueMilestones,
   milestoneTitle,
@@ -135,7 +135,7 @@ async function remindInviter(
       event,
       to: inviter.openid,
       cause,
-      page: event === 'groupReady' ? REWARD_PAGES.group : REWARD_PAGES.blackcard,
+      page: event === 'groupReady' ? PAGES.group : PAGES.blackcard,
       vars: event === 'groupReady' ? { ...vars, group: '会员群', expiresAt: '' } : vars,
     },
     campaign,

@@ -17,9 +17,7 @@ import { fail } from '../../_shared/errors';
 import { adminRefFor } from '../../_shared/ids';
 import { listAdmins, removeAdmin, type AdminDoc } from '../../_shared/repositories/admins';
 import { storeBindCode } from '../../_shared/repositories/bind-codes';
-
-/** The page a scanned bind code opens (app.json, admin subpackage). */
-export const BIND_PAGE = 'admin/pages/bind/index';
+import { PAGES } from '../../../miniprogram/utils/routes';
 
 const ROLE_ORDER: Record<AdminRole, number> = { owner: 0, staff: 1 };
 
@@ -96,7 +94,7 @@ async function bindQrImage(code: string): Promise<string> {
   try {
     const res = await openapi.wxacode.getUnlimited({
       scene: code,
-      page: BIND_PAGE,
+      page: PAGES.bind,
       // the page may be newer than the published version
       checkPath: false,
       width: 430,

@@ -20,7 +20,8 @@ import {
   type ChannelDoc,
 } from '../../_shared/repositories/channels';
 import type { StoredCodeDoc } from '../../_shared/user';
-import { LANDING_PAGE, sceneOf } from '../../../miniprogram/utils/scene';
+import { PAGES } from '../../../miniprogram/utils/routes';
+import { sceneOf } from '../../../miniprogram/utils/scene';
 
 export async function listChannels(
   _params: object,
@@ -90,8 +91,8 @@ export async function channelQrcode(
   let qrcode = doc.qrcode;
   if (!qrcode) {
     const scene = sceneOf({ channel: code });
-    const fileID = await makeMiniProgramCode(scene, LANDING_PAGE, `codes/channels/${code}.png`);
-    const made: StoredCodeDoc = { scene, page: LANDING_PAGE, fileID, at: now };
+    const fileID = await makeMiniProgramCode(scene, PAGES.landing, `codes/channels/${code}.png`);
+    const made: StoredCodeDoc = { scene, page: PAGES.landing, fileID, at: now };
     qrcode = (await keepChannelQr(code, made)) ? made : ((await findChannel(code))?.qrcode ?? made);
   }
   const urls = await displayUrls([qrcode.fileID]);

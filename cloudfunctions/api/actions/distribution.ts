@@ -23,7 +23,8 @@ import {
   type StoredCodeDoc,
   type UserDoc,
 } from '../../_shared/repositories/users';
-import { LANDING_PAGE, SHARE_CHANNEL, sceneOf } from '../../../miniprogram/utils/scene';
+import { PAGES } from '../../../miniprogram/utils/routes';
+import { SHARE_CHANNEL, sceneOf } from '../../../miniprogram/utils/scene';
 
 async function requirePerson(openid: string): Promise<UserDoc> {
   return (await findUser(openid)) ?? fail('NOT_FOUND', '请先进入活动页面');
@@ -40,10 +41,10 @@ export async function invitePoster(
     // the path is the person's: a second, concurrent first request writes the same image
     const fileID = await makeMiniProgramCode(
       scene,
-      LANDING_PAGE,
+      PAGES.landing,
       `codes/invite/${user.inviteCode}.png`,
     );
-    const made: StoredCodeDoc = { scene, page: LANDING_PAGE, fileID, at: now };
+    const made: StoredCodeDoc = { scene, page: PAGES.landing, fileID, at: now };
     code = (await keepPosterCode(user._id, made))
       ? made
       : ((await findUser(user._id))?.posterCode ?? made);

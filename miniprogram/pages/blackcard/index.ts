@@ -26,14 +26,14 @@ import { drawShareCard, openInviterPoster, shareImageOf } from '../../services/p
 import { enableSharing, toast } from '../../services/ui';
 import { formatDate, formatDateTime } from '../../utils/format';
 import { instanceState } from '../../utils/instance-state';
-import { ROUTES, openPage } from '../../utils/routes';
+import { openPage } from '../../utils/nav';
+import { ROUTES } from '../../utils/routes';
 import { askForReminders, preloadReminders, remindersOffered } from '../../services/reminders';
 import { RefreshingCode } from '../../utils/refreshing-code';
 import type { ReminderEvent } from '../../../cloudfunctions/_shared/constants';
 
 type Card = ApiResults['blackcard.get'];
 
-const GROUP_PAGE = '/pages/group/index';
 /** What the card's reminder ask covers (WeChat shows at most 3 per sheet). */
 const CARD_REMINDERS: ReminderEvent[] = ['inviteProgress', 'unlockNear', 'rightsChanged'];
 
@@ -293,7 +293,7 @@ Component({
     },
 
     onJoinGroup() {
-      wx.navigateTo({ url: GROUP_PAGE }).catch(() => undefined);
+      openPage(ROUTES.group);
     },
 
     // Operator studio (issue 9)

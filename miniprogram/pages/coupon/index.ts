@@ -21,7 +21,9 @@ import { askForReminders, preloadReminders, remindersOffered } from '../../servi
 import { ensureSession } from '../../services/session';
 import { toast } from '../../services/ui';
 import { instanceState } from '../../utils/instance-state';
+import { replacePage } from '../../utils/nav';
 import { tokenRefreshDelay } from '../../utils/redeem';
+import { ROUTES } from '../../utils/routes';
 
 /** `ship`: a shipped prize waiting for its address or for the owner to send it (issue 12) */
 type State = 'loading' | 'ready' | 'ship' | 'redeemed' | 'expired' | 'missing' | 'error';
@@ -53,7 +55,6 @@ function wordsFor(coupon: Coupon | null) {
   };
 }
 
-const WALLET_PAGE = '/pages/wallet/index';
 /** After a failed refresh (network), try again this soon: the shown token may still work. */
 const RETRY_MS = 5_000;
 
@@ -269,7 +270,7 @@ Component({
     onBack() {
       wx.navigateBack({
         fail: () => {
-          wx.redirectTo({ url: WALLET_PAGE }).catch(() => undefined);
+          replacePage(ROUTES.wallet);
         },
       });
     },

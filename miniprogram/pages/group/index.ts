@@ -13,11 +13,10 @@ import { ensureSession, type EntryQuery } from '../../services/session';
 import { toast } from '../../services/ui';
 import { formatDateTime } from '../../utils/format';
 import { instanceState } from '../../utils/instance-state';
+import { replacePage } from '../../utils/nav';
+import { ROUTES } from '../../utils/routes';
 
 type State = 'loading' | 'group' | 'fallback' | 'claim-first' | 'card-first' | 'error';
-
-const LANDING_PAGE = '/pages/landing/index';
-const BLACKCARD_PAGE = '/pages/blackcard/index';
 
 interface Runtime {
   loading: boolean;
@@ -143,11 +142,11 @@ Component({
     },
 
     onGoClaim() {
-      wx.redirectTo({ url: LANDING_PAGE }).catch(() => undefined);
+      replacePage(ROUTES.landing);
     },
 
     onGoBlackCard() {
-      wx.redirectTo({ url: BLACKCARD_PAGE }).catch(() => undefined);
+      replacePage(ROUTES.blackcard);
     },
   },
 });

@@ -31,18 +31,11 @@ import { enableSharing, toast } from '../../services/ui';
 import { serverOffset } from '../../utils/countdown';
 import { formatDateTime } from '../../utils/format';
 import { instanceState } from '../../utils/instance-state';
-import { ROUTES, openPage } from '../../utils/routes';
+import { openPage } from '../../utils/nav';
+import { ROUTES, type PageName } from '../../utils/routes';
 import { windowPhase, type WindowPhase } from '../../utils/schedule';
 
 type State = 'loading' | 'ready' | 'inactive' | 'error' | 'moments';
-
-const PAGES = {
-  wheel: '/pages/wheel/index',
-  blackcard: '/pages/blackcard/index',
-  group: '/pages/group/index',
-  wallet: '/pages/wallet/index',
-  coupon: '/pages/coupon/index',
-} as const;
 
 const DEFAULT_SHARE_TITLE = '送你一份新人福利，点开就能领';
 /** Rewards (issue 12): what the reminder ask after claiming covers (≤ 3, WeChat's limit). */
@@ -495,12 +488,12 @@ Component({
 
     onOpenCoupon(event: WechatMiniprogram.CustomEvent<{ id: string }>) {
       const { id } = event.detail;
-      if (id) wx.navigateTo({ url: `${PAGES.coupon}?id=${id}` }).catch(() => undefined);
+      if (id) openPage(ROUTES.coupon, { id });
     },
 
     onNavigate(event: WechatMiniprogram.BaseEvent) {
-      const target = (event.currentTarget.dataset as { target?: keyof typeof PAGES }).target;
-      if (target && PAGES[target]) wx.navigateTo({ url: PAGES[target] }).catch(() => undefined);
+      const target = (event.currentTarget.dataset as { target?: PageName }).target;
+      if (target && target in ROUTES) openPage(ROUTES[target]);
     },
 
     shareTitle(): string {

@@ -9,12 +9,11 @@ import { callApi, friendlyMessage } from '../../services/api';
 import { ensureSession } from '../../services/session';
 import { refreshOnPullDown, toast } from '../../services/ui';
 import { instanceState } from '../../utils/instance-state';
+import { openPage } from '../../utils/nav';
+import { ROUTES } from '../../utils/routes';
 import { groupWallet, WALLET_TABS, type WalletGroups } from '../../utils/wallet';
 
 type State = 'loading' | 'ready' | 'error';
-
-const COUPON_PAGE = '/pages/coupon/index';
-const WHEEL_PAGE = '/pages/wheel/index';
 
 const EMPTY_TEXT: Record<CouponStatus, string> = {
   available: '暂时没有可用的券，去转盘试试手气吧',
@@ -108,11 +107,11 @@ Component({
 
     onOpenCoupon(event: WechatMiniprogram.CustomEvent<{ id: string }>) {
       const { id } = event.detail;
-      if (id) wx.navigateTo({ url: `${COUPON_PAGE}?id=${id}` }).catch(() => undefined);
+      if (id) openPage(ROUTES.coupon, { id });
     },
 
     onGoWheel() {
-      wx.navigateTo({ url: WHEEL_PAGE }).catch(() => undefined);
+      openPage(ROUTES.wheel);
     },
   },
 });

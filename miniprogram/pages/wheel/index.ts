@@ -19,7 +19,8 @@ import { enableSharing, toast } from '../../services/ui';
 import { serverOffset } from '../../utils/countdown';
 import { formatDateTime } from '../../utils/format';
 import { instanceState } from '../../utils/instance-state';
-import { ROUTES, openPage } from '../../utils/routes';
+import { openPage, replacePage } from '../../utils/nav';
+import { ROUTES } from '../../utils/routes';
 import { windowPhase } from '../../utils/schedule';
 
 type State = 'loading' | 'ready' | 'inactive' | 'error';
@@ -32,8 +33,6 @@ interface WheelComponent {
   spinTo(sectorIndex: number): Promise<void>;
 }
 
-const WALLET_PAGE = '/pages/wallet/index';
-const LANDING_PAGE = '/pages/landing/index';
 const SHARE_TITLE = '送你一份新人福利，点开就能领';
 
 interface Runtime {
@@ -304,11 +303,11 @@ Component({
 
     onGoWallet() {
       this.setData({ dialog: '' });
-      wx.navigateTo({ url: WALLET_PAGE }).catch(() => undefined);
+      openPage(ROUTES.wallet);
     },
 
     onGoLanding() {
-      wx.redirectTo({ url: LANDING_PAGE }).catch(() => undefined);
+      replacePage(ROUTES.landing);
     },
 
     onCopyResource() {

@@ -13,6 +13,7 @@ import {
   runCron,
   useBackend,
 } from '../../support/emulator';
+import { PAGES } from '../../../miniprogram/utils/routes';
 import { activeMember, messagesTo, stored, subscribe, templateOf } from '../../support/rewards';
 
 const backend = useBackend();
@@ -55,7 +56,7 @@ describe('a friend’s claim', () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({
       templateId: await templateOf(backend, 'inviteProgress'),
-      page: 'pages/blackcard/index',
+      page: PAGES.blackcard,
       data: { thing1: { value: '好友已领取你分享的福利' }, thing2: { value: '已邀请 1/3 位好友' } },
     });
     expect(messagesTo(backend, 'silent')).toEqual([]);
@@ -114,7 +115,7 @@ describe('a coupon expiring within 24 h', () => {
     const sent = messagesTo(backend, 'holder');
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({
-      page: `pages/coupon/index?id=${coupon.id}`,
+      page: `${PAGES.coupon}?id=${coupon.id}`,
       data: { thing1: { value: '5元无门槛券' }, thing3: { value: '券即将过期，别忘了到店使用' } },
     });
     expect(sent[0].data.time2.value).toMatch(/^\d{4}年\d{1,2}月\d{1,2}日 23:59$/);
@@ -175,7 +176,7 @@ describe('reminders from the hourly job', () => {
     const run = await runCron(backend);
     expect(run.ok && run.data.reminders).toMatchObject({ groupReady: 1 });
     expect(messagesTo(backend, 'waiting')).toEqual([
-      expect.objectContaining({ page: 'pages/group/index' }),
+      expect.objectContaining({ page: PAGES.group }),
     ]);
     await runCron(backend);
     expect(messagesTo(backend, 'waiting')).toHaveLength(1);
@@ -188,7 +189,7 @@ describe('reminders from the hourly job', () => {
     const run = await runCron(backend);
     expect(run.ok && run.data.reminders).toMatchObject({ poolAlerts: 1 });
     const [alert] = messagesTo(backend, OWNER);
-    expect(alert).toMatchObject({ page: 'admin/pages/groups/index' });
+    expect(alert).toMatchObject({ page: PAGES.groups });
     expect(alert.data.thing1.value.length).toBeLessThanOrEqual(20); // WeChat's limit for thing
     await runCron(backend); // the same alert the same day: raised once, told once
     expect(messagesTo(backend, OWNER)).toHaveLength(1);

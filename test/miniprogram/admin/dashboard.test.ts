@@ -5,6 +5,7 @@
  */
 import { formatDateTime } from '../../../miniprogram/utils/format';
 import { timerEvent } from '../../support/emulator';
+import { ROUTES } from '../../../miniprogram/utils/routes';
 import { usePageBackend } from '../support/backend';
 import {
   attach,
@@ -186,9 +187,7 @@ test("an owner sees the scenario's figures, by channel, with the invites' outcom
 
   const navigate = jest.spyOn(wx, 'navigateTo');
   await tap(page.querySelector('.dash-entry'));
-  expect(navigate).toHaveBeenLastCalledWith(
-    expect.objectContaining({ url: '/admin/pages/redeem/index' }),
-  );
+  expect(navigate).toHaveBeenLastCalledWith(expect.objectContaining({ url: ROUTES.redeem }));
 });
 
 test('after cron, a nearly-full pool and an expiring QR are flagged', async () => {
@@ -292,7 +291,5 @@ test('staff see their name and the way to redeem, and nothing of the figures', a
 
   const navigate = jest.spyOn(wx, 'navigateTo');
   await tap(page.querySelector('.dash-staff__redeem'));
-  expect(navigate).toHaveBeenCalledWith(
-    expect.objectContaining({ url: '/admin/pages/redeem/index' }),
-  );
+  expect(navigate).toHaveBeenCalledWith(expect.objectContaining({ url: ROUTES.redeem }));
 });

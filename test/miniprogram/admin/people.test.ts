@@ -16,6 +16,7 @@ import {
   until,
   type SimRoot,
 } from '../support/simulate';
+import { ROUTES } from '../../../miniprogram/utils/routes';
 
 const backend = usePageBackend();
 
@@ -84,7 +85,7 @@ describe('会员 (the member list)', () => {
     await tap(page.querySelector('.mbrs-search__go'));
     await until(() => navigate.mock.calls.length === 1, 'the member page');
     expect(navigate).toHaveBeenCalledWith(
-      expect.objectContaining({ url: `/admin/pages/member/index?ref=${inviter}` }),
+      expect.objectContaining({ url: `${ROUTES.member}?ref=${inviter}` }),
     );
 
     page.instance.onQueryInput({ detail: { value: 'NOBODY12' } });

@@ -15,6 +15,7 @@ import {
   until,
   type SimRoot,
 } from '../support/simulate';
+import { ROUTES } from '../../../miniprogram/utils/routes';
 
 const backend = usePageBackend();
 
@@ -87,7 +88,7 @@ describe('活动管理', () => {
     await tap(page.querySelector('.cps-action--clone'));
     await until(() => navigate.mock.calls.length === 1, 'the editor');
     expect(navigate.mock.calls[0][0]).toMatchObject({
-      url: '/admin/pages/editor/index?id=demo-opening-2',
+      url: `${ROUTES.editor}?id=demo-opening-2`,
     });
     await tap(page.querySelector('.cps-create'));
     await until(() => navigate.mock.calls.length === 2, 'the editor again');
@@ -193,7 +194,7 @@ it('the dashboard leads owners to 活动管理 and 管理员', async () => {
   await tap(page.querySelector('.dash-entry--campaigns'));
   await tap(page.querySelector('.dash-entry--admins'));
   expect(navigate.mock.calls.map(([options]) => (options as { url: string }).url)).toEqual([
-    '/admin/pages/campaigns/index',
-    '/admin/pages/admins/index',
+    ROUTES.campaigns,
+    ROUTES.admins,
   ]);
 });

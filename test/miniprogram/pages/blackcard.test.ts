@@ -16,6 +16,7 @@ import {
   textOf,
   type SimRoot,
 } from '../support/simulate';
+import { ROUTES } from '../../../miniprogram/utils/routes';
 
 const backend = usePageBackend();
 
@@ -115,11 +116,11 @@ test('three friends who claim unlock the card; the invitees are masked; the grou
   expect(text(reloaded, '.bc-activate__title')).toBe('加入会员群即可激活权益');
   const navigate = jest.spyOn(wx, 'navigateTo');
   await tap(reloaded.querySelector('.bc-activate__btn'));
-  expect(navigate).toHaveBeenCalledWith(expect.objectContaining({ url: '/pages/group/index' }));
+  expect(navigate).toHaveBeenCalledWith(expect.objectContaining({ url: ROUTES.group }));
 
   // sharing carries the inviter's own code on the share channel, never the mentor's
   const share = reloaded.instance.onShareAppMessage();
-  expect(share.path).toBe(`/pages/landing/index?inv=${myCode}&ch=share`);
+  expect(share.path).toBe(`${ROUTES.landing}?inv=${myCode}&ch=share`);
   expect(share.title).toEqual(expect.any(String));
   expect(reloaded.instance.onShareTimeline().query).toBe(`inv=${myCode}&ch=share`);
 });

@@ -15,6 +15,7 @@ import {
   until,
   type SimRoot,
 } from '../support/simulate';
+import { ROUTES } from '../../../miniprogram/utils/routes';
 
 const backend = usePageBackend();
 
@@ -92,7 +93,7 @@ test('a visitor who has not claimed the gift is told why, with the way to the gi
 
   const redirect = jest.spyOn(wx, 'redirectTo');
   await tap(page.querySelector('.grp-blocked__btn'));
-  expect(redirect).toHaveBeenCalledWith(expect.objectContaining({ url: '/pages/landing/index' }));
+  expect(redirect).toHaveBeenCalledWith(expect.objectContaining({ url: ROUTES.landing }));
   // nobody was handed a group
   const stats = await backend.as('demo-admin', 'admin', { action: 'stats.overview' });
   expect(stats.groups.map((g: { handedOut: number }) => g.handedOut)).toEqual([0, 0, 0]);
@@ -136,5 +137,5 @@ test('when groups are for black-card members only, a locked card leads to the bl
 
   const redirect = jest.spyOn(wx, 'redirectTo');
   await tap(page.querySelector('.grp-blocked__btn'));
-  expect(redirect).toHaveBeenCalledWith(expect.objectContaining({ url: '/pages/blackcard/index' }));
+  expect(redirect).toHaveBeenCalledWith(expect.objectContaining({ url: ROUTES.blackcard }));
 });

@@ -21,6 +21,7 @@ import {
   until,
   type SimRoot,
 } from '../support/simulate';
+import { ROUTES } from '../../../miniprogram/utils/routes';
 
 const DAY = 86_400_000;
 type Page = SimRoot & { instance: Record<string, (...args: any[]) => any> };
@@ -122,7 +123,7 @@ test('claiming shows the coupon from the server and the resource link; a double 
   const navigate = jest.spyOn(wx, 'navigateTo');
   await tap(page.querySelector('.landing-reward__coupon')?.querySelector('.coupon'));
   expect(navigate).toHaveBeenCalledWith(
-    expect.objectContaining({ url: `/pages/coupon/index?id=${coupons[0].id}` }),
+    expect.objectContaining({ url: `${ROUTES.coupon}?id=${coupons[0].id}` }),
   );
 });
 
@@ -193,7 +194,7 @@ test("a friend's invite shows the banner; claiming verifies it for the inviter",
   const mine = await inviteCodeOf('friend-of-A');
   expect(mine).not.toBe(codeA);
   const share = page.instance.onShareAppMessage();
-  expect(share.path).toBe(`/pages/landing/index?inv=${mine}&ch=share`);
+  expect(share.path).toBe(`${ROUTES.landing}?inv=${mine}&ch=share`);
   expect(share.title).toBe('开业福利：免费领《夏日特调配方手册》');
   const campaign = await backend.as('friend-of-A', 'api', { action: 'campaign.get' });
   expect(share.imageUrl).toBe(campaign.magnet.image);
@@ -291,11 +292,9 @@ test('no active campaign (CAMPAIGN_NOT_ACTIVE) shows that state instead of the p
 test('the entry tiles lead to the wheel, the black card, the group and the wallet', async () => {
   const page = await openLanding();
   const navigate = jest.spyOn(wx, 'navigateTo');
-  for (const target of ['wheel', 'blackcard', 'group', 'wallet']) {
+  for (const target of ['wheel', 'blackcard', 'group', 'wallet'] as const) {
     await tap(page.querySelector(`.landing-entry--${target}`));
-    expect(navigate).toHaveBeenLastCalledWith(
-      expect.objectContaining({ url: `/pages/${target}/index` }),
-    );
+    expect(navigate).toHaveBeenLastCalledWith(expect.objectContaining({ url: ROUTES[target] }));
   }
   expect(text(page, '.landing-entry--blackcard')).toContain('邀请 3 位好友解锁');
 });

@@ -13,6 +13,7 @@ import {
   textOf,
   type SimRoot,
 } from '../support/simulate';
+import { ROUTES } from '../../../miniprogram/utils/routes';
 
 const backend = usePageBackend();
 
@@ -43,7 +44,7 @@ test('团长中心 shows a leader what their tree brought and the way up the lad
   const card = await open('pages/blackcard/index');
   const navigate = jest.spyOn(wx, 'navigateTo');
   await tap(card.querySelector('.bc-more__leader'));
-  expect(navigate).toHaveBeenCalledWith(expect.objectContaining({ url: '/pages/leader/index' }));
+  expect(navigate).toHaveBeenCalledWith(expect.objectContaining({ url: ROUTES.leader }));
 
   const page = await open('pages/leader/index');
   expect(textOf(page.querySelector('.ldr-hero__title'))).toBe('小当家');

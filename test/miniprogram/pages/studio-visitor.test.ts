@@ -16,6 +16,7 @@ import {
   textOf,
   type SimRoot,
 } from '../support/simulate';
+import { ROUTES } from '../../../miniprogram/utils/routes';
 
 const backend = usePageBackend();
 
@@ -168,8 +169,6 @@ describe('the 管理 entry', () => {
     const navigate = jest.spyOn(wx, 'navigateTo');
     const owner = await open('pages/landing/index');
     await tap(owner.querySelector('.landing-link--admin'));
-    expect(navigate).toHaveBeenCalledWith(
-      expect.objectContaining({ url: '/admin/pages/dashboard/index' }),
-    );
+    expect(navigate).toHaveBeenCalledWith(expect.objectContaining({ url: ROUTES.dashboard }));
   });
 });

@@ -15,6 +15,7 @@ import {
   textOf,
   type SimRoot,
 } from '../support/simulate';
+import { ROUTES } from '../../../miniprogram/utils/routes';
 
 const DAY = 86_400_000;
 type Page = SimRoot & { instance: Record<string, (...args: any[]) => any> };
@@ -95,7 +96,7 @@ test('tapping an available coupon opens its redemption page', async () => {
   const navigate = jest.spyOn(wx, 'navigateTo');
   await tap(page.querySelector('.wallet-coupon')?.querySelector('.coupon'));
   expect(navigate).toHaveBeenCalledWith(
-    expect.objectContaining({ url: `/pages/coupon/index?id=${coupon.id}` }),
+    expect.objectContaining({ url: `${ROUTES.coupon}?id=${coupon.id}` }),
   );
 });
 
@@ -119,7 +120,7 @@ test('an empty wallet says so in every tab, and leads to the wheel', async () =>
   expect(text(page, '.wallet-empty__text')).toBe('暂时没有可用的券，去转盘试试手气吧');
   const navigate = jest.spyOn(wx, 'navigateTo');
   await tap(page.querySelector('.wallet-empty__btn'));
-  expect(navigate).toHaveBeenCalledWith(expect.objectContaining({ url: '/pages/wheel/index' }));
+  expect(navigate).toHaveBeenCalledWith(expect.objectContaining({ url: ROUTES.wheel }));
 
   await tap(page.querySelector('.wallet-tab--redeemed'));
   expect(text(page, '.wallet-empty__text')).toBe('还没有使用过的券');

@@ -24,6 +24,7 @@ import {
   type FakeCanvas,
   type SimRoot,
 } from '../support/simulate';
+import { ROUTES } from '../../../miniprogram/utils/routes';
 
 const DAY = 86_400_000;
 type Page = SimRoot & { instance: Record<string, (...args: any[]) => any> };
@@ -185,7 +186,7 @@ test('a coupon won: its name once, then its title and expiry; leads to the walle
 
   const navigate = jest.spyOn(wx, 'navigateTo');
   await tap(page.querySelector('.wheel-dialog__wallet'));
-  expect(navigate).toHaveBeenCalledWith(expect.objectContaining({ url: '/pages/wallet/index' }));
+  expect(navigate).toHaveBeenCalledWith(expect.objectContaining({ url: ROUTES.wallet }));
   expect(page.querySelector('.wheel-dialog')).toBeUndefined();
 });
 
@@ -227,7 +228,7 @@ test('no spins left: the invitation to share, and the wheel stays still', async 
   // the shared card carries this visitor's own code
   const { inviteCode } = await backend.as('spinner-4', 'api', { action: 'session.enter' });
   expect(page.instance.onShareAppMessage().path).toBe(
-    `/pages/landing/index?inv=${inviteCode}&ch=share`,
+    `${ROUTES.landing}?inv=${inviteCode}&ch=share`,
   );
   expect(page.instance.onShareTimeline().query).toBe(`inv=${inviteCode}&ch=share`);
 });

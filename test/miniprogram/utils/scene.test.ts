@@ -1,12 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { entryFromQuery } from '../../../miniprogram/services/session';
-import {
-  LANDING_PAGE,
-  SCENE_MAX_LENGTH,
-  parseScene,
-  sceneOf,
-} from '../../../miniprogram/utils/scene';
+import { SCENE_MAX_LENGTH, parseScene, sceneOf } from '../../../miniprogram/utils/scene';
 
 describe('the scene of a Mini Program code', () => {
   it('carries an invite and a channel, either alone, and reads back what it carries', () => {
@@ -36,12 +29,5 @@ describe('the scene of a Mini Program code', () => {
       scene: '.counter',
       channel: 'poster',
     });
-  });
-
-  it('opens the landing page, the first page of app.json', () => {
-    const app = JSON.parse(
-      readFileSync(join(__dirname, '../../../miniprogram/app.json'), 'utf8'),
-    ) as { pages: string[] };
-    expect(app.pages[0]).toBe(LANDING_PAGE);
   });
 });

@@ -6,6 +6,7 @@
 import type { AdminRole } from '../../../../cloudfunctions/_shared/contracts';
 import { callApi, friendlyMessage } from '../../../services/api';
 import { instanceState } from '../../../utils/instance-state';
+import { replacePage } from '../../../utils/nav';
 import { ROUTES } from '../../../utils/routes';
 
 type State = 'form' | 'binding' | 'bound';
@@ -84,7 +85,7 @@ Component({
     },
 
     onOpenAdmin() {
-      wx.redirectTo({ url: ROUTES.dashboard }).catch(() => undefined);
+      replacePage(ROUTES.dashboard);
     },
   },
 });

@@ -12,25 +12,18 @@
 import type { AdminResults } from '../../../../cloudfunctions/_shared/contracts';
 import { callAdmin, friendlyMessage } from '../../../services/api';
 import { refreshOnPullDown, toast } from '../../../services/ui';
-import type { REWARD_PAGES } from '../../../../cloudfunctions/_shared/constants';
 import { askForReminders, preloadReminders, remindersOffered } from '../../../services/reminders';
 import type { BarItem } from '../../../components/bar-chart/index';
 import { formatCount, formatDateTime, formatFen } from '../../../utils/format';
 import { instanceState } from '../../../utils/instance-state';
 import { groupView, poolRoom } from '../../../utils/pool';
-import { ROUTES, membersRoute, openPage } from '../../../utils/routes';
+import { openPage } from '../../../utils/nav';
+import { ROUTES } from '../../../utils/routes';
 // People console (issue 13): the refusal reasons' labels live with the console's
 import { REJECTION_LABELS, TAG_LABELS } from '../../utils/labels';
 
 type Overview = AdminResults['stats.overview'];
 type State = 'loading' | 'refused' | 'staff' | 'owner' | 'error';
-
-const REDEEM_PAGE = '/admin/pages/redeem/index';
-const GROUPS_PAGE = '/admin/pages/groups/index';
-const CHANNELS_PAGE = '/admin/pages/channels/index';
-// Rewards (issue 12): typed by the shared routes (the phone loads nothing outside miniprogram/)
-const LEDGER_PAGE: `/${(typeof REWARD_PAGES)['ledger']}` = '/admin/pages/ledger/index';
-const WINNERS_PAGE: `/${(typeof REWARD_PAGES)['winners']}` = '/admin/pages/winners/index';
 
 const ALERT_KINDS: Record<string, string> = {
   // raised for a pool nearly full *and* for one with no group left: 告急 fits both
@@ -246,15 +239,15 @@ Component({
     },
 
     onOpenRedeem() {
-      wx.navigateTo({ url: REDEEM_PAGE }).catch(() => undefined);
+      openPage(ROUTES.redeem);
     },
 
     onOpenGroups() {
-      wx.navigateTo({ url: GROUPS_PAGE }).catch(() => undefined);
+      openPage(ROUTES.groups);
     },
 
     onOpenChannels() {
-      wx.navigateTo({ url: CHANNELS_PAGE }).catch(() => undefined);
+      openPage(ROUTES.channels);
     },
 
     // Operator studio (issue 9)
@@ -269,11 +262,11 @@ Component({
     // Rewards (issue 12) ---------------------------------------------------------------------
 
     onOpenLedger() {
-      wx.navigateTo({ url: LEDGER_PAGE }).catch(() => undefined);
+      openPage(ROUTES.ledger);
     },
 
     onOpenWinners() {
-      wx.navigateTo({ url: WINNERS_PAGE }).catch(() => undefined);
+      openPage(ROUTES.winners);
     },
 
     /** WeChat's reminder sheet for the pool alerts, from the tap. */
@@ -287,12 +280,12 @@ Component({
     // People console (issue 13)
     onOpenConsole(event: WechatMiniprogram.TouchEvent) {
       const page = String(event.currentTarget.dataset.page ?? '') as keyof typeof ROUTES;
-      if (page in ROUTES) wx.navigateTo({ url: ROUTES[page] }).catch(() => undefined);
+      if (page in ROUTES) openPage(ROUTES[page]);
     },
 
     onOpenTag(event: WechatMiniprogram.TouchEvent) {
       const tag = String(event.currentTarget.dataset.tag ?? '');
-      wx.navigateTo({ url: membersRoute(tag) }).catch(() => undefined);
+      openPage(ROUTES.members, tag ? { tag } : {});
     },
   },
 });

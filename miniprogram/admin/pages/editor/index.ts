@@ -18,6 +18,7 @@ import type {
 import { callAdmin, friendlyMessage, uploadImage } from '../../../services/api';
 import { toast } from '../../../services/ui';
 import { instanceState } from '../../../utils/instance-state';
+import { replacePage } from '../../../utils/nav';
 import { ROUTES } from '../../../utils/routes';
 import {
   SIMULATE_STEP,
@@ -532,7 +533,7 @@ Component({
         title: answer.data.status === 'live' ? '已发布' : '已发布，到点开始',
         icon: 'success',
       }).catch(() => undefined);
-      wx.redirectTo({ url: ROUTES.campaigns }).catch(() => undefined);
+      replacePage(ROUTES.campaigns);
     },
   },
 });

@@ -5,7 +5,8 @@
  * confirmation; a row opens the member's page.
  */
 import type { AdminResults, KocEntry } from '../../../../cloudfunctions/_shared/contracts';
-import { memberRoute } from '../../../utils/routes';
+import { openPage } from '../../../utils/nav';
+import { ROUTES } from '../../../utils/routes';
 import { callAdmin } from '../../../services/api';
 import { consolePage } from '../../behaviors/console-page';
 import { instanceState } from '../../../utils/instance-state';
@@ -82,7 +83,7 @@ Component({
 
     onOpen(event: WechatMiniprogram.TouchEvent) {
       const ref = String(event.currentTarget.dataset.ref ?? '');
-      if (ref) wx.navigateTo({ url: memberRoute(ref) }).catch(() => undefined);
+      if (ref) openPage(ROUTES.member, { ref });
     },
 
     async onGrant(event: WechatMiniprogram.TouchEvent) {

@@ -13,7 +13,8 @@ import type {
   MemberInvite,
   MemberPage,
 } from '../../../../cloudfunctions/_shared/contracts';
-import { memberRoute } from '../../../utils/routes';
+import { openPage } from '../../../utils/nav';
+import { ROUTES } from '../../../utils/routes';
 import { callAdmin, friendlyMessage } from '../../../services/api';
 import { toast } from '../../../services/ui';
 import { consolePage } from '../../behaviors/console-page';
@@ -335,7 +336,7 @@ Component({
 
     onOpenMember(event: WechatMiniprogram.TouchEvent) {
       const ref = String(event.currentTarget.dataset.ref ?? '');
-      if (ref) wx.navigateTo({ url: memberRoute(ref) }).catch(() => undefined);
+      if (ref) openPage(ROUTES.member, { ref });
     },
 
     refused(error: ActionError): false {

@@ -4,7 +4,8 @@
  * twenty at a time. A row opens the member's page.
  */
 import type { AdminResults, GrowthTag } from '../../../../cloudfunctions/_shared/contracts';
-import { memberRoute } from '../../../utils/routes';
+import { openPage } from '../../../utils/nav';
+import { ROUTES } from '../../../utils/routes';
 import { callAdmin, friendlyMessage } from '../../../services/api';
 import { consolePage } from '../../behaviors/console-page';
 import { formatCount } from '../../../utils/format';
@@ -93,7 +94,7 @@ Component({
 
     onOpen(event: WechatMiniprogram.TouchEvent) {
       const ref = String(event.currentTarget.dataset.ref ?? '');
-      if (ref) wx.navigateTo({ url: memberRoute(ref) }).catch(() => undefined);
+      if (ref) openPage(ROUTES.member, { ref });
     },
 
     onQueryInput(event: WechatMiniprogram.Input) {
@@ -137,7 +138,7 @@ Component({
           return;
         }
         this.setData({ searchError: '', query: '' });
-        wx.navigateTo({ url: memberRoute(found.data.member.userRef) }).catch(() => undefined);
+        openPage(ROUTES.member, { ref: found.data.member.userRef });
       } finally {
         runtime.searching = false;
       }

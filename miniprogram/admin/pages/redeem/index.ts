@@ -9,10 +9,7 @@
  * request id kept until it is answered, so a retried tap is the same use). A physical prize's
  * voucher is redeemed like a coupon. The page says 今日已核销 N and leads to the ledger.
  */
-import type {
-  MEMBER_CODE_PREFIX,
-  REWARD_PAGES,
-} from '../../../../cloudfunctions/_shared/constants';
+import type { MEMBER_CODE_PREFIX } from '../../../../cloudfunctions/_shared/constants';
 import type {
   AdminResults,
   ErrorCode,
@@ -22,6 +19,8 @@ import { callAdmin, friendlyMessage, newRequestId } from '../../../services/api'
 import { toast } from '../../../services/ui';
 import { formatDateTime } from '../../../utils/format';
 import { instanceState } from '../../../utils/instance-state';
+import { openPage } from '../../../utils/nav';
+import { ROUTES } from '../../../utils/routes';
 
 type State = 'loading' | 'refused' | 'ready' | 'error';
 
@@ -51,11 +50,10 @@ const FAILURES: Partial<Record<ErrorCode, { heading: string; detail: string }>> 
 };
 
 /**
- * The phone cannot load modules outside miniprogram/ (only types cross over), so the two values
- * this page needs are written here, typed by the shared constants: a change there fails tsc here.
+ * The phone cannot load modules outside miniprogram/ (only types cross over), so the value this
+ * page needs is written here, typed by the shared constants: a change there fails tsc here.
  */
 const MEMBER_CODE: typeof MEMBER_CODE_PREFIX = 'M.';
-const LEDGER_PAGE: `/${(typeof REWARD_PAGES)['ledger']}` = '/admin/pages/ledger/index';
 
 /** Rewards (issue 12): the same for a member code and its rights. */
 const MEMBER_FAILURES: Partial<Record<ErrorCode, { heading: string; detail: string }>> = {
@@ -137,7 +135,7 @@ Component({
     },
 
     onOpenLedger() {
-      wx.navigateTo({ url: LEDGER_PAGE }).catch(() => undefined);
+      openPage(ROUTES.ledger);
     },
 
     onRetry() {

@@ -5,7 +5,8 @@
  * 驳回 (with a reason, kept in the audit log).
  */
 import type { ActionError, HoldEvidence } from '../../../../cloudfunctions/_shared/contracts';
-import { memberRoute } from '../../../utils/routes';
+import { openPage } from '../../../utils/nav';
+import { ROUTES } from '../../../utils/routes';
 import { callAdmin, friendlyMessage } from '../../../services/api';
 import { toast } from '../../../services/ui';
 import { consolePage } from '../../behaviors/console-page';
@@ -132,7 +133,7 @@ Component({
 
     onOpen(event: WechatMiniprogram.TouchEvent) {
       const ref = String(event.currentTarget.dataset.ref ?? '');
-      if (ref) wx.navigateTo({ url: memberRoute(ref) }).catch(() => undefined);
+      if (ref) openPage(ROUTES.member, { ref });
     },
 
     onApprove(event: WechatMiniprogram.TouchEvent) {

@@ -1,9 +1,10 @@
 /**
  * The operator studio (issue 9) walked by hand in one browser, exactly as the issue tells it:
  * `demo-admin`, on the phone-sized preview, clones the demo campaign, changes two prizes' stock and
- * odds (and sees a problem beside its field first), reads the projection and its warnings,
- * publishes the clone, pauses and resumes it — and a visitor sees each state. Each step is
- * screenshotted into docs/screenshots/studio-*.png (embedded in the README).
+ * odds (and sees a problem beside its field first), adds a step to the invite ladder and a field
+ * to a reminder's template, reads the projection and its warnings, publishes the clone, pauses
+ * and resumes it — and a visitor sees each state. Each step is screenshotted into
+ * docs/screenshots/studio-*.png (embedded in the README).
  */
 import type { Locator } from 'playwright-core';
 import { launchBrowser, Preview, startEmulator, type Browser, type Emulator } from './support';
@@ -48,6 +49,11 @@ async function centre(locator: Locator): Promise<void> {
   await locator.evaluate((element) => element.scrollIntoView({ block: 'center' }));
 }
 
+/** Scrolls the phone so that `locator` starts at the top of the screen. */
+async function toTop(locator: Locator): Promise<void> {
+  await locator.evaluate((element) => element.scrollIntoView({ block: 'start' }));
+}
+
 /** A field of the editor, by its config path (`lottery.prizes.0.stock`). */
 const field = (path: string) => preview.screen.locator(`.f-${path.replace(/\./g, '-')}`);
 
@@ -55,6 +61,16 @@ async function typeInto(path: string, value: string): Promise<void> {
   const input = field(path).locator('input').first();
   await input.scrollIntoViewIfNeeded();
   await input.fill(value);
+}
+
+/** Picks `label` in the picker a field opens. */
+async function choose(path: string, label: string): Promise<void> {
+  await field(path).locator('.ed-control').first().scrollIntoViewIfNeeded();
+  await field(path).locator('.ed-control').first().click();
+  const picker = preview.page.getByTestId('picker');
+  await picker.locator('select').selectOption({ label });
+  await picker.getByTestId('picker-confirm').click();
+  await picker.waitFor({ state: 'detached' });
 }
 
 async function campaignStatus(id: string): Promise<string> {
@@ -117,14 +133,51 @@ describe('the operator studio in the browser preview', () => {
       preview.tap('保存并继续', 'wx-button'),
     );
     expect(saved.ok).toBe(true);
-    // saved: on to the next step, and from there straight to the last
+    // saved: on to the next step
     await preview.see('4. 优惠券');
-    await preview.tap('推演与发布', 'wx-view.ed-step');
-    await preview.see('客流假设');
     const config = (await emulator.call('admin', { action: 'campaign.get', id: CLONE }, OWNER)).data
       .config;
     expect(config.lottery.prizes[0]).toMatchObject({ id: 'tumbler', stock: 8, weight: 60 });
     expect(config.lottery.prizes[5]).toMatchObject({ id: 'tote', stock: 300, weight: 40 });
+  });
+
+  it('adds a step to the invite ladder and a field to a reminder’s template', async () => {
+    // 阶梯奖励: six friends bring a tumbler
+    await preview.tap('邀请与黑卡', 'wx-view.ed-step');
+    await preview.see('阶梯奖励');
+    await preview.tap('+ 添加阶梯奖励', 'wx-button');
+    await choose('blackCard.milestones.1.reward', '实物奖品');
+    await preview.see('满 6 人 · 定制保温杯');
+    await typeInto('blackCard.milestones.1.title', '六人礼');
+    await toTop(preview.screen.locator('.l-blackCard-milestones .ed-item').nth(1));
+    await preview.screenshot('studio-editor-ladder');
+
+    // 消息提醒: the expiring coupon's template has a fourth field, the coupon's face value
+    await preview.tap('消息提醒', 'wx-view.ed-step');
+    await preview.see('8. 消息提醒');
+    const fields = field('reminders.couponExpiring.fields');
+    await fields.locator('.ed-map__add').click();
+    const key = fields.locator('.ed-map__row').nth(3).locator('.ed-map__key input');
+    await key.fill('amount4');
+    await key.blur();
+    await fields.locator('.ed-map__row').nth(3).locator('.ed-map__value input').fill('{label}');
+    await toTop(field('reminders.couponExpiring'));
+    await preview.screenshot('studio-editor-reminders');
+
+    // saved: the last step is next
+    const saved = await preview.callDuring('campaign.update', () =>
+      preview.tap('保存并继续', 'wx-button'),
+    );
+    expect(saved.ok).toBe(true);
+    await preview.see('客流假设');
+    const config = (await emulator.call('admin', { action: 'campaign.get', id: CLONE }, OWNER)).data
+      .config;
+    expect(config.blackCard.milestones[1]).toEqual({
+      invites: 6,
+      prizeId: 'tumbler',
+      title: '六人礼',
+    });
+    expect(config.reminders.couponExpiring.fields).toMatchObject({ amount4: '{label}' });
   });
 
   it('sees the projection as a chart with its warnings before 发布', async () => {

@@ -4,27 +4,12 @@
  * WeChat refuses a field that breaks its keyword's rule (47003); values are cut to the documented
  * lengths here so a long coupon title never costs a reminder.
  */
-import type { ReminderEvent } from '../constants';
-
-/** The variables each event offers to its template's fields. */
-export const REMINDER_VARIABLES: Record<ReminderEvent, readonly string[]> = {
-  inviteProgress: ['verified', 'required', 'left', 'campaign'],
-  unlockNear: ['verified', 'required', 'left', 'campaign'],
-  couponExpiring: ['title', 'label', 'expiresAt', 'campaign'],
-  rightsChanged: ['rights', 'count', 'campaign'],
-  groupReady: ['group', 'expiresAt', 'campaign'],
-  poolAlert: ['message', 'at', 'campaign'],
-};
-
-/** The event's name for operators (campaign problems, the message log). */
-export const REMINDER_NAMES: Record<ReminderEvent, string> = {
-  inviteProgress: '好友领取进度',
-  unlockNear: '再邀 1 人解锁',
-  couponExpiring: '券即将过期',
-  rightsChanged: '会员权益更新',
-  groupReady: '群二维码已就绪',
-  poolAlert: '群池告警',
-};
+// The events' names and variables are stated with the editor that offers them (the Mini Program
+// ships only what is under miniprogram/).
+export {
+  REMINDER_NAMES,
+  REMINDER_VARIABLES,
+} from '../../../miniprogram/admin/utils/reminder-events';
 
 /**
  * Longest value per template keyword kind (微信订阅消息 "参数值内容限制"): `thing` 20 characters,

@@ -1,550 +1,44 @@
 /**
- * 活动编辑器的表单 (operator studio, issue 9): the campaign config as steps a person can follow
- * on a phone, every field with its label and hint, and the server's problems and warnings placed
- * beside the field they concern. Pure: the editor page keeps the config being edited and renders
- * `stepView`; `setField` turns what a control gave into the config's value.
+ * 活动编辑器的表单 (operator studio, issue 9): the campaign config as the steps of
+ * campaign-steps.ts, every field with its label and hint, and the server's problems and warnings
+ * placed beside the field they concern. Pure: the editor page keeps the config being edited and
+ * renders `stepView`; `setField` turns what a control gave into the config's value, and the list
+ * and map operations add, remove and move their items and rows.
  *
  * The config is edited as loose JSON (it may be invalid while a person types); the server
  * validates it in full on every save and answers each problem at its path
- * (`config.lottery.prizes.2.stock`), in Chinese. A problem is shown at the field with that path,
- * or else at the nearest list, item or group shown around it (`lottery.prizes` for "须有且只有一个
- * 兜底奖品"), or else at the top of its step.
+ * (`config.lottery.prizes.2.stock`), in Chinese. A problem is shown at the field with that path
+ * (a map's row: `reminders.inviteProgress.fields.thing1`), or else at the nearest list, item or
+ * group shown around it (`lottery.prizes` for "须有且只有一个兜底奖品"), or else at the top of its
+ * step.
  */
 import type { CampaignWarning, ValidationIssue } from '../../../cloudfunctions/_shared/contracts';
 import { formatFen } from '../../utils/format';
+import { getAt, isRecord, parsePath, setAt, type Loose } from './config-paths';
+import {
+  STEPS,
+  isGroup,
+  isList,
+  type BlockSpec,
+  type FieldSpec,
+  type FieldType,
+  type ListSpec,
+  type Option,
+} from './campaign-steps';
 
-// the config being edited is loose JSON: it may be anything while a person types
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Loose = Record<string, any>;
-export type Path = Array<string | number>;
+export { getAt, parsePath, setAt, type Loose, type Path } from './config-paths';
+export {
+  SIMULATE_STEP,
+  STEPS,
+  couponTypeOf,
+  type FieldSpec,
+  type FieldType,
+  type ListSpec,
+  type Option,
+  type StepSpec,
+} from './campaign-steps';
 
-export type FieldType =
-  | 'text'
-  | 'textarea'
-  | 'int'
-  | 'fen'
-  | 'stock'
-  | 'rate'
-  | 'datetime'
-  | 'select'
-  | 'image'
-  | 'couponType'
-  | 'validity';
-
-export interface Option {
-  value: string;
-  label: string;
-}
-
-export interface FieldSpec {
-  /** within its parent: `title`, `claimWindow.startAt`, `stock` */
-  key: string;
-  label: string;
-  hint: string;
-  type: FieldType;
-  options?: Option[] | ((config: Loose) => Option[]);
-  /** empty removes the value (an optional field), rather than sending an empty one */
-  optional?: boolean;
-  placeholder?: string;
-  /** shown only while this holds for the field's parent (the item of a list) */
-  shown?: (parent: Loose, config: Loose) => boolean;
-}
-
-export interface ListSpec {
-  list: string;
-  label: string;
-  hint: string;
-  itemName: (item: Loose, index: number) => string;
-  fields: FieldSpec[];
-  newItem: (config: Loose) => Loose;
-  min: number;
-  max: number;
-}
-
-export interface StepSpec {
-  key: string;
-  title: string;
-  intro: string;
-  /** the config's top-level keys whose problems belong to this step */
-  owns: string[];
-  blocks: Array<FieldSpec | ListSpec | { group: string }>;
-}
-
-const isList = (block: StepSpec['blocks'][number]): block is ListSpec => 'list' in block;
-const isGroup = (block: StepSpec['blocks'][number]): block is { group: string } => 'group' in block;
-
-// ---------------------------------------------------------------------------------------------
-// The steps
-
-const PRIZE_KINDS: Option[] = [
-  { value: 'coupon', label: '优惠券' },
-  { value: 'physical', label: '实物' },
-  { value: 'resource', label: '资料' },
-  { value: 'none', label: '谢谢参与' },
-];
-
-const COUPON_TYPES: Option[] = [
-  { value: 'discount', label: '折扣券（如 8 折）' },
-  { value: 'cash', label: '满减券（满 X 减 Y）' },
-  { value: 'free', label: '无门槛券（直接减 Y）' },
-];
-
-const VALIDITY: Option[] = [
-  { value: 'days', label: '领取后 N 天内有效' },
-  { value: 'until', label: '到固定时间截止' },
-];
-
-/** The coupon templates a prize or the gift may hand out. */
-function templateOptions(config: Loose, none?: string): Option[] {
-  const templates = Array.isArray(config.couponTemplates) ? config.couponTemplates : [];
-  return [
-    ...(none ? [{ value: '', label: none }] : []),
-    ...templates.map((t: Loose) => ({ value: String(t.id), label: String(t.title || t.id) })),
-  ];
-}
-
-export const STEPS: StepSpec[] = [
-  {
-    key: 'basics',
-    title: '基本信息',
-    intro: '活动叫什么、什么时候开始和结束。到点自动开始、自动结束，无需手动操作。',
-    owns: ['id', 'title', 'startAt', 'endAt', 'organizer'],
-    blocks: [
-      {
-        key: 'title',
-        label: '活动标题',
-        hint: '访客在活动首页顶部看到的标题，最多 40 字',
-        type: 'text',
-      },
-      { key: 'startAt', label: '开始时间', hint: '到点自动开始', type: 'datetime' },
-      {
-        key: 'endAt',
-        label: '结束时间',
-        hint: '到点自动结束：领福利、抽奖、邀请都在这段时间内',
-        type: 'datetime',
-      },
-      { group: 'organizer' },
-      {
-        key: 'organizer.name',
-        label: '主办方',
-        hint: '写在活动规则页上，如门店或公司名称',
-        type: 'text',
-        optional: true,
-      },
-      {
-        key: 'organizer.contact',
-        label: '联系方式',
-        hint: '顾客有疑问时怎么找到你：电话或微信号',
-        type: 'text',
-        optional: true,
-      },
-      {
-        key: 'organizer.address',
-        label: '活动地址',
-        hint: '选填，如门店地址',
-        type: 'text',
-        optional: true,
-      },
-    ],
-  },
-  {
-    key: 'magnet',
-    title: '引流福利',
-    intro: '新访客免费领取的福利（引流抓手）：限时可领，领取即算好友的有效邀请。',
-    owns: ['magnet'],
-    blocks: [
-      {
-        key: 'magnet.title',
-        label: '福利名称',
-        hint: '如：免费领《夏日特调配方手册》，最多 40 字',
-        type: 'text',
-      },
-      {
-        key: 'magnet.description',
-        label: '福利介绍',
-        hint: '说清楚能得到什么、怎么用，最多 500 字',
-        type: 'textarea',
-      },
-      {
-        key: 'magnet.image',
-        label: '活动主图',
-        hint: '首页顶部的大图，建议 750×420 像素',
-        type: 'image',
-      },
-      { group: 'magnet.claimWindow' },
-      {
-        key: 'magnet.claimWindow.startAt',
-        label: '开始领取',
-        hint: '在活动时间之内',
-        type: 'datetime',
-      },
-      {
-        key: 'magnet.claimWindow.endAt',
-        label: '截止领取',
-        hint: '首页显示倒计时；截止后可设定好友首次抽奖即算有效邀请（见第 5 步）',
-        type: 'datetime',
-      },
-      { group: 'magnet.reward' },
-      {
-        key: 'magnet.reward.couponTemplateId',
-        label: '赠送的券',
-        hint: '从第 4 步的优惠券中选择',
-        type: 'select',
-        optional: true,
-        options: (config) => templateOptions(config, '不送券'),
-      },
-      {
-        key: 'magnet.reward.resourceUrl',
-        label: '资料链接',
-        hint: '选填：领取后可复制的链接（资料包、电子书）。券和资料至少有一项',
-        type: 'text',
-        optional: true,
-      },
-    ],
-  },
-  {
-    key: 'lottery',
-    title: '转盘奖品',
-    intro: '转盘有 6–12 个奖品，其中一个是“兜底”：没抽中或奖品抽完时给它。',
-    owns: ['lottery'],
-    blocks: [
-      {
-        key: 'lottery.dailyFreeSpins',
-        label: '每天免费抽奖次数',
-        hint: '每人每天，0–20',
-        type: 'int',
-      },
-      {
-        key: 'lottery.spinsPerVerifiedInvite',
-        label: '邀请成功奖励次数',
-        hint: '好友成为有效邀请后，邀请人多得的抽奖次数，0–20',
-        type: 'int',
-      },
-      {
-        key: 'lottery.maxBonusSpinsPerDay',
-        label: '每天最多奖励次数',
-        hint: '每人每天最多因邀请得到的次数，0–100；没用完的留到以后',
-        type: 'int',
-      },
-      {
-        list: 'lottery.prizes',
-        label: '奖品',
-        hint: '概率 = 该奖品权重 ÷ 所有权重之和；某个奖品抽完后，其余奖品按权重分它的概率',
-        itemName: (prize, index) => `奖品 ${index + 1}${prize.name ? ` · ${prize.name}` : ''}`,
-        min: 6,
-        max: 12,
-        newItem: (config) => ({
-          id: freshId(config.lottery?.prizes, 'prize'),
-          name: '新奖品',
-          kind: 'physical',
-          weight: 10,
-          stock: 10,
-          fallback: false,
-        }),
-        fields: [
-          { key: 'name', label: '名称', hint: '转盘上显示，最多 20 字', type: 'text' },
-          { key: 'kind', label: '类型', hint: '', type: 'select', options: PRIZE_KINDS },
-          {
-            key: 'couponTemplateId',
-            label: '发放的券',
-            hint: '从第 4 步的优惠券中选择',
-            type: 'select',
-            options: (config) => templateOptions(config),
-            shown: (prize) => prize.kind === 'coupon',
-          },
-          {
-            key: 'resourceUrl',
-            label: '资料链接',
-            hint: '抽中后可复制的链接',
-            type: 'text',
-            shown: (prize) => prize.kind === 'resource',
-          },
-          {
-            key: 'weight',
-            label: '权重',
-            hint: '整数，越大越容易抽中；0 表示不会抽中',
-            type: 'int',
-          },
-          {
-            key: 'stock',
-            label: '库存',
-            hint: '整个活动共发多少份；留空为不限量（兜底奖品须不限量）',
-            type: 'stock',
-            placeholder: '不限量',
-          },
-          {
-            key: 'cost',
-            label: '单件成本',
-            hint: '选填，单位：分（500 即 5 元），用于推演成本',
-            type: 'fen',
-            optional: true,
-            shown: (prize) => prize.kind === 'physical',
-          },
-        ],
-      },
-    ],
-  },
-  {
-    key: 'coupons',
-    title: '优惠券',
-    intro: '福利和转盘发出的券从这里来：折扣、满减或无门槛，以及有效期。',
-    owns: ['couponTemplates'],
-    blocks: [
-      {
-        list: 'couponTemplates',
-        label: '优惠券',
-        hint: '金额单位为分：500 即 5 元',
-        itemName: (t, index) => `券 ${index + 1}${t.title ? ` · ${t.title}` : ''}`,
-        min: 0,
-        max: 20,
-        newItem: (config) => ({
-          id: freshId(config.couponTemplates, 'coupon'),
-          title: '新券',
-          kind: 'cash',
-          threshold: 0,
-          amount: 500,
-          validDays: 7,
-        }),
-        fields: [
-          { key: 'title', label: '券名称', hint: '券包里显示，最多 40 字', type: 'text' },
-          { key: 'kind', label: '券类型', hint: '', type: 'couponType', options: COUPON_TYPES },
-          {
-            key: 'rate',
-            label: '折扣率',
-            hint: '0.1–0.99，0.8 即 8 折',
-            type: 'rate',
-            shown: (t) => t.kind === 'discount',
-          },
-          {
-            key: 'threshold',
-            label: '使用门槛',
-            hint: '消费满多少可用，单位：分（5000 即 50 元）',
-            type: 'fen',
-            optional: true,
-            shown: (t) => t.kind !== 'cash' || t.threshold !== 0,
-          },
-          {
-            key: 'amount',
-            label: '减免金额',
-            hint: '单位：分（1000 即 10 元），须小于门槛',
-            type: 'fen',
-            shown: (t) => t.kind === 'cash',
-          },
-          { key: 'validity', label: '有效期', hint: '', type: 'validity', options: VALIDITY },
-          {
-            key: 'validDays',
-            label: '有效天数',
-            hint: '领取后第 N 天的 23:59 前有效；0 为仅限领取当天',
-            type: 'int',
-            shown: (t) => t.validUntil === undefined,
-          },
-          {
-            key: 'validUntil',
-            label: '截止时间',
-            hint: '无论何时领取，都到这个时间为止',
-            type: 'datetime',
-            shown: (t) => t.validUntil !== undefined,
-          },
-          {
-            key: 'segment',
-            label: '目标人群',
-            hint: '选填，如 new（新客），仅供报表区分',
-            type: 'text',
-            optional: true,
-          },
-          {
-            key: 'basket',
-            label: '客单价估算',
-            hint: '选填，单位：分；核销这张券的顾客一单大约消费多少，用来估算渠道营收和 ROI',
-            type: 'fen',
-            optional: true,
-          },
-        ],
-      },
-    ],
-  },
-  {
-    key: 'invite',
-    title: '邀请与黑卡',
-    intro: '好友完成有效动作后，邀请人多得抽奖次数，邀请满人数点亮黑卡。',
-    owns: ['blackCard', 'invite'],
-    blocks: [
-      {
-        key: 'blackCard.invitesRequired',
-        label: '解锁黑卡所需人数',
-        hint: '有效邀请满多少位点亮黑卡，1–100',
-        type: 'int',
-      },
-      {
-        list: 'blackCard.rights',
-        label: '黑卡权益',
-        hint: '权益随时可改，会员看到的永远是最新的',
-        itemName: (right, index) => `权益 ${index + 1}${right.title ? ` · ${right.title}` : ''}`,
-        min: 1,
-        max: 12,
-        newItem: (config) => ({
-          id: freshId(config.blackCard?.rights, 'right'),
-          title: '新权益',
-          description: '请写清楚怎么使用',
-        }),
-        fields: [
-          { key: 'title', label: '权益名称', hint: '最多 20 字', type: 'text' },
-          { key: 'description', label: '权益说明', hint: '最多 200 字', type: 'textarea' },
-        ],
-      },
-      {
-        key: 'invite.whenClaimClosed',
-        label: '福利领取截止后',
-        hint: '福利领完或截止后，好友做什么才算有效邀请。选“不再认定”时，截止后黑卡和奖励次数都会停止增长',
-        type: 'select',
-        options: [
-          { value: 'spin', label: '好友首次抽奖即算有效邀请' },
-          { value: 'none', label: '不再认定新的有效邀请' },
-        ],
-      },
-      {
-        key: 'invite.maxVerifiedPerInviterPerDay',
-        label: '每人每天最多有效邀请',
-        hint: '防刷：超出的当天不计，1–10000',
-        type: 'int',
-      },
-      {
-        key: 'invite.riskRankDowngrade',
-        label: '降级的风险等级',
-        hint: '微信安全风控 0–4，达到此等级只能抽到兜底、邀请不算数',
-        type: 'int',
-      },
-      {
-        key: 'invite.riskRankBlock',
-        label: '拦截的风险等级',
-        hint: '达到此等级不能参与，0–4，不低于降级等级',
-        type: 'int',
-      },
-    ],
-  },
-  {
-    key: 'groups',
-    title: '社群与渠道',
-    intro: '什么时候给访客群二维码，群满时找谁；访客从哪些渠道来、花了多少。',
-    owns: ['groups', 'channels'],
-    blocks: [
-      {
-        key: 'groups.after',
-        label: '发群二维码的时机',
-        hint: '',
-        type: 'select',
-        options: [
-          { value: 'claim', label: '领取福利后' },
-          { value: 'blackcard', label: '解锁黑卡后' },
-        ],
-      },
-      {
-        key: 'groups.defaultCapacity',
-        label: '每个群码发放上限',
-        hint: '微信群扫码最多进 200 人，建议 180，1–200',
-        type: 'int',
-      },
-      { group: 'groups.fallbackContact' },
-      {
-        key: 'groups.fallbackContact.title',
-        label: '群满时的客服',
-        hint: '如：添加店长微信，最多 40 字',
-        type: 'text',
-      },
-      {
-        key: 'groups.fallbackContact.qrUrl',
-        label: '客服二维码',
-        hint: '群都满了时，访客看到的二维码',
-        type: 'image',
-      },
-      {
-        key: 'groups.fallbackContact.note',
-        label: '客服说明',
-        hint: '选填，如：群暂时满员，加店长微信稍后拉你进群',
-        type: 'textarea',
-        optional: true,
-      },
-      {
-        list: 'channels',
-        label: '渠道',
-        hint: '渠道代码放进海报二维码（ch=代码）；须保留 share（好友分享）',
-        itemName: (channel, index) =>
-          `渠道 ${index + 1}${channel.name ? ` · ${channel.name}` : ''}`,
-        min: 1,
-        max: 30,
-        newItem: (config) => ({ code: freshId(config.channels, 'ch', 'code'), name: '新渠道' }),
-        fields: [
-          {
-            key: 'code',
-            label: '渠道代码',
-            hint: '小写字母、数字、_ 或 -，最多 16 位',
-            type: 'text',
-          },
-          { key: 'name', label: '渠道名称', hint: '看板上显示，最多 20 字', type: 'text' },
-          {
-            key: 'cost',
-            label: '投放花费',
-            hint: '选填，单位：分（30000 即 300 元），用于算获客成本',
-            type: 'fen',
-            optional: true,
-          },
-        ],
-      },
-    ],
-  },
-];
-
-/** The last step, after the config: the projection, its warnings and 发布. */
-export const SIMULATE_STEP = { key: 'simulate', title: '推演与发布' };
-
-/** `prize-7`: the first id of that shape no item of `items` has. */
-function freshId(items: unknown, prefix: string, key = 'id'): string {
-  const taken = new Set((Array.isArray(items) ? items : []).map((i: Loose) => i?.[key]));
-  for (let n = (Array.isArray(items) ? items.length : 0) + 1; ; n++) {
-    const id = `${prefix}-${n}`;
-    if (!taken.has(id)) return id;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Paths
-
-export const dotted = (path: Path): string => path.join('.');
-
-export function parsePath(dottedPath: string): Path {
-  return dottedPath === ''
-    ? []
-    : dottedPath.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part));
-}
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function getAt(root: unknown, path: Path): any {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  let node: any = root;
-  for (const key of path) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = Object.prototype.hasOwnProperty.call(node, key) ? node[key] : undefined;
-  }
-  return node;
-}
-
-/** Sets (or, with `undefined`, removes) the value at `path`, making objects on the way. */
-export function setAt(root: Loose, path: Path, value: unknown): void {
-  let node: Loose = root;
-  for (const [i, key] of path.slice(0, -1).entries()) {
-    if (node[key] === null || typeof node[key] !== 'object') {
-      node[key] = typeof path[i + 1] === 'number' ? [] : {};
-    }
-    node = node[key];
-  }
-  const last = path[path.length - 1];
-  if (value === undefined) {
-    if (Array.isArray(node) && typeof last === 'number') (node as unknown[]).splice(last, 1);
-    else delete (node as Loose)[last];
-  } else {
-    node[last] = value;
-  }
-}
+const items = (value: unknown): Loose[] => (Array.isArray(value) ? value : []);
 
 // ---------------------------------------------------------------------------------------------
 // Values: what a control shows, and what it gives back
@@ -583,89 +77,132 @@ export function parseValue(type: FieldType, raw: string, optional = false): unkn
   return raw;
 }
 
-/** The coupon type a template reads as: 无门槛 is a 满减 without a threshold. */
-export function couponTypeOf(template: Loose): string {
-  if (
-    template.kind === 'cash' &&
-    (template.threshold ?? 0) === 0 &&
-    template.threshold !== undefined
-  )
-    return 'free';
-  return String(template.kind ?? '');
+/** The config's value of what a control of `type` gave (`undefined` removes it). */
+function valueOf(
+  type: FieldType,
+  raw: string,
+  spec: FieldSpec | undefined,
+  config: Loose,
+): unknown {
+  switch (type) {
+    case 'select':
+      return raw === '' && spec?.optional ? undefined : raw;
+    case 'datetime':
+      return raw;
+    case 'switch':
+      return raw === 'true';
+    case 'section':
+      return raw === 'on' ? (spec?.make?.(config) ?? {}) : undefined;
+    default:
+      return parseValue(type, raw, spec?.optional);
+  }
 }
 
 /**
- * Sets the field at `path` (dotted) from a control's value, keeping the config coherent where a
- * choice decides other fields (a coupon prize needs a template, a discount has no amount…).
+ * Sets the field at `path` (dotted) from a control's value (`'true'`/`'false'` for a switch,
+ * `'on'`/`'off'` for a section), keeping the config coherent where a choice decides other fields
+ * (a coupon prize needs a template, a discount has no amount, a right without a quota no period…).
  */
 export function setField(config: Loose, dottedPath: string, type: FieldType, raw: string): void {
   const path = parsePath(dottedPath);
-  const parent = getAt(config, path.slice(0, -1)) ?? {};
-  const key = path[path.length - 1];
-  if (type === 'couponType') {
-    const template = parent as Loose;
-    if (raw === 'discount') {
-      template.kind = 'discount';
-      template.rate ??= 0.8;
-      delete template.amount;
-      if (template.threshold === 0) delete template.threshold;
-    } else {
-      template.kind = 'cash';
-      delete template.rate;
-      template.amount ??= 500;
-      if (raw === 'free') template.threshold = 0;
-      else if (!template.threshold) template.threshold = 5000;
-    }
-    return;
-  }
-  if (type === 'validity') {
-    const template = parent as Loose;
-    if (raw === 'until') {
-      delete template.validDays;
-      template.validUntil ??= config.endAt;
-    } else {
-      delete template.validUntil;
-      template.validDays ??= 7;
-    }
-    return;
-  }
-  const spec = fieldSpecAt(dottedPath);
-  const value = type === 'select' ? (raw === '' && spec?.optional ? undefined : raw) : raw;
-  setAt(
-    config,
-    path,
-    type === 'select' || type === 'datetime' ? value : parseValue(type, raw, spec?.optional),
-  );
-  if (path[0] === 'lottery' && path[1] === 'prizes' && key === 'kind') {
-    const prize = parent as Loose;
-    if (raw === 'coupon') prize.couponTemplateId ??= templateOptions(config)[0]?.value;
-    else delete prize.couponTemplateId;
-    if (raw !== 'resource') delete prize.resourceUrl;
-    else prize.resourceUrl ??= '';
-  }
-  if (path[0] === 'organizer') {
-    // the organiser is optional as a whole: nothing filled in means none
-    const organizer = config.organizer as Loose | undefined;
-    if (organizer && !Object.values(organizer).some((v) => typeof v === 'string' && v.trim())) {
-      delete config.organizer;
-    }
-  }
+  const parentOf = () => getAt(config, path.slice(0, -1)) ?? {};
+  const spec = fieldSpecAt(dottedPath, config);
+  if (spec?.write) spec.write(parentOf(), raw, config);
+  else setAt(config, path, valueOf(type, raw, spec, config));
+  spec?.then?.(parentOf(), config);
 }
 
 /** Makes prize `index` the fallback (兜底): the only one, with unlimited stock. */
 export function setFallback(config: Loose, index: number): void {
-  const prizes: Loose[] = config.lottery?.prizes ?? [];
-  prizes.forEach((prize, i) => {
+  items(config.lottery?.prizes).forEach((prize, i) => {
     prize.fallback = i === index;
     if (i === index) prize.stock = null;
   });
 }
 
 // ---------------------------------------------------------------------------------------------
+// Lists (prizes, rights, ladders…) and maps (a template's fields)
+
+function listSpec(list: string): ListSpec | undefined {
+  return STEPS.flatMap((s) => s.blocks).find((b): b is ListSpec => isList(b) && b.list === list);
+}
+
+/** Adds an item to a list (`lottery.prizes`…). */
+export function addItem(config: Loose, list: string): void {
+  const spec = listSpec(list);
+  if (!spec) return;
+  const path = parsePath(list);
+  setAt(config, path, [...items(getAt(config, path)), spec.newItem(config)]);
+}
+
+export function removeItem(config: Loose, list: string, index: number): void {
+  setAt(config, [...parsePath(list), index], undefined);
+}
+
+/** Moves item `index` one place up (-1) or down (+1). */
+export function moveItem(config: Loose, list: string, index: number, by: -1 | 1): void {
+  const listed = getAt(config, parsePath(list));
+  if (!Array.isArray(listed) || !listed[index] || !listed[index + by]) return;
+  [listed[index], listed[index + by]] = [listed[index + by], listed[index]];
+}
+
+function mapAt(config: Loose, mapPath: string): Loose {
+  const map = getAt(config, parsePath(mapPath));
+  if (isRecord(map)) return map;
+  const made = {};
+  setAt(config, parsePath(mapPath), made);
+  return made;
+}
+
+/** A map's row value (the key is a template's field, never a path: it is not split on dots). */
+export function setMapValue(config: Loose, mapPath: string, key: string, value: string): void {
+  mapAt(config, mapPath)[key] = value;
+}
+
+/**
+ * Renames a row in place (the rows keep their order). Answers why not, when the new name is empty
+ * or another row's: an object cannot hold two rows of one name, so that is refused here rather
+ * than losing a row.
+ */
+export function renameMapKey(config: Loose, mapPath: string, from: string, to: string): string {
+  const name = to.trim();
+  const map = mapAt(config, mapPath);
+  if (name === from) return '';
+  if (name === '') return '字段名不能为空';
+  if (Object.prototype.hasOwnProperty.call(map, name)) return `已有字段 ${name}，换一个字段名`;
+  const rows = Object.keys(map).map((key) => [key === from ? name : key, map[key]] as const);
+  for (const key of Object.keys(map)) delete map[key];
+  for (const [key, value] of rows) map[key] = value;
+  return '';
+}
+
+/**
+ * Adds a row named like WeChat's template fields (`thing3`): their numbers run across the kinds
+ * (thing1, time2, thing3), so the next number after the highest is what a template most likely
+ * has next.
+ */
+export function addMapRow(config: Loose, mapPath: string): void {
+  const map = mapAt(config, mapPath);
+  const numbers = Object.keys(map).map((key) => Number(/(\d+)$/.exec(key)?.[1] ?? 0));
+  let n = Math.max(0, ...numbers) + 1;
+  while (Object.prototype.hasOwnProperty.call(map, `thing${n}`)) n++;
+  map[`thing${n}`] = '';
+}
+
+export function removeMapRow(config: Loose, mapPath: string, key: string): void {
+  delete mapAt(config, mapPath)[key];
+}
+
+// ---------------------------------------------------------------------------------------------
 // Where problems and warnings go
 
-/** The spec of the field at `path` (list items' fields by their index-free shape). */
-export function fieldSpecAt(dottedPath: string): FieldSpec | undefined {
+/**
+ * The spec of the field at `path`: list items' fields by their index-free shape, a map's rows by
+ * their map's. Where two specs share a field, shown by turns (a coupon's audience: free text, or a
+ * growth tag once it is a variant), the one shown in `config` as it is.
+ */
+export function fieldSpecAt(dottedPath: string, config?: Loose): FieldSpec | undefined {
+  const specs: FieldSpec[] = [];
   for (const step of STEPS) {
     for (const block of step.blocks) {
       if (isGroup(block)) continue;
@@ -673,14 +210,18 @@ export function fieldSpecAt(dottedPath: string): FieldSpec | undefined {
         const prefix = `${block.list}.`;
         if (!dottedPath.startsWith(prefix)) continue;
         const rest = dottedPath.slice(prefix.length).replace(/^\d+\./, '');
-        const spec = block.fields.find((f) => f.key === rest);
-        if (spec) return spec;
-      } else if (block.key === dottedPath) {
-        return block;
+        specs.push(...block.fields.filter((f) => f.key === rest));
+      } else if (
+        block.key === dottedPath ||
+        (block.type === 'map' && dottedPath.startsWith(`${block.key}.`))
+      ) {
+        specs.push(block);
       }
     }
   }
-  return undefined;
+  if (specs.length < 2 || !config) return specs[0];
+  const parent = getAt(config, parsePath(dottedPath).slice(0, -1));
+  return specs.find((spec) => isShown(spec, isRecord(parent) ? parent : {}, config)) ?? specs[0];
 }
 
 /** The step a config path belongs to (by its top-level key). */
@@ -690,25 +231,38 @@ export function stepOf(dottedPath: string): number {
   return index >= 0 ? index : 0;
 }
 
-/** Every place a message can be shown, for the config as it is: fields, lists, items, groups. */
+/** The object that holds a top-level field (`invite.velocity` for `invite.velocity.maxVerified`). */
+const parentIn = (config: Loose, key: string): Loose => {
+  const parent = getAt(config, parsePath(key).slice(0, -1));
+  return isRecord(parent) ? parent : {};
+};
+
+const isShown = (spec: FieldSpec, parent: Loose, config: Loose) =>
+  !spec.shown || spec.shown(parent, config);
+
+/** Every place a message can be shown, for the config as it is: fields, rows, lists, items, groups. */
 export function anchorsOf(config: Loose): Set<string> {
   const anchors = new Set<string>();
+  const addField = (spec: FieldSpec, path: string) => {
+    anchors.add(path);
+    if (spec.type !== 'map') return;
+    const map = getAt(config, parsePath(path));
+    if (isRecord(map)) Object.keys(map).forEach((key) => anchors.add(`${path}.${key}`));
+  };
   for (const step of STEPS) {
     for (const block of step.blocks) {
       if (isGroup(block)) anchors.add(block.group);
       else if (isList(block)) {
         anchors.add(block.list);
-        const items: Loose[] = getAt(config, parsePath(block.list)) ?? [];
-        items.forEach((item, index) => {
+        items(getAt(config, parsePath(block.list))).forEach((item, index) => {
           anchors.add(`${block.list}.${index}`);
           for (const field of block.fields) {
-            if (!field.shown || field.shown(item, config)) {
-              anchors.add(`${block.list}.${index}.${field.key}`);
-            }
+            if (isShown(field, item, config))
+              addField(field, `${block.list}.${index}.${field.key}`);
           }
         });
-      } else if (!block.shown || block.shown(config, config)) {
-        anchors.add(block.key);
+      } else if (isShown(block, parentIn(config, block.key), config)) {
+        addField(block, block.key);
       }
     }
   }
@@ -758,15 +312,29 @@ export function placeNotes(
 // ---------------------------------------------------------------------------------------------
 // What the page renders
 
+/** A path as a class name (`lottery-prizes-0-stock`): tests and styles find a field by it. */
+export const slugOf = (path: string) => path.replace(/[^A-Za-z0-9_-]/g, '-');
+
+/** One row of a map: a template's field and what it shows. */
+export interface RowView {
+  key: string;
+  value: string;
+  path: string;
+  slug: string;
+  /** where this row sits in the page's data */
+  view: string;
+  error: string;
+}
+
 export interface FieldView {
   path: string;
-  /** the path as a class name (`lottery-prizes-0-stock`): tests and styles find a field by it */
   slug: string;
   /** where this field sits in the page's data (`view.blocks[3].items[0].fields[2]`) */
   view: string;
   label: string;
   hint: string;
   type: FieldType;
+  inline: boolean;
   placeholder: string;
   /** text controls: the value as text */
   value: string;
@@ -778,6 +346,11 @@ export interface FieldView {
   values: string[];
   optionIndex: number;
   chosen: string;
+  /** switch and section: on or off */
+  on: boolean;
+  /** map: its rows, and whether one may go (a template has at least one field) */
+  rows: RowView[];
+  canRemoveRow: boolean;
   /** a figure beside the control: `= ¥5`, `约 0.44%` */
   extra: string;
   error: string;
@@ -789,6 +362,8 @@ export interface ItemView {
   path: string;
   title: string;
   fallback: boolean;
+  canUp: boolean;
+  canDown: boolean;
   error: string;
   warning: string;
   fields: FieldView[];
@@ -796,10 +371,11 @@ export interface ItemView {
 
 export type BlockView =
   | ({ kind: 'field' } & FieldView)
-  | { kind: 'group'; path: string; error: string; warning: string }
+  | { kind: 'group'; path: string; label: string; hint: string; error: string; warning: string }
   | {
       kind: 'list';
       path: string;
+      slug: string;
       label: string;
       hint: string;
       error: string;
@@ -807,6 +383,7 @@ export type BlockView =
       items: ItemView[];
       canAdd: boolean;
       canRemove: boolean;
+      ordered: boolean;
       prizes: boolean;
     };
 
@@ -819,8 +396,8 @@ export interface StepView {
 
 const joined = (messages: string[] | undefined) => (messages ?? []).join('；');
 
-function optionsOf(spec: FieldSpec, config: Loose): Option[] {
-  return typeof spec.options === 'function' ? spec.options(config) : (spec.options ?? []);
+function optionsOf(spec: FieldSpec, config: Loose, parent: Loose): Option[] {
+  return typeof spec.options === 'function' ? spec.options(config, parent) : (spec.options ?? []);
 }
 
 function fieldView(
@@ -831,26 +408,33 @@ function fieldView(
   notes: Notes,
 ): FieldView {
   const value = getAt(config, parsePath(path));
-  const options = optionsOf(spec, config);
-  const chosenValue =
-    spec.type === 'couponType'
-      ? couponTypeOf(parent)
-      : spec.type === 'validity'
-        ? parent.validUntil !== undefined
-          ? 'until'
-          : 'days'
-        : String(value ?? '');
+  const text =
+    value === null || value === undefined || typeof value === 'object' ? '' : String(value);
+  const options = optionsOf(spec, config, parent);
+  const chosenValue = spec.read ? spec.read(parent) : text;
   const optionIndex = options.findIndex((o) => o.value === chosenValue);
   const { date, time } = spec.type === 'datetime' ? pickerParts(value) : { date: '', time: '' };
+  const rows =
+    spec.type === 'map' && isRecord(value)
+      ? Object.keys(value).map((key) => ({
+          key,
+          value: typeof value[key] === 'string' ? value[key] : String(value[key] ?? ''),
+          path: `${path}.${key}`,
+          slug: slugOf(`${path}.${key}`),
+          view: '',
+          error: joined(notes.problems[`${path}.${key}`]),
+        }))
+      : [];
   return {
     path,
-    slug: path.replace(/\./g, '-'),
+    slug: slugOf(path),
     view: '',
     label: spec.label,
     hint: spec.hint,
     type: spec.type,
+    inline: spec.inline === true,
     placeholder: spec.placeholder ?? (spec.optional ? '选填' : ''),
-    value: value === null || value === undefined ? '' : String(value),
+    value: text,
     date,
     time,
     labels: options.map((o) => o.label),
@@ -858,80 +442,92 @@ function fieldView(
     optionIndex: Math.max(0, optionIndex),
     chosen:
       optionIndex >= 0 ? options[optionIndex].label : chosenValue ? `（${chosenValue}）` : '请选择',
-    extra: extraOf(spec, value, parent, config),
+    on: spec.type === 'section' ? isRecord(value) : value === true,
+    rows,
+    canRemoveRow: rows.length > 1,
+    extra: spec.extra ? spec.extra(value, parent, config) : extraOf(spec.type, value),
     error: joined(notes.problems[path]),
     warning: joined(notes.warnings[path]),
   };
 }
 
-function extraOf(spec: FieldSpec, value: unknown, parent: Loose, config: Loose): string {
-  if (spec.type === 'fen' && typeof value === 'number') return `= ${formatFen(value)}`;
-  if (spec.key === 'weight' && typeof value === 'number') {
-    const prizes: Loose[] = config.lottery?.prizes ?? [];
-    const total = prizes.reduce((sum, p) => sum + (typeof p.weight === 'number' ? p.weight : 0), 0);
-    return total > 0 ? `约 ${(Math.round((value / total) * 10_000) / 100).toFixed(2)}%` : '';
-  }
-  if (spec.type === 'image' && typeof value === 'string') {
-    // a stored file shows by its name (`hero.svg`); this visit's upload shows itself
-    return value.split('/').pop() ?? '';
-  }
-  if (spec.type === 'rate' && typeof value === 'number') {
-    return `${Math.round(value * 100) / 10} 折`;
-  }
-  void parent;
+function extraOf(type: FieldType, value: unknown): string {
+  if (type === 'fen' && typeof value === 'number') return `= ${formatFen(value)}`;
+  if (type === 'rate' && typeof value === 'number') return `${Math.round(value * 100) / 10} 折`;
+  // a stored file shows by its name (`hero.svg`); this visit's upload shows itself
+  if (type === 'image' && typeof value === 'string') return value.split('/').pop() ?? '';
   return '';
+}
+
+function blockView(block: BlockSpec, config: Loose, notes: Notes): BlockView | undefined {
+  const notesAt = (path: string) => ({
+    error: joined(notes.problems[path]),
+    warning: joined(notes.warnings[path]),
+  });
+  if (isGroup(block)) {
+    return {
+      kind: 'group',
+      path: block.group,
+      label: block.label ?? '',
+      hint: block.hint ?? '',
+      ...notesAt(block.group),
+    };
+  }
+  if (isList(block)) {
+    const listed = items(getAt(config, parsePath(block.list)));
+    return {
+      kind: 'list',
+      path: block.list,
+      slug: slugOf(block.list),
+      label: block.label,
+      hint: block.hint,
+      ...notesAt(block.list),
+      canAdd: listed.length < block.max,
+      canRemove: listed.length > block.min,
+      ordered: block.ordered === true,
+      prizes: block.list === 'lottery.prizes',
+      items: listed.map((item, i) => {
+        const path = `${block.list}.${i}`;
+        return {
+          index: i,
+          path,
+          title: block.itemName(item, i, config),
+          fallback: item?.fallback === true,
+          canUp: block.ordered === true && i > 0,
+          canDown: block.ordered === true && i < listed.length - 1,
+          ...notesAt(path),
+          fields: block.fields
+            .filter((f) => isShown(f, item, config))
+            .map((f) => fieldView(f, `${path}.${f.key}`, item, config, notes)),
+        };
+      }),
+    };
+  }
+  const parent = parentIn(config, block.key);
+  if (!isShown(block, parent, config)) return undefined;
+  return { kind: 'field', ...fieldView(block, block.key, parent, config, notes) };
+}
+
+/** Where each field and row sits in the page's data, so typing can clear its message in place. */
+function locate(field: FieldView, view: string): void {
+  field.view = view;
+  field.rows.forEach((row, r) => {
+    row.view = `${view}.rows[${r}]`;
+  });
 }
 
 export function stepView(index: number, config: Loose, notes: Notes): StepView {
   const step = STEPS[index];
-  const blocks: BlockView[] = [];
-  for (const block of step.blocks) {
-    if (isGroup(block)) {
-      blocks.push({
-        kind: 'group',
-        path: block.group,
-        error: joined(notes.problems[block.group]),
-        warning: joined(notes.warnings[block.group]),
-      });
-    } else if (isList(block)) {
-      const items: Loose[] = getAt(config, parsePath(block.list)) ?? [];
-      blocks.push({
-        kind: 'list',
-        path: block.list,
-        label: block.label,
-        hint: block.hint,
-        error: joined(notes.problems[block.list]),
-        warning: joined(notes.warnings[block.list]),
-        canAdd: items.length < block.max,
-        canRemove: items.length > block.min,
-        prizes: block.list === 'lottery.prizes',
-        items: items.map((item, i) => {
-          const path = `${block.list}.${i}`;
-          return {
-            index: i,
-            path,
-            title: block.itemName(item, i),
-            fallback: item?.fallback === true,
-            error: joined(notes.problems[path]),
-            warning: joined(notes.warnings[path]),
-            fields: block.fields
-              .filter((f) => !f.shown || f.shown(item, config))
-              .map((f) => fieldView(f, `${path}.${f.key}`, item, config, notes)),
-          };
-        }),
-      });
-    } else if (!block.shown || block.shown(config, config)) {
-      const parent = getAt(config, parsePath(block.key).slice(0, -1)) ?? {};
-      blocks.push({ kind: 'field', ...fieldView(block, block.key, parent, config, notes) });
-    }
-  }
+  const blocks = step.blocks
+    .map((block) => blockView(block, config, notes))
+    .filter((block): block is BlockView => block !== undefined);
   blocks.forEach((block, b) => {
-    if (block.kind === 'field') block.view = `view.blocks[${b}]`;
+    if (block.kind === 'field') locate(block, `view.blocks[${b}]`);
     if (block.kind === 'list') {
       block.items.forEach((item, i) =>
-        item.fields.forEach((field, f) => {
-          field.view = `view.blocks[${b}].items[${i}].fields[${f}]`;
-        }),
+        item.fields.forEach((field, f) =>
+          locate(field, `view.blocks[${b}].items[${i}].fields[${f}]`),
+        ),
       );
     }
   });
@@ -941,19 +537,4 @@ export function stepView(index: number, config: Loose, notes: Notes): StepView {
     error: joined(notes.problems[`step:${index}`]),
     blocks,
   };
-}
-
-/** Adds an item to a list (`lottery.prizes`…). */
-export function addItem(config: Loose, list: string): void {
-  const spec = STEPS.flatMap((s) => s.blocks).find(
-    (b): b is ListSpec => isList(b) && b.list === list,
-  );
-  if (!spec) return;
-  const path = parsePath(list);
-  const items: Loose[] = getAt(config, path) ?? [];
-  setAt(config, path, [...items, spec.newItem(config)]);
-}
-
-export function removeItem(config: Loose, list: string, index: number): void {
-  setAt(config, [...parsePath(list), index], undefined);
 }

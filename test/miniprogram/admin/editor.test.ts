@@ -23,6 +23,7 @@ import {
   tap,
   textOf,
   until,
+  type SimNode,
   type SimRoot,
 } from '../support/simulate';
 
@@ -87,7 +88,7 @@ function fieldsOf(blocks: BlockView[]): FieldView[] {
     if (block.kind === 'list') {
       for (const item of block.items) {
         for (const field of item.fields) {
-          const shape = field.path.replace(/\.\d+\./, '.#.');
+          const shape = `${field.path.replace(/\.\d+\./, '.#.')}:${field.type}`;
           if (seen.has(shape)) continue;
           seen.add(shape);
           fields.push(field);
@@ -109,23 +110,50 @@ const BAD: Partial<Record<FieldView['type'], string>> = {
   rate: '5',
   datetime: '明天早上',
   select: 'bogus',
-  couponType: 'bogus',
+  switch: 'yes',
+  section: '关',
+  map: '字段',
 };
 const TYPED: ReadonlyArray<FieldView['type']> = ['text', 'textarea', 'int', 'fen', 'stock', 'rate'];
 
 const errorAt = (page: Page, slug: string) => textOf(page.querySelector(`.err-${slug}`));
 
+/**
+ * A clone of the demo that uses every optional part too (a ladder step with a coupon, the velocity
+ * rule, vesting, a per-tag coupon variant), so every kind of field is on screen somewhere.
+ */
+async function cloneUsingEverything(): Promise<string> {
+  const id = await cloneDemo();
+  const { config, updatedAt } = await backend.as(OWNER, 'admin', { action: 'campaign.get', id });
+  config.blackCard.milestones.push({
+    invites: 7,
+    couponTemplateId: 'discount-80',
+    title: '七人礼',
+  });
+  config.invite.velocity = { maxVerified: 5, withinMinutes: 10 };
+  config.invite.vestingHours = 24;
+  Object.assign(config.couponTemplates[2], { variantOf: 'cash-50-10', segment: 'S' });
+  await backend.as(OWNER, 'admin', {
+    action: 'campaign.update',
+    id,
+    config,
+    expectedUpdatedAt: updatedAt,
+  });
+  return id;
+}
+
 describe('problems beside their fields', () => {
   it('shows every field’s problem, in Chinese, beside that field and nowhere else', async () => {
-    const id = await cloneDemo();
+    const id = await cloneUsingEverything();
     const original = (await backend.as(OWNER, 'admin', { action: 'campaign.get', id })).config;
+    expect(original.invite.velocity).toEqual({ maxVerified: 5, withinMinutes: 10 });
     const page = await openEditor(id);
     let checked = 0;
     for (let step = 0; step < STEPS.length; step++) {
       await page.instance.goTo(step);
       for (const field of fieldsOf(page.data.view.blocks as BlockView[])) {
         const bad = BAD[field.type];
-        if (bad === undefined) continue; // a pseudo-field (有效期方式) has no value of its own
+        if (bad === undefined) continue; // a pseudo-field (有效期方式, 奖励) has no value of its own
         await page.instance.load(); // the stored config again, no messages
         await flushMicrotasks();
         if (TYPED.includes(field.type)) {
@@ -160,7 +188,7 @@ describe('problems beside their fields', () => {
       }
     }
     // the steps' fields, each checked (the list fields once per kind)
-    expect(checked).toBeGreaterThan(45);
+    expect(checked).toBeGreaterThan(90);
   });
 
   it('keeps a problem beside its field until the field is changed, and counts it on its step', async () => {
@@ -180,7 +208,7 @@ describe('problems beside their fields', () => {
       '中奖权重须为不小于 0 的整数（相对概率）',
     );
     expect(page.data.steps.map((s: { problems: number }) => s.problems)).toEqual([
-      0, 0, 2, 0, 0, 0, 0,
+      0, 0, 2, 0, 0, 0, 0, 0, 0,
     ]);
     // typing again clears that field's message at once
     page.querySelector('.f-lottery-prizes-0-stock .ed-control')!.dispatchEvent('input', {
@@ -371,5 +399,159 @@ describe('推演与发布', () => {
       claimRate: 0.8,
     });
     expect(page.data.projection.totals[0].value).not.toBe(before);
+  });
+});
+
+describe('the rewards’ and the people console’s fields', () => {
+  const stored = async (id: string) =>
+    (await backend.as(OWNER, 'admin', { action: 'campaign.get', id })).config;
+  const control = (page: Page, path: string) =>
+    page.querySelector(`.f-${path.replace(/\./g, '-')} .ed-control`)!;
+  /** A map's row's key or value input (`.ed-map__key`, `.ed-map__value`). */
+  const rowInput = (page: Page, path: string, input: string) =>
+    page.querySelector(`.r-${path.replace(/[^A-Za-z0-9_-]/g, '-')} ${input}`)!;
+  /** What a control hands the page, as the phone does: after the current task. */
+  async function fire(node: SimNode, event: string, value: unknown): Promise<void> {
+    node.dispatchEvent(event, { detail: { value } });
+    await flushMicrotasks();
+  }
+
+  it('adds a ladder step and a reminder field, switches on the velocity rule, and saves them', async () => {
+    const id = await cloneDemo();
+    const page = await openEditor(id, 4);
+    // 阶梯奖励: a second step, for six friends, giving the tumbler
+    await tap(page.querySelector('.l-blackCard-milestones .ed-list__add'));
+    await fire(control(page, 'blackCard.milestones.1.reward'), 'change', 1); // 实物奖品
+    await flushMicrotasks();
+    expect(textOf(page.querySelector('.f-blackCard-milestones-1-prizeId'))).toContain('定制保温杯');
+    await fire(control(page, 'blackCard.milestones.1.title'), 'input', '六人礼');
+    // 邀请速度限制: off in the demo; on, then 3 within the default 10 minutes
+    expect(page.querySelector('.f-invite-velocity-maxVerified')).toBeUndefined();
+    await tap(control(page, 'invite.velocity'));
+    await fire(control(page, 'invite.velocity.maxVerified'), 'input', '3');
+    expect(await page.instance.save()).toBe('saved');
+
+    // 消息提醒: the expiring coupon's template gets a fourth field, renamed and filled
+    await page.instance.goTo(7);
+    const fields = 'reminders.couponExpiring.fields';
+    await tap(page.querySelector(`.f-${fields.replace(/\./g, '-')} .ed-map__add`));
+    await fire(rowInput(page, `${fields}.thing4`, '.ed-map__key'), 'blur', 'amount4');
+    await flushMicrotasks();
+    await fire(rowInput(page, `${fields}.amount4`, '.ed-map__value'), 'input', '{label}');
+    const answer = await page.instance.save();
+    expect([answer, lastUpdate?.error]).toEqual(['saved', undefined]);
+
+    const config = await stored(id);
+    expect(config.blackCard.milestones).toEqual([
+      { invites: 5, prizeId: 'tote' },
+      { invites: 6, prizeId: 'tumbler', title: '六人礼' },
+    ]);
+    expect(config.invite.velocity).toEqual({ maxVerified: 3, withinMinutes: 10 });
+    expect(config.reminders.couponExpiring.fields).toEqual({
+      thing1: '{title}',
+      time2: '{expiresAt}',
+      thing3: '券即将过期，别忘了到店使用',
+      amount4: '{label}',
+    });
+    expect(Object.keys(config.reminders.couponExpiring.fields)).toEqual([
+      'thing1',
+      'time2',
+      'thing3',
+      'amount4',
+    ]);
+  });
+
+  it('shows a bad value’s problem beside its row, its ladder step or its right', async () => {
+    const id = await cloneDemo();
+    const page = await openEditor(id, 7);
+    const fields = 'reminders.poolAlert.fields';
+    await fire(rowInput(page, `${fields}.time2`, '.ed-map__value'), 'input', '{when}');
+    await page.instance.save();
+    await flushMicrotasks();
+    expect(textOf(page.querySelector(`.err-${fields.replace(/\./g, '-')}-time2`))).toBe(
+      '未知的变量 {when}，可用：{message}、{at}、{campaign}',
+    );
+    expect(page.data.steps[7].problems).toBe(1);
+
+    // a row name WeChat's templates never have: beside that row
+    await fire(rowInput(page, `${fields}.time2`, '.ed-map__key'), 'blur', 'Time 2');
+    await page.instance.save();
+    await flushMicrotasks();
+    expect(textOf(page.querySelector('.err-reminders-poolAlert-fields-Time-2'))).toBe(
+      '群池告警提醒的字段名须如 thing1、number2、time3',
+    );
+
+    // a second ladder step for the same number of friends, a quota of none
+    await page.instance.load();
+    await page.instance.goTo(4);
+    await tap(page.querySelector('.l-blackCard-milestones .ed-list__add'));
+    await fire(control(page, 'blackCard.milestones.1.invites'), 'input', '5');
+    await fire(control(page, 'blackCard.rights.0.quota'), 'input', '0');
+    await page.instance.save();
+    await flushMicrotasks();
+    expect(textOf(page.querySelector('.err-blackCard-milestones-1-invites'))).toBe(
+      '邀请 5 人的阶梯重复',
+    );
+    expect(textOf(page.querySelector('.err-blackCard-rights-0-quota'))).toBe(
+      '每期可用次数须为 1–1000 的整数',
+    );
+    expect((await stored(id)).blackCard.milestones).toHaveLength(1); // nothing written
+  });
+
+  it('refuses a row name another row has, rather than losing a row', async () => {
+    const page = await openEditor(await cloneDemo(), 7);
+    const fields = 'reminders.inviteProgress.fields';
+    const toast = jest.spyOn(wx, 'showToast');
+    await fire(rowInput(page, `${fields}.thing2`, '.ed-map__key'), 'blur', 'thing1');
+    await flushMicrotasks();
+    expect(toast).toHaveBeenCalledWith(
+      expect.objectContaining({ title: '已有字段 thing1，换一个字段名' }),
+    );
+    const map = (page.data.view.blocks as BlockView[]).find(
+      (b) => b.kind === 'field' && b.path === fields,
+    );
+    expect(map?.kind === 'field' && map.rows.map((r) => r.key)).toEqual(['thing1', 'thing2']);
+    expect(page.data.dirty).toBe(false);
+  });
+
+  it('switches a reminder off and back on without losing what it said', async () => {
+    const id = await cloneDemo();
+    const page = await openEditor(id, 7);
+    await tap(control(page, 'reminders.groupReady'));
+    expect(page.querySelector('.f-reminders-groupReady-templateId')).toBeUndefined();
+    expect(await page.instance.save()).toBe('saved');
+    expect((await stored(id)).reminders).not.toHaveProperty('groupReady');
+    await tap(control(page, 'reminders.groupReady'));
+    expect(await page.instance.save()).toBe('saved');
+    expect((await stored(id)).reminders.groupReady).toEqual({
+      templateId: 'demo-group-ready',
+      fields: { thing1: '会员群有位置了', thing2: '点击领取入群二维码' },
+    });
+  });
+
+  it('moves prizes on the wheel, sets tag rules, a leader step and the public leaderboard', async () => {
+    const id = await cloneDemo();
+    const page = await openEditor(id, 2);
+    await tap(page.querySelector('.l-lottery-prizes .ed-move--down')); // 保温杯 after 8折券
+    await page.instance.goTo(6);
+    await fire(control(page, 'growthTags.rules.spun'), 'change', 3); // B · 已领取
+    await tap(page.querySelector('.l-leaders-ladder .ed-list__add'));
+    await fire(control(page, 'leaders.ladder.3.reward'), 'input', '年度免单一次');
+    await tap(control(page, 'leaderboard.public'));
+    expect(page.querySelector('.f-leaderboard-size')).toBeUndefined();
+    expect(await page.instance.save()).toBe('saved');
+
+    const config = await stored(id);
+    expect(config.lottery.prizes.slice(0, 2).map((p: { id: string }) => p.id)).toEqual([
+      'off-20',
+      'tumbler',
+    ]);
+    expect(config.growthTags.rules).toMatchObject({ spun: 'B', claimed: 'B', redeemed: 'S' });
+    expect(config.leaders.ladder[3]).toMatchObject({
+      id: 'level-4',
+      threshold: 110,
+      reward: '年度免单一次',
+    });
+    expect(config.leaderboard.public).toBe(false);
   });
 });

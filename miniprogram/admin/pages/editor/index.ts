@@ -1,10 +1,13 @@
 /**
- * 编辑活动 (owners), operator studio (issue 9): a campaign's config in seven steps a person can
- * follow on a phone — 基本信息, 引流福利, 转盘奖品, 优惠券, 邀请与黑卡, 社群与渠道, 推演与发布.
- * Every field has its hint; the server validates each save in full and its problems come back in
- * Chinese, placed beside their fields (utils/campaign-form.ts), with a dot on every step that has
- * some. Each save carries the version the operator loaded: if someone saved meanwhile, the
- * server answers CONFLICT and the page offers to reload.
+ * 编辑活动 (owners), operator studio (issue 9): a campaign's config in nine steps a person can
+ * follow on a phone — 基本信息, 引流福利, 转盘奖品, 优惠券, 邀请与黑卡, 社群与渠道, 会员运营,
+ * 消息提醒, 推演与发布 (utils/campaign-steps.ts names every field). Controls: text and numbers,
+ * date and time pickers, choices, image uploads, switches, lists whose items are added, removed
+ * and (where the order means something) moved, and maps of rows (a subscribe-message template's
+ * 字段名 → 内容). Every field has its hint; the server validates each save in full and its
+ * problems come back in Chinese, placed beside their fields (utils/campaign-form.ts), with a dot
+ * on every step that has some. Each save carries the version the operator loaded: if someone
+ * saved meanwhile, the server answers CONFLICT and the page offers to reload.
  *
  * The last step projects the campaign (`campaign.simulate`, with a seeded band) as a chart with
  * its warnings, before 发布 (`campaign.setStatus` live) for a draft, or 保存 for a running one.
@@ -24,13 +27,19 @@ import {
   SIMULATE_STEP,
   STEPS,
   addItem,
+  addMapRow,
+  getAt,
   instantOf,
+  moveItem,
   parsePath,
   placeNotes,
   removeItem,
+  removeMapRow,
+  renameMapKey,
   setAt,
   setFallback,
   setField,
+  setMapValue,
   stepView,
   type FieldType,
   type Loose,
@@ -70,6 +79,8 @@ interface Runtime {
   assumptions: TrafficAssumptionsInput;
   /** image fields uploaded in this visit: the phone's own copy, to show it */
   previews: Record<string, string>;
+  /** sections switched off in this visit, as they were: switching one on again brings it back */
+  stash: Record<string, unknown>;
 }
 
 const runtimeOf = instanceState<Runtime>(() => ({
@@ -86,6 +97,7 @@ const runtimeOf = instanceState<Runtime>(() => ({
   notes: { problems: {}, warnings: {}, perStep: STEPS.map(() => 0) },
   assumptions: {},
   previews: {},
+  stash: {},
 }));
 
 const emptyView: StepView = { title: '', intro: '', error: '', blocks: [] };
@@ -268,6 +280,81 @@ Component({
       this.render();
     },
 
+    /** Messages about what is under `path` no longer fit (items moved, a part switched off). */
+    forget(path: string) {
+      const runtime = runtimeOf(this);
+      runtime.issues = runtime.issues.filter((i) => !i.path.startsWith(`config.${path}.`));
+      runtime.warnings = runtime.warnings.filter((w) => !w.field.startsWith(`${path}.`));
+    },
+
+    /** A switch (true/false), or a section (an optional part) switched on or off. */
+    onToggle(event: WechatMiniprogram.TouchEvent) {
+      const { path, type, on } = event.currentTarget.dataset as {
+        path: string;
+        type: FieldType;
+        on: boolean;
+      };
+      const { config, stash } = runtimeOf(this);
+      if (type !== 'section') {
+        setField(config, path, type, on ? 'false' : 'true');
+      } else if (on) {
+        stash[path] = getAt(config, parsePath(path));
+        setField(config, path, type, 'off');
+        this.forget(path);
+      } else if (stash[path] !== undefined) {
+        setAt(config, parsePath(path), stash[path]);
+      } else {
+        setField(config, path, type, 'on');
+      }
+      this.afterChange(path);
+    },
+
+    // ---- maps: rows of 字段名 → 内容 -------------------------------------------------------
+
+    onMapValue(event: WechatMiniprogram.Input) {
+      const { path, key, view } = event.currentTarget.dataset as {
+        path: string;
+        key: string;
+        view: string;
+      };
+      setMapValue(runtimeOf(this).config, path, key, event.detail.value);
+      this.changed();
+      if (view) this.setData({ [`${view}.error`]: '' });
+    },
+
+    /** A row renamed, when its name is left (renaming while typing would pass through others'). */
+    onMapKey(event: WechatMiniprogram.InputBlur) {
+      const { path, key, view } = event.currentTarget.dataset as {
+        path: string;
+        key: string;
+        view: string;
+      };
+      const typed = event.detail.value;
+      if (typed === key) return;
+      const refused = renameMapKey(runtimeOf(this).config, path, key, typed);
+      if (refused) {
+        toast(refused);
+        // the input shows what was typed: put the row's name back
+        this.setData({ [`${view}.key`]: typed });
+        this.render();
+        return;
+      }
+      this.forget(`${path}.${key}`);
+      this.afterChange(`${path}.${key}`);
+    },
+
+    onAddRow(event: WechatMiniprogram.TouchEvent) {
+      const { path } = event.currentTarget.dataset as { path: string };
+      addMapRow(runtimeOf(this).config, path);
+      this.afterChange(path);
+    },
+
+    onRemoveRow(event: WechatMiniprogram.TouchEvent) {
+      const { path, key } = event.currentTarget.dataset as { path: string; key: string };
+      removeMapRow(runtimeOf(this).config, path, key);
+      this.afterChange(`${path}.${key}`);
+    },
+
     async onChooseImage(event: WechatMiniprogram.TouchEvent) {
       const { path } = event.currentTarget.dataset as { path: string };
       const runtime = runtimeOf(this);
@@ -321,11 +408,21 @@ Component({
         confirmText: '删除',
       });
       if (!confirm) return;
-      const runtime = runtimeOf(this);
-      removeItem(runtime.config, list, Number(index));
+      removeItem(runtimeOf(this).config, list, Number(index));
       // the messages were placed by index: they no longer fit the list
-      runtime.issues = runtime.issues.filter((i) => !i.path.startsWith(`config.${list}.`));
-      runtime.warnings = runtime.warnings.filter((w) => !w.field.startsWith(`${list}.`));
+      this.forget(list);
+      this.afterChange(list);
+    },
+
+    /** ↑ / ↓: the wheel's order, a ladder's steps. */
+    onMoveItem(event: WechatMiniprogram.TouchEvent) {
+      const { list, index, by } = event.currentTarget.dataset as {
+        list: string;
+        index: number;
+        by: number;
+      };
+      moveItem(runtimeOf(this).config, list, Number(index), by < 0 ? -1 : 1);
+      this.forget(list);
       this.afterChange(list);
     },
 

@@ -91,7 +91,7 @@ async function route(
     if (origin) {
       res.setHeader('access-control-allow-origin', origin);
       res.setHeader('vary', 'Origin');
-      res.setHeader('access-control-allow-headers', 'content-type, x-wx-openid, x-preview-panel');
+      res.setHeader('access-control-allow-headers', 'content-type, x-wx-openid');
       res.setHeader('access-control-allow-methods', 'GET, POST');
     }
     if (method === 'OPTIONS') {

@@ -104,7 +104,10 @@ export async function correctCounters(
 
 // Operator studio (issue 9) ------------------------------------------------------------------
 
-/** The summed counters of several campaigns, in one query (campaign.list). */
+/**
+ * The summed all-time counters of several campaigns, in one query (campaign.list): their daily
+ * figures and cohorts (issue 15) stay in the database.
+ */
 export async function readCountersOf(
   campaignIds: readonly string[],
 ): Promise<Map<string, Map<string, number>>> {
@@ -114,7 +117,8 @@ export async function readCountersOf(
     db()
       .collection(COLLECTIONS.counters)
       .where({ campaignId: db().command.in([...campaignIds]) })
-      .limit(Math.min(1000, campaignIds.length * COUNTER_SHARDS)),
+      .limit(Math.min(1000, campaignIds.length * COUNTER_SHARDS))
+      .field({ days: false, cohorts: false }),
   );
   for (const shard of shards) {
     const { _id: _shard, campaignId, ...metrics } = shard;

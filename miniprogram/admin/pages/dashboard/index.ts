@@ -170,6 +170,10 @@ const emptyOverview: Overview = {
   rejectedInvites: [],
   topInviters: [],
   serverNow: '',
+  trend: { days: [], today: '', series: [], channels: [] },
+  cohorts: { days: [], channels: [], all: { key: 'all', label: '全部', visitors: 0, windows: [] } },
+  repurchase: { redeemers: 0, repeatRedeemers: 0, channels: [], redeemedValue: 0 },
+  riskChecksFailed: 0,
 };
 
 interface Runtime {

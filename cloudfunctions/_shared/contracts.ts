@@ -1218,6 +1218,8 @@ export interface CampaignSummary {
   createdAt: string;
   updatedAt: string;
   clonedFrom?: string;
+  /** Retention (issue 15): when an operator's 结束 ended it before its end */
+  endedAt?: string;
   /** from the campaign's counters (no scan of people) */
   figures: {
     visitors: number;

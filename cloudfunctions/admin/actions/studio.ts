@@ -79,6 +79,9 @@ export async function listStudioCampaigns(
       createdAt: (doc.createdAt ?? doc.updatedAt).toISOString(),
       updatedAt: doc.updatedAt.toISOString(),
       ...(doc.clonedFrom ? { clonedFrom: doc.clonedFrom } : {}),
+      ...(doc.status === 'ended' && doc.statusAt && doc.statusAt < new Date(doc.config.endAt)
+        ? { endedAt: doc.statusAt.toISOString() }
+        : {}),
       figures: Object.fromEntries(
         SUMMARY_FIGURES.map((key) => [key, figure(key)]),
       ) as CampaignSummary['figures'],

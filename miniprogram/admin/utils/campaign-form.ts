@@ -288,7 +288,7 @@ export const STEPS: StepSpec[] = [
     key: 'coupons',
     title: '优惠券',
     intro: '福利和转盘发出的券从这里来：折扣、满减或无门槛，以及有效期。',
-    owns: ['couponTemplates'],
+    owns: ['couponTemplates', 'repurchase'],
     blocks: [
       {
         list: 'couponTemplates',
@@ -360,6 +360,15 @@ export const STEPS: StepSpec[] = [
             optional: true,
           },
         ],
+      },
+      // Retention (issue 15): 老用户回馈 — a redeemed coupon earns the next
+      {
+        key: 'repurchase.couponTemplateId',
+        label: '复购券',
+        hint: '顾客每用掉一张券，自动再送一张所选的券，下次到店可用（老顾客回馈）；不选则不送',
+        type: 'select',
+        optional: true,
+        options: (config) => templateOptions(config, '不送复购券'),
       },
     ],
   },
@@ -642,6 +651,10 @@ export function setField(config: Loose, dottedPath: string, type: FieldType, raw
     else delete prize.couponTemplateId;
     if (raw !== 'resource') delete prize.resourceUrl;
     else prize.resourceUrl ??= '';
+  }
+  // Retention (issue 15): no template chosen means no repurchase coupon at all
+  if (path[0] === 'repurchase' && !(config.repurchase as Loose | undefined)?.couponTemplateId) {
+    delete config.repurchase;
   }
   if (path[0] === 'organizer') {
     // the organiser is optional as a whole: nothing filled in means none

@@ -93,3 +93,20 @@ it('keeps a config coherent when a choice decides other fields', () => {
   expect(config.lottery.prizes[1].weight).toBe('十');
   expect(parseCampaign(config).ok).toBe(false);
 });
+
+// Retention (issue 15)
+it('names the repurchase coupon with a template, and none removes it', () => {
+  const config = JSON.parse(JSON.stringify(demoCampaign(new Date()))) as Loose;
+  expect(fieldSpecAt('repurchase.couponTemplateId')).toMatchObject({
+    label: '复购券',
+    type: 'select',
+    optional: true,
+  });
+  expect(stepOf('repurchase.couponTemplateId')).toBe(stepOf('couponTemplates.0.title'));
+  setField(config, 'repurchase.couponTemplateId', 'select', 'cash-50-10');
+  expect(config.repurchase).toEqual({ couponTemplateId: 'cash-50-10' });
+  expect(parseCampaign(config).ok).toBe(true);
+  setField(config, 'repurchase.couponTemplateId', 'select', '');
+  expect(config).not.toHaveProperty('repurchase');
+  expect(parseCampaign(config).ok).toBe(true);
+});

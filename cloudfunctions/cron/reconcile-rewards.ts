@@ -118,15 +118,15 @@ async function issueMissingRepurchases(
   page: readonly CouponDoc[],
   campaignDoc: CampaignDoc,
 ): Promise<number> {
-  const owed = page.flatMap((c) => repurchaseCouponOf(c, campaignDoc.config) ?? []);
-  if (owed.length === 0) return 0;
-  const issued = new Set((await findCouponsByIds(owed.map((c) => c._id))).map((c) => c._id));
-  let repaired = 0;
-  for (const coupon of page) {
+  const owed = page.flatMap((coupon) => {
     const due = repurchaseCouponOf(coupon, campaignDoc.config);
-    if (due && !issued.has(due._id) && (await issueRepurchase(coupon, campaignDoc.config))) {
-      repaired++;
-    }
+    return due ? [{ coupon, due }] : [];
+  });
+  if (owed.length === 0) return 0;
+  const issued = new Set((await findCouponsByIds(owed.map((o) => o.due._id))).map((c) => c._id));
+  let repaired = 0;
+  for (const { coupon, due } of owed) {
+    if (!issued.has(due._id) && (await issueRepurchase(coupon, campaignDoc.config))) repaired++;
   }
   return repaired;
 }

@@ -88,10 +88,11 @@ export function tallyParticipant(
     addOn(tally, p.enteredAt, `channels.${p.channel}.visitors`);
     // Retention (issue 15): the cohort's returns, from the first return
     if (p.returnedAt) {
-      for (const path of Object.keys(
-        returnIncrements({ ...p, enteredAt: p.enteredAt }, p.returnedAt),
-      ))
-        add(tally, path);
+      const returns = returnIncrements(
+        { enteredAt: p.enteredAt, channel: p.channel },
+        p.returnedAt,
+      );
+      for (const [path, by] of Object.entries(returns)) add(tally, path, by);
     }
   }
   if (p.claim) {

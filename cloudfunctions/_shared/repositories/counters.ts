@@ -6,6 +6,10 @@
  * Counters are the fast path; the records are the truth. An action bumps them once, after the
  * write that made the event happen; if it dies in between, or a reply is lost, a figure can be
  * off until the reconciler (cron) recounts the records and corrects it with `correctCounters`.
+ *
+ * Retention (issue 15): an event's increments go through `withDays(increments, at)`
+ * (domain/trends), so each funnel figure's daily twin (`days.<Shanghai day>.<path>`) is in the
+ * same write, on the same shard; the cohorts' returns are `cohorts.<day>.<channel>.<window>`.
  */
 import { db } from '../cloud';
 import { COLLECTIONS, counterShardId } from '../collections';

@@ -29,6 +29,13 @@ async function tokenOf(openid: string, couponId: string) {
   return data(await backend.api(openid, 'coupon.token', { couponId })).token;
 }
 
+/** Staff scan the QR `openid` shows for their coupon. */
+async function scan(openid: string, couponId: string) {
+  return data(
+    await backend.admin(STAFF, 'coupon.redeem', { token: await tokenOf(openid, couponId) }),
+  );
+}
+
 /** A customer with the gift coupon, and a fresh token for it. */
 async function giftOf(openid: string) {
   const { claim } = await enterAndClaim(backend, openid);
@@ -149,9 +156,7 @@ describe('a redemption earns one repurchase coupon', () => {
     const { token } = await giftOf('regular');
     data(await backend.admin(STAFF, 'coupon.redeem', { token }));
     const [loyal] = repurchaseCoupons('regular');
-    data(
-      await backend.admin(STAFF, 'coupon.redeem', { token: await tokenOf('regular', loyal._id) }),
-    );
+    await scan('regular', loyal._id);
     expect(repurchaseCoupons('regular')).toHaveLength(2);
     expect(await repurchaseFigures()).toEqual({ redeemers: 1, repeat: 1, issued: 3, redeemed: 2 });
   });
@@ -182,9 +187,7 @@ describe('a reversal', () => {
     ).toBe('COUPON_EXPIRED');
     expect(await repurchaseFigures()).toEqual({ redeemers: 0, repeat: 0, issued: 2, redeemed: 0 });
 
-    data(
-      await backend.admin(STAFF, 'coupon.redeem', { token: await tokenOf('customer', coupon.id) }),
-    );
+    await scan('customer', coupon.id);
     expect(repurchaseCoupons('customer').filter((c) => !c.withdrawnAt)).toHaveLength(1);
     expect(await repurchaseFigures()).toEqual({ redeemers: 1, repeat: 0, issued: 3, redeemed: 1 });
     expect(data(await runCron(backend)).reconciled).toMatchObject({ countersCorrected: {} });
@@ -195,9 +198,7 @@ describe('a reversal', () => {
     const { token } = await giftOf('customer');
     data(await backend.admin(STAFF, 'coupon.redeem', { token }));
     const [loyal] = repurchaseCoupons('customer');
-    data(
-      await backend.admin(STAFF, 'coupon.redeem', { token: await tokenOf('customer', loyal._id) }),
-    );
+    await scan('customer', loyal._id);
     // the gift's redemption (the older line) is reversed: the purchase with the loyal one stands
     const lines = data(await backend.admin(OWNER, 'redemptions.list', {})).items;
     const gift = lines[lines.length - 1];
@@ -250,9 +251,7 @@ describe('no repurchase coupon', () => {
     const voucher = data(await backend.api('winner', 'wallet.list', {})).coupons.find(
       (c) => c.kind === 'prize',
     )!;
-    data(
-      await backend.admin(STAFF, 'coupon.redeem', { token: await tokenOf('winner', voucher.id) }),
-    );
+    await scan('winner', voucher.id);
     expect(repurchaseCoupons()).toHaveLength(0);
     // a redemption all the same: the member counts for the repurchase rate
     expect(await repurchaseFigures()).toMatchObject({ redeemers: 1, redeemed: 1 });

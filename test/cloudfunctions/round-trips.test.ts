@@ -141,4 +141,9 @@ it('rewards: member.code ≤ 3, blackcard.get with the rights in use, member.use
   // ledger record, the owner's participant counting it (growth tag, issue 13), the repurchase
   // coupon it earns (issue 15), the counters
   expect(await roundTrips('admin', 'demo-staff', redeem)).toBeLessThanOrEqual(9);
+  // Retention (issue 15): a reversal also takes the redemption off its member and withdraws the
+  // repurchase coupon it earned (the member read, their mark, the coupon withdrawn and read)
+  const [line] = data(await backend.admin(OWNER, 'redemptions.list', {})).items;
+  const reverse = { action: 'redemptions.reverse', redemptionId: line.id, reason: '误扫' };
+  expect(await roundTrips('admin', OWNER, reverse)).toBeLessThanOrEqual(9);
 });

@@ -6,6 +6,8 @@
  * today against yesterday, the chart day by day, the cohorts, repurchase, and (once a second
  * campaign has opened) this campaign against the previous one.
  */
+import { followingCampaign } from '../support/following-campaign';
+import type { Locator } from 'playwright-core';
 import { launchBrowser, Preview, startEmulator, type Browser, type Emulator } from './support';
 
 let emulator: Emulator;
@@ -41,6 +43,11 @@ async function redeem(openid: string, source: string) {
   const { token } = await api(openid, { action: 'coupon.token', couponId: coupon.id });
   const answer = await emulator.call('admin', { action: 'coupon.redeem', token }, 'demo-staff');
   expect(answer.ok).toBe(true);
+}
+
+/** Each element's text on one line. */
+async function linesOf(locator: Locator): Promise<string[]> {
+  return (await locator.allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim());
 }
 
 const CHANNELS = ['poster', 'store', 'moments', 'kol'];
@@ -113,9 +120,7 @@ describe('retention in the browser preview', () => {
     await preview.open(OWNER, 'admin/pages/dashboard/index');
     await preview.see('今日 · 对比昨日');
     const today = preview.screen.locator('.dash-today');
-    const tiles = (await today.locator('.dash-today__item').allInnerTexts()).map((t) =>
-      t.replace(/\s+/g, ' ').trim(),
-    );
+    const tiles = await linesOf(today.locator('.dash-today__item'));
     // day 6's ten newcomers against day 5's twelve
     expect(tiles[0]).toBe('新访客 10 昨日 12 ↓2');
     await preview.screenshot('retention-today', { scrollTo: today });
@@ -152,15 +157,12 @@ describe('retention in the browser preview', () => {
   it('a second campaign is compared with the demo it follows', async () => {
     const now = await clock({ advanceMs: DAY });
     const current = await emulator.call('admin', { action: 'campaign.get' }, OWNER);
-    const config = current.data.config;
-    Object.assign(config, {
+    const config = followingCampaign(current.data.config, {
       id: 'autumn-week',
       title: '山野茶事 · 秋季会员周',
-      startAt: new Date(now - HOUR).toISOString(),
-      endAt: new Date(now + 14 * DAY).toISOString(),
+      startAt: new Date(now - HOUR),
+      days: 14,
     });
-    config.magnet.claimWindow = { startAt: config.startAt, endAt: config.endAt };
-    for (const t of config.couponTemplates) if (t.validUntil) t.validUntil = config.endAt;
     expect((await emulator.call('admin', { action: 'campaign.create', config }, OWNER)).ok).toBe(
       true,
     );
@@ -176,9 +178,7 @@ describe('retention in the browser preview', () => {
     await preview.open(OWNER, 'admin/pages/dashboard/index');
     await preview.see('活动对比');
     const compare = preview.screen.locator('.dash-history');
-    const rows = (await compare.locator('.dash-compare').allInnerTexts()).map((t) =>
-      t.replace(/\s+/g, ' ').trim(),
-    );
+    const rows = await linesOf(compare.locator('.dash-compare'));
     expect(rows[0]).toBe('本期 上期');
     expect(rows[1]).toBe('访客 14 63');
     expect(await compare.innerText()).toContain('上期：山野茶事 · 新店开业 会员招募季');

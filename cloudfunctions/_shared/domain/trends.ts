@@ -9,6 +9,7 @@
  * coupons issued and redeemed, and the face value redeemed. So the days of a figure add up to its
  * all-time count; a reversal takes its redemption back from the day it was made.
  */
+import { CHANNEL_FIGURES, type ChannelCounts } from './channels';
 import { DAY_MS, shanghaiDayKey, shanghaiDayStart } from './time';
 
 /** Campaign-wide figures with a daily twin (the funnel's, and the face value redeemed). */
@@ -28,19 +29,10 @@ export const TRENDED_FIGURES = [
 ] as const;
 
 /** Per-channel figures with a daily twin (`channels.<code>.<figure>`): a channel's row. */
-export const TRENDED_CHANNEL_FIGURES = [
-  'visitors',
-  'claims',
-  'spinners',
-  'verified',
-  'couponsIssued',
-  'couponsRedeemed',
-  'redeemedValue',
-  'revenue',
-] as const;
+export const TRENDED_CHANNEL_FIGURES = CHANNEL_FIGURES;
 
 export type TrendedFigure = (typeof TRENDED_FIGURES)[number];
-export type TrendedChannelFigure = (typeof TRENDED_CHANNEL_FIGURES)[number];
+export type TrendedChannelFigure = keyof ChannelCounts;
 
 const TRENDED = new RegExp(
   `^(${TRENDED_FIGURES.join('|')})$|^channels\\.[^.]+\\.(${TRENDED_CHANNEL_FIGURES.join('|')})$`,

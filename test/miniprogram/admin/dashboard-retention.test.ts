@@ -4,6 +4,7 @@
  * today against yesterday, the chart (figure, 7 days or the whole campaign, a channel), the
  * cohort table, repurchase, and this campaign against the previous one.
  */
+import { followingCampaign } from '../../support/following-campaign';
 import { usePageBackend } from '../support/backend';
 import {
   attach,
@@ -216,16 +217,12 @@ test('this campaign against the previous one', async () => {
   // a second campaign opens tomorrow and takes the visitors' slot
   await backend.emulator.advanceClock(DAY);
   const { config } = await backend.as(OWNER, 'admin', { action: 'campaign.get' });
-  const next = JSON.parse(JSON.stringify(config));
-  const now = backend.emulator.clock.now();
-  Object.assign(next, {
+  const next = followingCampaign(config, {
     id: 'autumn-2026',
     title: '山野茶事 · 秋季会员周',
-    startAt: new Date(now - HOUR).toISOString(),
-    endAt: new Date(now + 20 * DAY).toISOString(),
+    startAt: new Date(backend.emulator.clock.now() - HOUR),
+    days: 20,
   });
-  next.magnet.claimWindow = { startAt: next.startAt, endAt: next.endAt };
-  for (const t of next.couponTemplates) if (t.validUntil) t.validUntil = next.endAt;
   await backend.as(OWNER, 'admin', { action: 'campaign.create', config: next });
   await backend.as(OWNER, 'admin', { action: 'campaign.setStatus', id: next.id, status: 'live' });
   await backend.emulator.advanceClock(60_000); // past the warm containers' campaign cache

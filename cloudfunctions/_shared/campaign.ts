@@ -422,6 +422,13 @@ export const campaignSchema = section('活动配置', {
     list('优惠券模板', couponTemplateSchema).check(noDuplicates('id', '优惠券模板编号')),
     [],
   ),
+  // Retention (issue 15): 复购券 (老用户回馈 / 会员日). Each redemption of a coupon issues its
+  // member one coupon of this template, for the next visit (absent: none).
+  repurchase: z.optional(
+    section('复购券', {
+      couponTemplateId: id('复购券的优惠券模板编号'),
+    }),
+  ),
   // 黑卡: unlocked by verified invites. Rights are read from the current config, never copied.
   blackCard: section('黑卡', {
     invitesRequired: z._default(wholeNumber('解锁黑卡所需的邀请人数', 1, 100), 3),
@@ -621,6 +628,8 @@ export const campaignSchema = section('活动配置', {
       'reward',
       'couponTemplateId',
     ]);
+    // Retention (issue 15)
+    checkReference(asRecord(c.repurchase)?.couponTemplateId, ['repurchase', 'couponTemplateId']);
     asList(asRecord(c.lottery)?.prizes).forEach((prize, index) =>
       checkReference(asRecord(prize)?.couponTemplateId, [
         'lottery',

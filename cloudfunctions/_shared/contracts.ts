@@ -247,8 +247,11 @@ export interface Coupon {
   amount?: number;
   /** a shipped prize voucher: `redeemed` once the owner marked it sent */
   status: CouponStatus;
-  /** `milestone`: a black-card step's reward (issue 12); `grant`: given by the owner to a KOC (issue 13) */
-  source: 'magnet' | 'lottery' | 'milestone' | 'grant';
+  /**
+   * `milestone`: a black-card step's reward (issue 12); `grant`: given by the owner to a KOC
+   * (issue 13); `repurchase`: issued after a redemption (复购券, issue 15)
+   */
+  source: 'magnet' | 'lottery' | 'milestone' | 'grant' | 'repurchase';
   issuedAt: string;
   /** a voucher: the last moment to pick it up, or to give a shipping address */
   expiresAt: string;
@@ -768,6 +771,50 @@ export interface FunnelStep {
   rateLabel?: string;
 }
 
+// Retention (issue 15) --------------------------------------------------------------------------
+
+/** One figure day by day: `values[i]` happened on the trend's `days[i]` (Shanghai). */
+export interface TrendSeries {
+  /** the funnel's key (`visitors`, `redeemedValue`…), or a channel's figure (`verified`…) */
+  key: string;
+  /** what a day's value counts: `新访客` are the day's first entries, `核销面值` money */
+  label: string;
+  /** 分: money in fen */
+  unit: '人' | '次' | '张' | '分';
+  values: number[];
+}
+
+/** A return window of a cohort (or of several): D1 次日, D7 7日内, D30 30日内 (domain/cohorts). */
+export interface CohortWindow {
+  window: 'd1' | 'd7' | 'd30';
+  label: string;
+  /** members who came back (their first later visit) within the window */
+  returned: number;
+  /** members of the cohorts whose window has opened (their day 1 has come) */
+  base: number;
+  /** returned ÷ base, 0–1; absent while no cohort's window has opened */
+  rate?: number;
+  /** the window is still open for some of them: the figure may still rise */
+  open: boolean;
+}
+
+/** A cohort: members by first-visit day (`key` 'YYYY-MM-DD'), by channel, or all of them. */
+export interface CohortRow {
+  key: string;
+  label: string;
+  /** members who first entered then (or by that channel) */
+  visitors: number;
+  windows: CohortWindow[];
+}
+
+/** 复购: members with ≥ 2 redemptions ÷ members with ≥ 1 (coupons and prize vouchers). */
+export interface RepurchaseFigures {
+  redeemers: number;
+  repeatRedeemers: number;
+  /** repeatRedeemers ÷ redeemers, 0–1; absent while nobody redeemed */
+  rate?: number;
+}
+
 export interface AdminAlert {
   id: string;
   kind: string;
@@ -838,6 +885,32 @@ export interface AdminResults {
     tags?: Array<{ tag: GrowthTag; count: number }>;
     /** invites on hold waiting for the owner's review */
     heldInvites?: number;
+    // Retention (issue 15)
+    /**
+     * The campaign day by day: its Shanghai days so far (oldest first, at most 180; today last
+     * while it runs), the funnel's figures on each, and each channel's.
+     */
+    trend: {
+      days: string[];
+      /** the server's Shanghai day (today vs yesterday are read against it) */
+      today: string;
+      series: TrendSeries[];
+      channels: Array<{ code: string; name: string; series: TrendSeries[] }>;
+    };
+    /**
+     * Return visits (a `session.enter` on a later Shanghai day) by first-visit day (the last 14,
+     * newest first), by channel, and for all members.
+     */
+    cohorts: { days: CohortRow[]; channels: CohortRow[]; all: CohortRow };
+    /** 复购 for the campaign and per channel; the repurchase coupon (复购券) when one is configured */
+    repurchase: RepurchaseFigures & {
+      channels: Array<RepurchaseFigures & { code: string; name: string }>;
+      coupon?: { templateId: string; title: string };
+      /** face value of everything redeemed in the campaign, fen (day by day: the trend's) */
+      redeemedValue: number;
+    };
+    /** risk checks that failed (the visitor was let through; an alert says so once a day) */
+    riskChecksFailed: number;
   };
   /** `kind`: `prize` for a physical prize's voucher (Rewards, issue 12) */
   'coupon.redeem': {
@@ -1145,6 +1218,8 @@ export interface CampaignSummary {
   createdAt: string;
   updatedAt: string;
   clonedFrom?: string;
+  /** Retention (issue 15): when an operator's 结束 ended it before its end */
+  endedAt?: string;
   /** from the campaign's counters (no scan of people) */
   figures: {
     visitors: number;
@@ -1152,6 +1227,16 @@ export interface CampaignSummary {
     invitesVerified: number;
     cardsUnlocked: number;
     couponsRedeemed: number;
+    // Retention (issue 15): what the dashboard compares with the previous campaign
+    spinners: number;
+    inviters: number;
+    groupJoins: number;
+    couponsIssued: number;
+    /** face value redeemed, fen */
+    redeemedValue: number;
+    /** members with ≥ 1 redemption, and with ≥ 2 (复购) */
+    redeemers: number;
+    repeatRedeemers: number;
   };
 }
 

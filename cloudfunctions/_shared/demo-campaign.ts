@@ -128,7 +128,19 @@ export function demoCampaign(now: Date): Campaign {
         validUntil: toShanghaiIso(endAt),
         basket: 3800,
       },
+      // Retention (issue 15): what every redemption of a coupon earns for the next visit
+      {
+        id: 'loyal-30-6',
+        title: '老顾客回馈 满30减6',
+        kind: 'cash',
+        threshold: 3000,
+        amount: 600,
+        validDays: 14,
+        basket: 3800,
+      },
     ],
+    // Retention (issue 15): 老用户回馈 — a redeemed coupon earns the next
+    repurchase: { couponTemplateId: 'loyal-30-6' },
     blackCard: {
       invitesRequired: 3,
       rights: [

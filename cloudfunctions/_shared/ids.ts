@@ -45,6 +45,11 @@ export function redemptionIdFor(cause: string): string {
   return `rd_${shortHash(cause)}`;
 }
 
+/** Redemption number `seq` of a coupon or prize voucher (its ledger record's id). */
+export function couponRedemptionId(couponId: string, seq: number): string {
+  return redemptionIdFor(`coupon:${couponId}:${seq}`);
+}
+
 /** The uses of one right by one participant in one period (`right_uses`). */
 export function rightUseIdFor(participantId: string, rightId: string, periodKey: string): string {
   return `ru_${shortHash(`${participantId}\n${rightId}\n${periodKey}`)}`;

@@ -49,7 +49,11 @@ export function campaignRules(
     coupons: campaign.couponTemplates.map((t) => ({
       title: t.title,
       label: describeCouponTemplate(t),
-      terms: couponTerms(t),
+      // Retention (issue 15): how the repurchase coupon is earned, where its terms are read
+      terms:
+        t.id === campaign.repurchase?.couponTemplateId
+          ? `${couponTerms(t)}；每次到店用券消费后自动获赠一张，下次可用`
+          : couponTerms(t),
       validity: couponValidity(t),
     })),
     invite: {

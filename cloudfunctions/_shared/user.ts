@@ -231,7 +231,8 @@ export interface ParticipantDoc {
   claim: ParticipantClaim | null;
   progress: InviterProgress;
   spins: ParticipantSpins;
-  group: { groupId: string; at: Date } | null;
+  /** `firstAt` (issue 15): the first hand-out, kept when a group whose QR died is replaced */
+  group: { groupId: string; at: Date; firstAt?: Date } | null;
   joinedAt: Date | null;
   /** Rewards (issue 12): asked for a group while none had room (told when one has) */
   groupWaitingAt?: Date | null;
@@ -244,6 +245,9 @@ export interface ParticipantDoc {
   /** coupons of this campaign they redeemed, and when (keyed by coupon id: each counts once) */
   redemptions?: number;
   redeemed?: Record<string, Date>;
+  // Retention (issue 15)
+  /** their first visit on a later Shanghai day than their entry (absent: none yet; domain/cohorts) */
+  returnedAt?: Date | null;
 }
 
 export function newUser(fields: {

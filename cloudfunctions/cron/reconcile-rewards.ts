@@ -6,12 +6,29 @@
  * - redemptions without their ledger record (the call died between the two writes), coupons and
  *   rights alike, looking back LEDGER_REPAIR_MS;
  * - reversals whose coupon or right's use was not given back.
+ *
+ * Retention (issue 15): redemptions whose repurchase coupon was never issued (the call died after
+ * the redemption), and reversals whose member still counts the redemption or whose repurchase
+ * coupon is still usable.
  */
 import type { Campaign } from '../_shared/campaign';
 import { grantMilestones, issueMilestoneReward } from '../_shared/flows/milestones';
+import { marksRedemption } from '../_shared/flows/redeem';
 import { couponLedgerRecord, finishReversal, rightLedgerRecord } from '../_shared/flows/redemption';
+import {
+  issueRepurchase,
+  repurchaseCouponId,
+  repurchaseCouponOf,
+} from '../_shared/flows/repurchase';
+import { participantId } from '../_shared/collections';
+import type { CampaignDoc } from '../_shared/repositories/campaigns';
+import { findParticipantsByIds } from '../_shared/repositories/participants';
 import { RECONCILE_PAGE } from '../_shared/limits';
-import { findCouponsByIds, findRedeemedSince } from '../_shared/repositories/coupons';
+import {
+  findCouponsByIds,
+  findRedeemedSince,
+  type CouponDoc,
+} from '../_shared/repositories/coupons';
 import type { ParticipantDoc } from '../_shared/repositories/participants';
 import {
   findRedemptionsByIds,
@@ -49,11 +66,14 @@ export async function finishMilestones(
 export interface LedgerRepairs {
   recorded: number;
   reversalsFinished: number;
+  /** Retention (issue 15) */
+  repurchaseIssued: number;
 }
 
-export async function repairLedger(campaignId: string, now: Date): Promise<LedgerRepairs> {
+export async function repairLedger(campaignDoc: CampaignDoc, now: Date): Promise<LedgerRepairs> {
+  const campaignId = campaignDoc._id;
   const since = new Date(now.getTime() - LEDGER_REPAIR_MS);
-  const repairs: LedgerRepairs = { recorded: 0, reversalsFinished: 0 };
+  const repairs: LedgerRepairs = { recorded: 0, reversalsFinished: 0, repurchaseIssued: 0 };
 
   let after: string | null = null;
   for (;;) {
@@ -61,6 +81,7 @@ export async function repairLedger(campaignId: string, now: Date): Promise<Ledge
     if (page.length === 0) break;
     after = page[page.length - 1]._id;
     repairs.recorded += await recordMissing(page.map(couponLedgerRecord));
+    repairs.repurchaseIssued += await issueMissingRepurchases(page, campaignDoc);
     if (page.length < RECONCILE_PAGE) break;
   }
 
@@ -84,11 +105,30 @@ export async function repairLedger(campaignId: string, now: Date): Promise<Ledge
     if (page.length === 0) break;
     after = page[page.length - 1]._id;
     for (const record of await unfinishedReversals(page)) {
-      if (await finishReversal(record)) repairs.reversalsFinished++;
+      const effects = await finishReversal(record);
+      if (effects.givenBack || effects.count || effects.withdrawn) repairs.reversalsFinished++;
     }
     if (page.length < RECONCILE_PAGE) break;
   }
   return repairs;
+}
+
+/** Retention (issue 15): the repurchase coupons a page of redeemed coupons earned and lacks. */
+async function issueMissingRepurchases(
+  page: readonly CouponDoc[],
+  campaignDoc: CampaignDoc,
+): Promise<number> {
+  const owed = page.flatMap((coupon) => {
+    const due = repurchaseCouponOf(coupon, campaignDoc.config);
+    return due ? [{ coupon, due }] : [];
+  });
+  if (owed.length === 0) return 0;
+  const issued = new Set((await findCouponsByIds(owed.map((o) => o.due._id))).map((c) => c._id));
+  let repaired = 0;
+  for (const { coupon, due } of owed) {
+    if (!issued.has(due._id) && (await issueRepurchase(coupon, campaignDoc.config))) repaired++;
+  }
+  return repaired;
 }
 
 /** Writes the ledger records that do not exist yet (one read for the lot). */
@@ -104,13 +144,23 @@ async function recordMissing(records: readonly RedemptionDoc[]): Promise<number>
   return recorded;
 }
 
-/** Reversals whose coupon is still redeemed by that redemption, or whose use still counts. */
+/**
+ * Reversals whose coupon is still redeemed by that redemption, or whose use still counts; and
+ * (issue 15) whose member still counts the redemption, or whose repurchase coupon is unused.
+ */
 async function unfinishedReversals(page: readonly RedemptionDoc[]): Promise<RedemptionDoc[]> {
+  const couponRecords = page.filter((r) => !r.use);
+  const repurchaseOf = (r: RedemptionDoc) => repurchaseCouponId(r.itemId, r.seq ?? 1);
   const coupons = new Map(
-    (await findCouponsByIds(page.filter((r) => !r.use).map((r) => r.itemId))).map((c) => [
-      c._id,
-      c,
-    ]),
+    (
+      await findCouponsByIds([
+        ...couponRecords.map((r) => r.itemId),
+        ...couponRecords.filter((r) => r.kind === 'coupon').map(repurchaseOf),
+      ])
+    ).map((c) => [c._id, c]),
+  );
+  const holders = await findParticipantsByIds(
+    couponRecords.map((r) => participantId(r.campaignId, r.owner)),
   );
   const uses = new Map(
     (await findRightUses(page.flatMap((r) => (r.use ? [r.use.docId] : [])))).map((u) => [u._id, u]),
@@ -121,6 +171,12 @@ async function unfinishedReversals(page: readonly RedemptionDoc[]): Promise<Rede
       return Boolean(entry && entry.reversedAt === null);
     }
     const coupon = coupons.get(record.itemId);
-    return Boolean(coupon?.redeemedAt && coupon.redemptions === record.seq);
+    const repurchase = record.kind === 'coupon' ? coupons.get(repurchaseOf(record)) : undefined;
+    const holder = holders.get(participantId(record.campaignId, record.owner));
+    return (
+      Boolean(coupon?.redeemedAt && coupon.redemptions === record.seq) ||
+      Boolean(holder && marksRedemption(holder, record)) ||
+      Boolean(repurchase && !repurchase.redeemedAt && !repurchase.withdrawnAt)
+    );
   });
 }

@@ -11,21 +11,29 @@
  *   that old);
  * - the dashboard's counters equal the counts of the records (corrected by the difference);
  * - (Rewards, issue 12) ladder steps and their rewards, the redemption ledger and reversals
- *   (reconcile-rewards.ts).
+ *   (reconcile-rewards.ts); (Retention, issue 15) each redemption's repurchase coupon, and what a
+ *   reversal takes back (its member's count, an unused repurchase coupon);
+ * - (Retention, issue 15) the daily figures and the cohorts' returns, from the records' times.
  * - People console (issue 13): members' blocks, tags, vesting, redemptions, grants and leaders'
  *   figures follow their records (cron/people).
  * Every repair goes through the same idempotent steps the actions use.
  */
 import type { InviteRejection } from '../_shared/domain/invite';
-import { tallyParticipant, tallyRecords, isRecounted, type Tally } from '../_shared/domain/tally';
+import {
+  isRecounted,
+  tallyCampaignCoupon,
+  tallyParticipant,
+  tallyRecords,
+  type Tally,
+} from '../_shared/domain/tally';
 import { finishClaim } from '../_shared/flows/claim';
 import { finishSpin } from '../_shared/flows/spin';
 import { ABANDONED_AFTER_MS, RECONCILE_PAGE } from '../_shared/limits';
 import type { CampaignDoc } from '../_shared/repositories/campaigns';
 import { correctCounters } from '../_shared/repositories/counters';
 import {
-  countCampaignCoupons,
   findCouponsByIds,
+  pageCampaignCoupons,
   type CouponDoc,
 } from '../_shared/repositories/coupons';
 import { findGroupsWithMembers, releaseSeat } from '../_shared/repositories/groups';
@@ -70,6 +78,8 @@ export interface ReconcileReport {
   milestonesGranted: number;
   ledgerRecorded: number;
   reversalsFinished: number;
+  /** Retention (issue 15) */
+  repurchaseIssued: number;
   /** People console (issue 13) */
   people?: PeopleReport;
 }
@@ -88,10 +98,17 @@ export async function reconcile(campaignDoc: CampaignDoc, now: Date): Promise<Re
     milestonesGranted: 0,
     ledgerRecorded: 0,
     reversalsFinished: 0,
+    repurchaseIssued: 0,
   };
   await syncStock(campaignId, campaignDoc.config.lottery.prizes);
   report.stockReleased = await releaseAbandonedStock(campaignId, now);
   report.seatsReleased = await releaseAbandonedSeats(now);
+  // Rewards (issue 12): reversals are finished before the members' redemptions are counted, so
+  // a reversed redemption is off its member before a later redemption of the coupon counts
+  const ledger = await repairLedger(campaignDoc, now);
+  report.ledgerRecorded = ledger.recorded;
+  report.reversalsFinished = ledger.reversalsFinished;
+  report.repurchaseIssued = ledger.repurchaseIssued;
   const people = await preparePeople(campaignDoc);
 
   const tally: Tally = new Map();
@@ -112,19 +129,22 @@ export async function reconcile(campaignDoc: CampaignDoc, now: Date): Promise<Re
     }
     if (page.length < RECONCILE_PAGE) break;
   }
-  // Rewards (issue 12)
-  const ledger = await repairLedger(campaignId, now);
-  report.ledgerRecorded = ledger.recorded;
-  report.reversalsFinished = ledger.reversalsFinished;
-  const coupons = await countCampaignCoupons(campaignId);
-  tallyRecords(tally, {
-    couponsIssued: coupons.issued,
-    couponsRedeemed: coupons.redeemed,
-    rejections: await countRejections(campaignId, REJECTION_REASONS),
-  });
+  await tallyCoupons(campaignId, tally);
+  tallyRecords(tally, { rejections: await countRejections(campaignId, REJECTION_REASONS) });
   report.countersCorrected = await correctCounters(campaignId, tally, isRecounted);
   report.people = await settlePeople(campaignDoc, people);
   return report;
+}
+
+/** Every wallet item of the campaign, whoever holds it (issue 15: each on its day). */
+async function tallyCoupons(campaignId: string, tally: Tally): Promise<void> {
+  let after: string | null = null;
+  for (;;) {
+    const page = await pageCampaignCoupons(campaignId, after, RECONCILE_PAGE);
+    for (const coupon of page) tallyCampaignCoupon(tally, coupon);
+    if (page.length < RECONCILE_PAGE) break;
+    after = page[page.length - 1]._id;
+  }
 }
 
 /** The coupons a page of participants holds (claim and spins), by id: their channel's figures. */

@@ -14,59 +14,98 @@ export interface CampaignFacts {
   /** configured stock of each limited prize */
   stock: Record<string, number>;
   invitesRequired: number;
+  /** Retention (issue 15): the campaign names a repurchase coupon (复购券) */
+  repurchase: boolean;
 }
 
 function all(snapshot: StoreSnapshot, collection: string): Doc[] {
   return (snapshot.collections[collection] ?? []) as Doc[];
 }
 
+/** Milliseconds of a date as the export writes it (`{ $date: iso }`). */
+function ms(value: unknown): number {
+  const raw = (value as { $date?: string | number } | null)?.$date ?? value;
+  return typeof raw === 'number' ? raw : Date.parse(String(raw));
+}
+
+/** The Shanghai calendar day of a date (UTC+8, no daylight saving), counted here on its own. */
+const SHANGHAI_MS = 8 * 3600e3;
+const dayNumber = (value: unknown) => Math.floor((ms(value) + SHANGHAI_MS) / 86400e3);
+const dayOf = (value: unknown) => new Date(ms(value) + SHANGHAI_MS).toISOString().slice(0, 10);
+
 /** Figures as the dashboard should show them, counted from the records. */
 export function recount(snapshot: StoreSnapshot, facts: CampaignFacts): Map<string, number> {
   const counts = new Map<string, number>();
   const add = (key: string, by = 1) => counts.set(key, (counts.get(key) ?? 0) + by);
+  // Retention (issue 15): a figure and its twin on the day it happened
+  const addOn = (at: unknown, key: string, by = 1) => {
+    add(key, by);
+    add(`days.${dayOf(at)}.${key}`, by);
+  };
   const participants = all(snapshot, 'participants').filter(
     (p) => p.campaignId === facts.campaignId,
   );
   const coupons = new Map(all(snapshot, 'coupons').map((c) => [c._id, c]));
   for (const p of participants) {
     if (p.enteredAt) {
-      add('visitors');
-      add(`channels.${p.channel}.visitors`);
+      addOn(p.enteredAt, 'visitors');
+      addOn(p.enteredAt, `channels.${p.channel}.visitors`);
+      // Retention (issue 15): the first return's day after the first visit's, per window
+      if (p.returnedAt) {
+        const offset = dayNumber(p.returnedAt) - dayNumber(p.enteredAt);
+        const cohort = `cohorts.${dayOf(p.enteredAt)}.${p.channel}`;
+        if (offset === 1) add(`${cohort}.d1`);
+        if (offset >= 1 && offset <= 7) add(`${cohort}.d7`);
+        if (offset >= 1 && offset <= 30) add(`${cohort}.d30`);
+      }
+      // members who redeemed once, and again (复购)
+      const redeemed = Object.keys(p.redeemed ?? {}).length;
+      for (const [n, figure] of [
+        [1, 'redeemers'],
+        [2, 'repeatRedeemers'],
+      ] as const) {
+        if (redeemed < n) continue;
+        add(figure);
+        add(`channels.${p.channel}.${figure}`);
+      }
     }
     if (p.claim) {
-      add('claims');
-      add(`channels.${p.channel}.claims`);
+      addOn(p.claim.at, 'claims');
+      addOn(p.claim.at, `channels.${p.channel}.claims`);
     }
     const records = Object.values(p.spins.log ?? {}) as Doc[];
     if (records.length) {
-      add('spinners');
-      add(`channels.${p.channel}.spinners`);
+      const first = Math.min(...records.map((r) => ms(r.at)));
+      addOn(first, 'spinners');
+      addOn(first, `channels.${p.channel}.spinners`);
     }
     for (const r of records) {
-      add('spins');
+      addOn(r.at, 'spins');
       add(`prizes.${r.prizeId}.issued`);
     }
     // a participant's coupons count for their channel
     for (const id of [p.claim?.couponId, ...records.map((r) => r.couponId)]) {
       const coupon = id ? coupons.get(id) : undefined;
       if (!coupon) continue;
-      add(`channels.${p.channel}.couponsIssued`);
+      addOn(coupon.issuedAt, `channels.${p.channel}.couponsIssued`);
       if (coupon.redeemedAt) {
-        add(`channels.${p.channel}.couponsRedeemed`);
-        add(`channels.${p.channel}.redeemedValue`, couponFaceValue(coupon as never));
-        add(`channels.${p.channel}.revenue`, coupon.basket ?? 0);
+        const at = coupon.redeemedAt;
+        addOn(at, `channels.${p.channel}.couponsRedeemed`);
+        addOn(at, `channels.${p.channel}.redeemedValue`, couponFaceValue(coupon as never));
+        addOn(at, `channels.${p.channel}.revenue`, coupon.basket ?? 0);
       }
     }
-    if (p.progress.firstInviteAt) add('inviters');
-    if (p.progress.unlockedAt) add('cardsUnlocked');
+    if (p.progress.firstInviteAt) addOn(p.progress.firstInviteAt, 'inviters');
+    if (p.progress.unlockedAt) addOn(p.progress.unlockedAt, 'cardsUnlocked');
     if (p.invite?.status === 'verified') {
-      add('invitesVerified');
+      const at = p.invite.verifiedAt ?? p.claim?.at ?? p.invite.at;
+      addOn(at, 'invitesVerified');
       // a friend counts for the channel that brought them: their inviter's when they arrived
-      add(`channels.${p.invite.inviterChannel ?? p.channel}.verified`);
+      addOn(at, `channels.${p.invite.inviterChannel ?? p.channel}.verified`);
     }
     if (p.invite?.status === 'rejected') add(`rejected.${p.invite.reason}`);
-    if (p.group) add('groupHandouts');
-    if (p.joinedAt) add('groupJoins');
+    if (p.group) addOn(p.group.firstAt ?? p.group.at, 'groupHandouts');
+    if (p.joinedAt) addOn(p.joinedAt, 'groupJoins');
     // People console (issue 13): members by growth tag, invites held for review
     if (p.enteredAt) add(`tags.${tagOfRank(p.tagRank)}`);
     if (p.invite?.status === 'held') add('invitesHeld');
@@ -76,8 +115,11 @@ export function recount(snapshot: StoreSnapshot, facts: CampaignFacts): Map<stri
   }
   for (const c of all(snapshot, 'coupons')) {
     if (c.campaignId !== facts.campaignId) continue;
-    add('couponsIssued');
-    if (c.redeemedAt) add('couponsRedeemed');
+    addOn(c.issuedAt, 'couponsIssued');
+    if (c.redeemedAt) {
+      addOn(c.redeemedAt, 'couponsRedeemed');
+      addOn(c.redeemedAt, 'redeemedValue', couponFaceValue(c as never));
+    }
   }
   return counts;
 }
@@ -201,6 +243,41 @@ export function violations(snapshot: StoreSnapshot, facts: CampaignFacts): strin
     }
     if (g.handedOut > g.capacity)
       problems.push(`${g._id}: ${g.handedOut} over capacity ${g.capacity}`);
+  }
+
+  // Retention (issue 15): each coupon redemption standing in the ledger earned exactly one
+  // repurchase coupon, and each repurchase coupon follows one; a member counts exactly the
+  // coupons of theirs that stand redeemed.
+  const ledger = all(snapshot, 'redemptions').filter((r) => r.campaignId === facts.campaignId);
+  const earned = new Map<string, number>();
+  for (const c of coupons.values()) {
+    if (c.campaignId !== facts.campaignId || c.source !== 'repurchase') continue;
+    earned.set(c.repurchaseOf, (earned.get(c.repurchaseOf) ?? 0) + 1);
+    const cause = ledger.find((r) => r._id === c.repurchaseOf);
+    if (!cause || cause.kind !== 'coupon') {
+      problems.push(`repurchase coupon ${c._id} follows no coupon redemption`);
+    } else if (cause.reversedAt && !c.redeemedAt && !c.withdrawnAt) {
+      problems.push(`repurchase coupon ${c._id} usable after its redemption was reversed`);
+    }
+  }
+  for (const r of ledger) {
+    if (r.kind !== 'coupon' || r.reversedAt) continue;
+    const n = earned.get(r._id) ?? 0;
+    if (n !== (facts.repurchase ? 1 : 0))
+      problems.push(`redemption ${r._id}: ${n} repurchase coupons`);
+  }
+  for (const p of participants) {
+    const marked = Object.keys(p.redeemed ?? {}).sort();
+    const standing = [...coupons.values()]
+      .filter((c) => c.campaignId === facts.campaignId && c.owner === p.openid && c.redeemedAt)
+      .map((c) => c._id)
+      .sort();
+    if (marked.join() !== standing.join()) {
+      problems.push(`${p._id}: counts redemptions ${marked.join()}, redeemed ${standing.join()}`);
+    }
+    if ((p.redemptions ?? 0) !== marked.length) {
+      problems.push(`${p._id}: redemptions ${p.redemptions}, marked ${marked.length}`);
+    }
   }
 
   // Counters equal the counts of the records.

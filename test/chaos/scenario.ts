@@ -64,6 +64,7 @@ export async function prepare(target: ChaosTarget): Promise<CampaignFacts> {
     campaignId: config.id,
     stock,
     invitesRequired: config.blackCard.invitesRequired,
+    repurchase: Boolean(config.repurchase),
   };
 }
 

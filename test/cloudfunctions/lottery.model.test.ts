@@ -193,6 +193,7 @@ it('keeps every spin answered once, and the stock never oversold, under any inte
           campaignId: 'demo-opening',
           stock: { [PRIZE]: model.configured },
           invitesRequired: 3,
+          repurchase: true,
         }).filter((p) => !/^(cash|off|tote|demo-opening:(cash|off|tote))/.test(p));
         expect(problems).toEqual([]);
       } finally {

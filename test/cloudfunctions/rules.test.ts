@@ -25,6 +25,10 @@ it('says every prize with its odds and stock, the coupons, the invite rules and 
     validity: '领取后 14 天内有效（至领取日后第 14 天 23:59）',
   });
   expect(rules.coupons.find((c) => c.title === '全场饮品8折券')?.terms).toBe('无门槛，按 8折 结算');
+  // Retention (issue 15): the repurchase coupon says how it is earned
+  expect(rules.coupons.find((c) => c.title === '老顾客回馈 满30减6')?.terms).toBe(
+    '消费满 30 元可用，立减 6 元；每次到店用券消费后自动获赠一张，下次可用',
+  );
   expect(rules.invite).toEqual({
     invitesRequired: 3,
     maxVerifiedPerInviterPerDay: 50,

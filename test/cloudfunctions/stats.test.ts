@@ -34,7 +34,7 @@ async function onlyThanks() {
 /**
  * A (poster) claims; B, C, D claim through A's code, E arrives with it and never claims; a
  * walk-in without a channel only looks. A spins twice, B once; A and B are handed a group and
- * A says they joined; B's gift coupon is redeemed.
+ * A says they joined; B's gift coupon is redeemed (and earns B the demo's repurchase coupon).
  */
 async function scenario() {
   await onlyThanks();
@@ -79,8 +79,9 @@ describe('the funnel', () => {
       cardsUnlocked: [1, '人', 'inviters', '占邀请人 100%'],
       groupHandouts: [2, '人', 'claims', '占领取人数 50%'],
       groupJoins: [1, '人', 'groupHandouts', '占领到群码的 50%'],
-      couponsIssued: [4, '张', '', ''],
-      couponsRedeemed: [1, '张', 'couponsIssued', '核销率 25%'],
+      // four gift coupons, and the repurchase coupon B's redemption earned (issue 15)
+      couponsIssued: [5, '张', '', ''],
+      couponsRedeemed: [1, '张', 'couponsIssued', '核销率 20%'],
     });
     // in the funnel's order
     expect(Object.keys(steps)).toEqual(stats.funnel.map((s) => s.key));
@@ -153,6 +154,24 @@ describe('every counted figure is in the answer', () => {
     // People console (issue 13)
     for (const t of stats.tags ?? []) figures.set(`tags.${t.tag}`, t.count);
     figures.set('invitesHeld', stats.heldInvites ?? 0);
+    // Retention (issue 15): every day of every figure, 复购, the face value, the risk checks
+    const { days } = stats.trend;
+    const byDay = (prefix: string, series: Overview['trend']['series']) => {
+      for (const { key, values } of series) {
+        values.forEach((value, i) => figures.set(`days.${days[i]}.${prefix}${key}`, value));
+      }
+    };
+    byDay('', stats.trend.series);
+    for (const c of stats.trend.channels) byDay(`channels.${c.code}.`, c.series);
+    const { repurchase } = stats;
+    figures.set('redeemers', repurchase.redeemers);
+    figures.set('repeatRedeemers', repurchase.repeatRedeemers);
+    for (const c of repurchase.channels) {
+      figures.set(`channels.${c.code}.redeemers`, c.redeemers);
+      figures.set(`channels.${c.code}.repeatRedeemers`, c.repeatRedeemers);
+    }
+    figures.set('redeemedValue', repurchase.redeemedValue);
+    figures.set('riskChecksFailed', stats.riskChecksFailed);
     return figures;
   }
 

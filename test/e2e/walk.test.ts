@@ -6,7 +6,8 @@
  * claim; A's black card unlocks (3/3) and A gets the group QR and confirms joining; A spins and
  * the wheel stops on the prize the server recorded; the coupon is in A's wallet and its QR on the
  * coupon page; `demo-admin` scans that QR (the preview decodes it off the coupon page's canvas)
- * and redeems it; the dashboard shows the funnel those steps made, figure by figure.
+ * and redeems it; the dashboard shows the funnel those steps made, figure by figure, the prize
+ * stock and the top inviter, and (every group stopped) a pool said to be empty.
  *
  * The campaign is the seeded demo with one change made through the admin API first: the wheel's
  * odds favour one coupon prize (满50减10), so the walk is the same every run.
@@ -258,8 +259,9 @@ describe('the campaign in the browser preview', () => {
       '解锁黑卡 1 占邀请人 100% ▇',
       '领取群码 1 占领取人数 25% ▇',
       '确认入群 1 占领到群码的 100% ▇',
-      '发券 5 张',
-      '核销 1 张 核销率 20%',
+      // the four gifts, the wheel's coupon, and the repurchase coupon its redemption earned
+      '发券 6 张',
+      '核销 1 张 核销率 17%',
     ]);
     const summary = await preview.screen.locator('.dash-summary__item').allInnerTexts();
     expect(summary.map((item) => item.replace(/\s+/g, ' ').trim())).toEqual([
@@ -288,8 +290,35 @@ describe('the campaign in the browser preview', () => {
       scrollTo: preview.screen.locator('.dash-funnel'),
     });
 
+    // the prize stock as it reads (谢谢参与: how often the wheel stopped there, no 已发 0) and
+    // the top inviter's rank beside the code
+    const prizes = preview.screen.locator('.dash-prize');
+    expect(await prizes.filter({ hasText: '谢谢参与' }).innerText()).not.toContain('已发');
+    const who = preview.screen.locator('.dash-inviter__who');
+    const [rank, ref] = await Promise.all([
+      who.locator('.dash-inviter__rank').boundingBox(),
+      who.locator('.dash-inviter__ref').boundingBox(),
+    ]);
+    expect(rank && ref && Math.abs(rank.y - ref.y) < 4 && rank.x < ref.x).toBe(true);
+    await preview.screenshot('dashboard-prizes', {
+      scrollTo: preview.screen.locator('.dash-inviter'),
+    });
+
     await preview.open('demo-admin', 'admin/pages/groups/index');
     await preview.see('群池');
     await preview.screenshot('groups');
+
+    // every group stopped: the pool is said to be empty, never "nearly full"
+    const pool = await emulator.call('admin', { action: 'stats.overview' }, 'demo-admin');
+    for (const { id, name, qrUrl, expiresAt } of pool.data.groups) {
+      const stop = { action: 'groups.upsert', id, name, qrUrl, expiresAt, active: false };
+      expect((await emulator.call('admin', stop, 'demo-admin')).ok).toBe(true);
+    }
+    await preview.open('demo-admin', 'admin/pages/dashboard/index');
+    await preview.see('没有可发放的群');
+    expect(await preview.text()).not.toContain('将满');
+    await preview.screenshot('dashboard-pool-empty', {
+      scrollTo: preview.screen.locator('.dash-pool__total'),
+    });
   });
 });

@@ -13,7 +13,8 @@
  *
  * Unblocking lifts the mirror; nothing refused comes back (the audit log says what was done).
  */
-import { broughtBy } from '../domain/tally';
+import { broughtBy, verifiedAtOf } from '../domain/tally';
+import { withDays } from '../domain/trends';
 import type { CampaignDoc } from '../repositories/campaigns';
 import type { CounterIncrements } from '../repositories/counters';
 import { participantId } from '../collections';
@@ -79,8 +80,11 @@ async function refuse(p: ParticipantDoc, now: Date, effects: BlockEffects): Prom
   add(effects.increments, 'rejected.BLOCKED', 1);
   if (from === 'held') add(effects.increments, 'invitesHeld', -1);
   if (from === 'verified') {
-    add(effects.increments, 'invitesVerified', -1);
-    add(effects.increments, `channels.${broughtBy(p)}.verified`, -1);
+    // Retention (issue 15): taken back from the day it was verified on
+    const moves = { invitesVerified: -1, [`channels.${broughtBy(p)}.verified`]: -1 };
+    for (const [path, by] of Object.entries(withDays(moves, verifiedAtOf(p)))) {
+      add(effects.increments, path, by);
+    }
   }
 }
 

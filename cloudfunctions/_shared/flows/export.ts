@@ -101,6 +101,7 @@ const COUPON_SOURCES: Record<CouponDoc['source'], string> = {
   lottery: '抽奖',
   milestone: '阶梯奖励',
   grant: '专属奖励',
+  repurchase: '老客回馈',
 };
 const COUPON_STATUS = { available: '可使用', redeemed: '已核销', expired: '已过期' } as const;
 

@@ -17,6 +17,7 @@ import {
   type MilestoneGrant,
 } from '../domain/milestones';
 import { couponIdFor } from '../ids';
+import { withDays } from '../domain/trends';
 import { bumpCounters } from '../repositories/counters';
 import { couponFromTemplate, issueCoupon, voucherFromPrize } from '../repositories/coupons';
 import {
@@ -74,7 +75,9 @@ export async function grantMilestones(
     granted++;
     if (await issueMilestoneReward(participant, grant, campaign)) issued++;
   }
-  if (issued > 0) await bumpCounters(participant.campaignId, { couponsIssued: issued });
+  if (issued > 0) {
+    await bumpCounters(participant.campaignId, withDays({ couponsIssued: issued }, now));
+  }
   return granted;
 }
 

@@ -10,14 +10,14 @@ import { REVERSAL_WINDOW_MS } from '../constants';
 import type { RedemptionEntry } from '../contracts';
 import { maskOpenid } from '../domain/mask';
 import { shanghaiDayKey } from '../domain/time';
-import { redemptionIdFor } from '../ids';
+import { couponRedemptionId, redemptionIdFor } from '../ids';
 import { unredeemCoupon, type CouponDoc } from '../repositories/coupons';
 import type { RedemptionDoc } from '../repositories/redemptions';
 import { giveBackRightUse, type RightUseDoc } from '../repositories/right-uses';
+import { unmarkRedemption, type CountMove } from './redeem';
+import { withdrawRepurchase } from './repurchase';
 
-export function couponRedemptionId(couponId: string, seq: number): string {
-  return redemptionIdFor(`coupon:${couponId}:${seq}`);
-}
+export { couponRedemptionId };
 
 export function rightRedemptionId(useDocId: string, key: string): string {
   return redemptionIdFor(`right:${useDocId}:${key}`);
@@ -73,11 +73,33 @@ export function rightLedgerRecord(use: RightUseDoc, key: string): RedemptionDoc 
   };
 }
 
-/** Gives back what a reversed redemption took (once). True when this call gave it back. */
-export function finishReversal(record: RedemptionDoc): Promise<boolean> {
-  if (!record.reversedAt) return Promise.resolve(false);
-  if (record.use) return giveBackRightUse(record.use.docId, record.use.key, record.reversedAt);
-  return record.seq === null ? Promise.resolve(false) : unredeemCoupon(record.itemId, record.seq);
+export interface ReversalEffects {
+  /** this call gave the coupon or the right's use back */
+  givenBack: boolean;
+  /** Retention (issue 15): this call took the redemption off its member's count */
+  count: CountMove | null;
+  /** Retention (issue 15): this call withdrew the repurchase coupon it had earned */
+  withdrawn: boolean;
+}
+
+/**
+ * Undoes what a reversed redemption did, each step once: a coupon's redemption stops counting on
+ * its member (before the coupon comes back, so a new redemption of it counts afresh), the coupon
+ * comes back, and the repurchase coupon it earned is withdrawn if unused (flows/repurchase); a
+ * right's use is given back.
+ */
+export async function finishReversal(record: RedemptionDoc): Promise<ReversalEffects> {
+  const none: ReversalEffects = { givenBack: false, count: null, withdrawn: false };
+  if (!record.reversedAt) return none;
+  if (record.use) {
+    const givenBack = await giveBackRightUse(record.use.docId, record.use.key, record.reversedAt);
+    return { ...none, givenBack };
+  }
+  if (record.seq === null) return none;
+  const count = await unmarkRedemption(record);
+  const givenBack = await unredeemCoupon(record.itemId, record.seq);
+  const withdrawn = await withdrawRepurchase(record);
+  return { givenBack, count, withdrawn };
 }
 
 /** A ledger line as staff and owners read it. */

@@ -6,6 +6,10 @@
  * Counters are the fast path; the records are the truth. An action bumps them once, after the
  * write that made the event happen; if it dies in between, or a reply is lost, a figure can be
  * off until the reconciler (cron) recounts the records and corrects it with `correctCounters`.
+ *
+ * Retention (issue 15): an event's increments go through `withDays(increments, at)`
+ * (domain/trends), so each funnel figure's daily twin (`days.<Shanghai day>.<path>`) is in the
+ * same write, on the same shard; the cohorts' returns are `cohorts.<day>.<channel>.<window>`.
  */
 import { db } from '../cloud';
 import { COLLECTIONS, counterShardId } from '../collections';
@@ -104,7 +108,10 @@ export async function correctCounters(
 
 // Operator studio (issue 9) ------------------------------------------------------------------
 
-/** The summed counters of several campaigns, in one query (campaign.list). */
+/**
+ * The summed all-time counters of several campaigns, in one query (campaign.list): their daily
+ * figures and cohorts (issue 15) stay in the database.
+ */
 export async function readCountersOf(
   campaignIds: readonly string[],
 ): Promise<Map<string, Map<string, number>>> {
@@ -114,7 +121,8 @@ export async function readCountersOf(
     db()
       .collection(COLLECTIONS.counters)
       .where({ campaignId: db().command.in([...campaignIds]) })
-      .limit(Math.min(1000, campaignIds.length * COUNTER_SHARDS)),
+      .limit(Math.min(1000, campaignIds.length * COUNTER_SHARDS))
+      .field({ days: false, cohorts: false }),
   );
   for (const shard of shards) {
     const { _id: _shard, campaignId, ...metrics } = shard;

@@ -10,6 +10,7 @@
  * | redeemCoupon      | one redemption at a time: unredeemed, still valid (or its address given), and the redemption count read is still the stored one |
  * | unredeemCoupon    | a reversed redemption gives the item back once (that redemption only)   |
  * | setVoucherAddress | a shipped prize's address, until it is sent (before expiry the first time) |
+ * | withdrawCoupon    | an unused coupon is withdrawn once (issue 15: a reversed redemption's 复购券) |
  */
 import type { CouponTemplate, Prize } from '../campaign';
 import { COLLECTIONS } from '../collections';
@@ -33,7 +34,7 @@ export interface CouponDoc {
   threshold: number | null;
   amount: number | null;
   /** `milestone`: a ladder step's reward (issue 12); `grant`: the owner's reward to a KOC (issue 13) */
-  source: 'magnet' | 'lottery' | 'milestone' | 'grant';
+  source: 'magnet' | 'lottery' | 'milestone' | 'grant' | 'repurchase';
   /** stored status: `available` until redeemed or until the hourly job marks it expired */
   status: 'available' | 'redeemed' | 'expired';
   issuedAt: Date;
@@ -57,6 +58,11 @@ export interface CouponDoc {
   fulfilment?: 'pickup' | 'shipping' | null;
   address?: ShippingAddress | null;
   addressAt?: Date | null;
+  // Retention (issue 15)
+  /** a repurchase coupon (复购券): the redemption (ledger id) that earned it */
+  repurchaseOf?: string;
+  /** taken back unused (its redemption was reversed): it expired then */
+  withdrawnAt?: Date | null;
 }
 
 /** Who redeems: the staff member, as named and bound to a store in `admins`. */
@@ -82,6 +88,8 @@ export interface IssueFields {
   now: Date;
   /** Distribution (issue 10): the owner's channel */
   channel?: string;
+  /** Retention (issue 15): the redemption a repurchase coupon follows */
+  repurchaseOf?: string;
 }
 
 function issued(fields: IssueFields) {
@@ -97,6 +105,7 @@ function issued(fields: IssueFields) {
     redeemedAt: null,
     redeemedBy: null,
     channel: fields.channel ?? null,
+    ...(fields.repurchaseOf ? { repurchaseOf: fields.repurchaseOf } : {}),
   };
 }
 
@@ -228,6 +237,20 @@ export async function unredeemCoupon(id: string, seq: number): Promise<boolean> 
       redeemedStore: null,
       status: 'available',
     },
+  );
+  return changed === 1;
+}
+
+/**
+ * Retention (issue 15), rule: an unused coupon is withdrawn once — it expires at `at`, and stays
+ * in its owner's wallet as expired. A coupon already used is never taken back.
+ */
+export async function withdrawCoupon(id: string, at: Date): Promise<boolean> {
+  const _ = command();
+  const changed = await updateWhere(
+    COLLECTIONS.coupons,
+    { _id: id, redeemedAt: _.eq(null), withdrawnAt: _.eq(null) },
+    { withdrawnAt: at, expiresAt: at, status: 'expired' },
   );
   return changed === 1;
 }

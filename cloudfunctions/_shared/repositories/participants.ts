@@ -35,6 +35,14 @@
  * | setTagRank         | an operator's tag replaces exactly the rank it was decided from      |
  * | raiseTagRank       | the rules only ever raise a tag (`$max`; a manual rank outranks all) |
  * | markRedeemed       | a redemption counts on its owner's participant (and raises the tag)  |
+ *
+ * Retention (issue 15):
+ *
+ * | operation          | rule                                                                 |
+ * | ------------------ | -------------------------------------------------------------------- |
+ * | markReturned       | a member's first return (a later Shanghai day) is recorded once      |
+ * | markRedeemed       | … from the redemption count read: the caller knows first from repeat |
+ * | unmarkRedeemed     | a reversed redemption stops counting, once, from the count read      |
  */
 import { db } from '../cloud';
 import { COLLECTIONS, participantId } from '../collections';
@@ -338,7 +346,9 @@ export function holdGroup(
   const condition = participant.group
     ? { 'group.groupId': participant.group.groupId }
     : { group: _.eq(null) };
-  return updateIf(participant._id, condition, { group: _.set({ groupId, at: now }) });
+  // Retention (issue 15): the first hand-out's time stays (the daily hand-outs are first ones)
+  const firstAt = participant.group ? (participant.group.firstAt ?? participant.group.at) : now;
+  return updateIf(participant._id, condition, { group: _.set({ groupId, at: now, firstAt }) });
 }
 
 /** Personal-WeChat joins cannot be verified: the participant's word, recorded once. */
@@ -683,16 +693,56 @@ export function markRedeemed(
   couponId: string,
   at: Date,
   tagRank: number | null,
+  /** Retention (issue 15): the member's count as read (absent on a member from before it) */
+  seen: number | undefined,
 ): Promise<boolean> {
   const _ = command();
   return updateIf(
     id,
-    { [`redeemed.${couponId}`]: _.exists(false) },
+    {
+      [`redeemed.${couponId}`]: _.exists(false),
+      redemptions: seen === undefined ? _.exists(false) : seen,
+    },
     {
       [`redeemed.${couponId}`]: at,
       firstRedeemedAt: _.min(at as unknown as number),
-      redemptions: _.inc(1),
+      redemptions: (seen ?? 0) + 1,
       ...raise(tagRank),
+    },
+  );
+}
+
+/**
+ * Retention (issue 15), rule: a reversed redemption (the one made `at`) stops counting on its
+ * member, once, from the count read. A later redemption of the same coupon has another time, so
+ * it is never taken back by an earlier one's reversal. The tag it gave stays (tags only rise).
+ */
+export function unmarkRedeemed(
+  id: string,
+  couponId: string,
+  at: Date,
+  seen: number,
+): Promise<boolean> {
+  const _ = command();
+  return updateIf(
+    id,
+    { [`redeemed.${couponId}`]: at, redemptions: seen },
+    { [`redeemed.${couponId}`]: _.remove(), redemptions: seen - 1 },
+  );
+}
+
+// Retention (issue 15) ---------------------------------------------------------------------------
+
+/**
+ * Rule: a member's first return — a visit on a later Shanghai day than their entry — is recorded
+ * once (the caller decided it is a later day; the record never moves after).
+ */
+export function markReturned(id: string, now: Date): Promise<boolean> {
+  return updateIf(
+    id,
+    { enteredAt: command().neq(null), returnedAt: command().eq(null) },
+    {
+      returnedAt: now,
     },
   );
 }

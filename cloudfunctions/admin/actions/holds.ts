@@ -20,6 +20,7 @@ import { MEMBERS_PAGE } from '../../_shared/limits';
 import type { AdminDoc } from '../../_shared/repositories/admins';
 import { findActiveCampaign, type CampaignDoc } from '../../_shared/repositories/campaigns';
 import { addIncrements, bumpCounters } from '../../_shared/repositories/counters';
+import { withDays } from '../../_shared/domain/trends';
 import {
   approveHeldInvite,
   countHeldInvites,
@@ -135,7 +136,7 @@ export async function approveHold(
       { invitesHeld: -1 },
       creditIncrements(credit, broughtBy(invitee)),
     );
-    await bumpCounters(campaignDoc._id, increments);
+    await bumpCounters(campaignDoc._id, withDays(increments, context.now));
   }
   const inviterCode = invitee.invite!.inviterCode;
   const [after, inviter] = await Promise.all([

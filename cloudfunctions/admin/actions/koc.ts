@@ -16,6 +16,7 @@ import type { AdminDoc } from '../../_shared/repositories/admins';
 import { findAudit, type AuditDoc } from '../../_shared/repositories/audit';
 import { findActiveCampaign, type CampaignDoc } from '../../_shared/repositories/campaigns';
 import { bumpCounters } from '../../_shared/repositories/counters';
+import { withDays } from '../../_shared/domain/trends';
 import { countArrivals, findTopInviters } from '../../_shared/repositories/participants';
 import { findUsersByIds } from '../../_shared/repositories/users';
 import { nicknameOf } from '../../_shared/user';
@@ -112,7 +113,9 @@ export async function grant(
     return fail('CONFLICT', '这个请求编号已用于另一次发放，请重新操作');
   }
   const { coupon, issuedNow } = await finishGrant(entry, campaignDoc.config);
-  if (issuedNow) await bumpCounters(campaignDoc._id, { couponsIssued: 1 });
+  if (issuedNow && coupon) {
+    await bumpCounters(campaignDoc._id, withDays({ couponsIssued: 1 }, coupon.issuedAt));
+  }
   return {
     grantId,
     userRef: user.inviteCode,

@@ -5,17 +5,30 @@
  * - `redemptions.reverse`: an owner undoes a mistaken redemption within 24 h, with a reason. The
  *   ledger record is marked reversed (once, `reverseRedemption`), never deleted; then the coupon
  *   or the right's use comes back (`finishReversal`, once). A retry, or a concurrent reversal,
- *   answers the reversal that happened.
+ *   answers the reversal that happened. Retention (issue 15): the redemption leaves its member's
+ *   count and its day's figures, and its unused repurchase coupon is withdrawn.
  */
 import { REVERSAL_WINDOW_MS } from '../../_shared/constants';
 import type { AdminResults } from '../../_shared/contracts';
 import type { ActionContext } from '../../_shared/dispatch';
 import { shanghaiDayKey } from '../../_shared/domain/time';
 import { fail } from '../../_shared/errors';
-import { finishReversal, toRedemptionEntry } from '../../_shared/flows/redemption';
+import {
+  finishReversal,
+  toRedemptionEntry,
+  type ReversalEffects,
+} from '../../_shared/flows/redemption';
+import { couponFaceValue } from '../../_shared/domain/coupon';
+import { redeemerMoves } from '../../_shared/domain/tally';
+import { withDays } from '../../_shared/domain/trends';
+import { findCoupon } from '../../_shared/repositories/coupons';
 import type { AdminDoc } from '../../_shared/repositories/admins';
 import { findActiveCampaign } from '../../_shared/repositories/campaigns';
-import { bumpCounters } from '../../_shared/repositories/counters';
+import {
+  addIncrements,
+  bumpCounters,
+  type CounterIncrements,
+} from '../../_shared/repositories/counters';
 import {
   countStaffDay,
   findRedemption,
@@ -74,10 +87,36 @@ export async function reverse(
     return fail('CONFLICT', '撤销冲突，请重试');
   }
   const reversed: RedemptionDoc = { ...record, reversedAt: now, reversal };
-  if ((await finishReversal(reversed)) && record.kind !== 'right') {
-    await bumpCounters(record.campaignId, { couponsRedeemed: -1 });
-  }
+  const effects = await finishReversal(reversed);
+  await bumpCounters(record.campaignId, await reversalIncrements(record, effects));
   return { redemption: toRedemptionEntry(reversed, now, { owner: true }), reversedNow: true };
+}
+
+/**
+ * What a reversal made now takes off the counters: the redemption, from the day it was made (its
+ * value and channel read from the coupon), and the member's repurchase figures.
+ */
+async function reversalIncrements(
+  record: RedemptionDoc,
+  effects: ReversalEffects,
+): Promise<CounterIncrements> {
+  const { count } = effects;
+  const increments = count ? redeemerMoves(count.channel, count.from, count.to) : {};
+  if (!effects.givenBack || record.kind === 'right') return increments;
+  const coupon = await findCoupon(record.itemId);
+  const value = coupon ? couponFaceValue(coupon) : 0;
+  const taken: CounterIncrements = {
+    couponsRedeemed: -1,
+    redeemedValue: -value,
+    ...(coupon?.channel
+      ? {
+          [`channels.${coupon.channel}.couponsRedeemed`]: -1,
+          [`channels.${coupon.channel}.redeemedValue`]: -value,
+          [`channels.${coupon.channel}.revenue`]: -(coupon.basket ?? 0),
+        }
+      : {}),
+  };
+  return addIncrements(increments, withDays(taken, record.at));
 }
 
 /** A reversal that happened before: finish it (the coupon or use comes back once) and answer it. */

@@ -7,20 +7,26 @@
  * Rewards (issue 12): every redemption goes into the ledger (核销记录) with the staff member and
  * their store. The coupon's write is the record; the ledger's follows, keyed by it, so a rescan
  * by the same cashier (or the reconciler) writes a ledger record the first call died before.
+ *
+ * Retention (issue 15): so does the repurchase coupon a coupon's redemption earns (复购券,
+ * flows/repurchase), and the member's redemption count moves from the one read (复购率).
  */
 import type { AdminResults } from '../../_shared/contracts';
 import type { ActionContext } from '../../_shared/dispatch';
 import { couponFaceValue, couponStatus, type CouponStatus } from '../../_shared/domain/coupon';
 import { verifyRedeemToken } from '../../_shared/domain/redeem-token';
-import { DEFAULT_TAG_RULES, type TagRules } from '../../_shared/campaign';
+import { DEFAULT_TAG_RULES, type Campaign } from '../../_shared/campaign';
+import { redeemerMoves } from '../../_shared/domain/tally';
 import { tagCounterMoves } from '../../_shared/domain/tags';
+import { withDays } from '../../_shared/domain/trends';
 import { fail } from '../../_shared/errors';
 import { couponLedgerRecord } from '../../_shared/flows/redemption';
-import { finishRedemption } from '../../_shared/flows/redeem';
+import { finishRedemption, type RedemptionEffects } from '../../_shared/flows/redeem';
+import { issueRepurchase } from '../../_shared/flows/repurchase';
 import type { AdminDoc } from '../../_shared/repositories/admins';
 import { activeCampaign, findCampaign } from '../../_shared/repositories/campaigns';
 import { bumpCommunity } from '../../_shared/repositories/community';
-import { bumpCounters } from '../../_shared/repositories/counters';
+import { bumpCounters, type CounterIncrements } from '../../_shared/repositories/counters';
 import {
   findCoupon,
   redeemCoupon,
@@ -68,16 +74,20 @@ export async function redeem(
 export async function redeemItem(coupon: CouponDoc, by: Redeemer, now: Date): Promise<CouponDoc> {
   // People console (issue 13): the owner (a block), their participant (tag, leaders) and the tag
   // rules of the coupon's campaign (the active one is cached: usually no read)
-  const [owner, holder, rules] = await Promise.all([
+  const [owner, holder, campaign] = await Promise.all([
     findUser(coupon.owner),
     findParticipant(coupon.campaignId, coupon.owner),
-    tagRulesOf(coupon.campaignId, now),
+    campaignOf(coupon.campaignId, now),
   ]);
+  const rules = campaign?.growthTags.rules ?? DEFAULT_TAG_RULES;
   // What follows the redemption, each keyed by it (a rescan or the reconciler finds it done):
-  // the ledger record (issue 12) and the owner's participant counting it (issue 13).
-  const follow = async (redeemed: CouponDoc) => {
+  // the ledger record (issue 12), the owner's participant counting it (issue 13) and the
+  // repurchase coupon it earns (issue 15).
+  const follow = async (redeemed: CouponDoc): Promise<Followed> => {
     await recordRedemption(couponLedgerRecord(redeemed));
-    return finishRedemption(redeemed, holder, rules);
+    const effects = await finishRedemption(redeemed, holder, rules);
+    const repurchase = campaign ? await issueRepurchase(redeemed, campaign) : null;
+    return { ...effects, repurchaseIssued: repurchase !== null };
   };
   const refuse = (status: CouponStatus): never => {
     if (status === 'redeemed') return fail('COUPON_ALREADY_REDEEMED', '这张券已经核销过了');
@@ -113,26 +123,41 @@ export async function redeemItem(coupon: CouponDoc, by: Redeemer, now: Date): Pr
     redemptions: seq,
   };
   const effects = await follow(redeemed);
-  await bumpCounters(coupon.campaignId, {
-    couponsRedeemed: 1,
-    // per channel (issue 10); a coupon issued before channels were kept on coupons has none
-    ...(coupon.channel
-      ? {
-          [`channels.${coupon.channel}.couponsRedeemed`]: 1,
-          [`channels.${coupon.channel}.redeemedValue`]: couponFaceValue(coupon),
-          [`channels.${coupon.channel}.revenue`]: coupon.basket ?? 0,
-        }
-      : {}),
-    ...(effects.tag ? tagCounterMoves(effects.tag.from, effects.tag.to) : {}),
-  });
+  await bumpCounters(coupon.campaignId, withDays(redemptionIncrements(coupon, effects), now));
   if (effects.markedNow) {
     await bumpCommunity(coupon.campaignId, holder?.invite?.leaders ?? [], 'redemptions', now);
   }
   return redeemed;
 }
 
-async function tagRulesOf(campaignId: string, now: Date): Promise<TagRules> {
+type Followed = RedemptionEffects & { repurchaseIssued: boolean };
+
+/** What a redemption made now adds to the counters (its daily twins on its day: withDays). */
+function redemptionIncrements(coupon: CouponDoc, effects: Followed): CounterIncrements {
+  const value = couponFaceValue(coupon);
+  return {
+    couponsRedeemed: 1,
+    redeemedValue: value,
+    // per channel (issue 10); a coupon issued before channels were kept on coupons has none
+    ...(coupon.channel
+      ? {
+          [`channels.${coupon.channel}.couponsRedeemed`]: 1,
+          [`channels.${coupon.channel}.redeemedValue`]: value,
+          [`channels.${coupon.channel}.revenue`]: coupon.basket ?? 0,
+        }
+      : {}),
+    ...(effects.tag ? tagCounterMoves(effects.tag.from, effects.tag.to) : {}),
+    // Retention (issue 15): 复购 figures, and the repurchase coupon issued
+    ...(effects.count
+      ? redeemerMoves(effects.count.channel, effects.count.from, effects.count.to)
+      : {}),
+    ...(effects.repurchaseIssued ? { couponsIssued: 1 } : {}),
+  };
+}
+
+/** The coupon's campaign (the active one is cached: usually no read). */
+async function campaignOf(campaignId: string, now: Date): Promise<Campaign | null> {
   const active = await activeCampaign(now);
   const doc = active?._id === campaignId ? active : await findCampaign(campaignId);
-  return doc?.config.growthTags.rules ?? DEFAULT_TAG_RULES;
+  return doc?.config ?? null;
 }

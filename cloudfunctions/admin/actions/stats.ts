@@ -22,6 +22,7 @@ import {
   type ChannelCounts,
 } from '../../_shared/domain/channels';
 import { findChannels, type ChannelDoc } from '../../_shared/repositories/channels';
+import { cohortsView, repurchaseView, trendView } from './retention';
 
 type Overview = AdminResults['stats.overview'];
 type Step = Overview['funnel'][number];
@@ -132,11 +133,15 @@ export async function overview(_params: object, { now }: ActionContext): Promise
   ]);
   const remaining = remainingByPrize(stock);
   const count = (key: string) => counters.get(key) ?? 0;
+  const channels = channelsView(campaignDoc._id, campaign, registry, counters);
+  // Retention (issue 15): the channels as named above, and the campaign's days so far
+  const named = channels.map(({ code, name }) => ({ code, name }));
+  const trend = trendView(campaign, counters, named, now);
 
   return {
     funnel: funnel(campaign.groups.after, count),
     // Distribution (issue 10): every channel's figures, costs and returns
-    channels: channelsView(campaignDoc._id, campaign, registry, counters),
+    channels,
     prizes: campaign.lottery.prizes.map((prize) => ({
       id: prize.id,
       name: prize.name,
@@ -171,6 +176,11 @@ export async function overview(_params: object, { now }: ActionContext): Promise
     // People console (issue 13): members by growth tag, and invites waiting for review (counters)
     tags: GROWTH_TAGS.map((tag) => ({ tag, count: Math.max(0, count(`tags.${tag}`)) })),
     heldInvites: Math.max(0, count('invitesHeld')),
+    // Retention (issue 15)
+    trend,
+    cohorts: cohortsView(counters, trend.days, named, now),
+    repurchase: repurchaseView(campaign, counters, named),
+    riskChecksFailed: count('riskChecksFailed'),
   };
 }
 

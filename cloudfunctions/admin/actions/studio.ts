@@ -41,6 +41,22 @@ import { parsedOrRefused, toIssue } from './campaign';
 
 type Saved = AdminResults['campaign.create'];
 
+/** A campaign's headline figures (Retention, issue 15: the dashboard compares two campaigns). */
+const SUMMARY_FIGURES: ReadonlyArray<keyof CampaignSummary['figures']> = [
+  'visitors',
+  'claims',
+  'invitesVerified',
+  'cardsUnlocked',
+  'couponsRedeemed',
+  'spinners',
+  'inviters',
+  'groupJoins',
+  'couponsIssued',
+  'redeemedValue',
+  'redeemers',
+  'repeatRedeemers',
+];
+
 /** Concurrent saves of one campaign each re-read and try again (a few operators at most). */
 const MAX_ATTEMPTS = 10;
 
@@ -63,13 +79,12 @@ export async function listStudioCampaigns(
       createdAt: (doc.createdAt ?? doc.updatedAt).toISOString(),
       updatedAt: doc.updatedAt.toISOString(),
       ...(doc.clonedFrom ? { clonedFrom: doc.clonedFrom } : {}),
-      figures: {
-        visitors: figure('visitors'),
-        claims: figure('claims'),
-        invitesVerified: figure('invitesVerified'),
-        cardsUnlocked: figure('cardsUnlocked'),
-        couponsRedeemed: figure('couponsRedeemed'),
-      },
+      ...(doc.status === 'ended' && doc.statusAt && doc.statusAt < new Date(doc.config.endAt)
+        ? { endedAt: doc.statusAt.toISOString() }
+        : {}),
+      figures: Object.fromEntries(
+        SUMMARY_FIGURES.map((key) => [key, figure(key)]),
+      ) as CampaignSummary['figures'],
     };
   });
   return { campaigns, serverNow: now.toISOString() };

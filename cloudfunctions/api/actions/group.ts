@@ -15,6 +15,7 @@ import { requireCampaign, requireParticipant } from '../../_shared/guards';
 import { seatKeyFor } from '../../_shared/ids';
 import type { CampaignDoc } from '../../_shared/repositories/campaigns';
 import { bumpCounters } from '../../_shared/repositories/counters';
+import { withDays } from '../../_shared/domain/trends';
 import {
   findGroup,
   findLiveGroups,
@@ -90,7 +91,7 @@ async function record(
     const previous = participant.group?.groupId;
     // Moving from a group whose QR stopped working: that seat is no longer theirs.
     if (previous && previous !== group.id) await releaseSeat(previous, seatKey);
-    if (!previous) await bumpCounters(campaignDoc._id, { groupHandouts: 1 });
+    if (!previous) await bumpCounters(campaignDoc._id, withDays({ groupHandouts: 1 }, now));
     return view(group);
   }
   const winner = (await findParticipantById(participant._id))?.group;
@@ -119,10 +120,8 @@ export async function confirmJoined(
   // People console (issue 13): joining is an act the tag rules may name.
   const tagRank = rankForFact('joinedGroup', campaign.config.growthTags.rules);
   if (await recordJoined(participant._id, now, tagRank)) {
-    await bumpCounters(campaign._id, {
-      groupJoins: 1,
-      ...tagCounterMoves(participant.tagRank, rankAfter(participant.tagRank, tagRank)),
-    });
+    const moves = tagCounterMoves(participant.tagRank, rankAfter(participant.tagRank, tagRank));
+    await bumpCounters(campaign._id, withDays({ groupJoins: 1, ...moves }, now));
     return { joinedAt: now.toISOString() };
   }
   const again = await findParticipantById(participant._id);

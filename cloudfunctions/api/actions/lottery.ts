@@ -40,6 +40,7 @@ import {
   templateForTag,
 } from '../../_shared/domain/tags';
 import { shanghaiDayKey } from '../../_shared/domain/time';
+import { withDays } from '../../_shared/domain/trends';
 import { fail } from '../../_shared/errors';
 import { broughtBy } from '../../_shared/domain/tally';
 import { creditIncrements } from '../../_shared/flows/qualify';
@@ -279,7 +280,7 @@ async function answer(
     }
     // a verified friend counts for the channel that brought their inviter (issue 10)
     addIncrements(increments, creditIncrements(effects.credit, broughtBy(participant)));
-    await bumpCounters(campaignDoc._id, increments);
+    await bumpCounters(campaignDoc._id, withDays(increments, now));
   }
   return {
     sectorIndex: record.sectorIndex,

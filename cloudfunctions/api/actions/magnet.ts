@@ -21,6 +21,7 @@ import {
 import { fail } from '../../_shared/errors';
 import { finishClaim, magnetCouponId } from '../../_shared/flows/claim';
 import { broughtBy } from '../../_shared/domain/tally';
+import { withDays } from '../../_shared/domain/trends';
 import { creditIncrements } from '../../_shared/flows/qualify';
 import { refuseBlocked, requireCampaign, requireParticipant, riskOf } from '../../_shared/guards';
 import type { CampaignDoc } from '../../_shared/repositories/campaigns';
@@ -120,7 +121,7 @@ async function answer(
     }
     // a verified friend counts for the channel that brought their inviter (issue 10)
     addIncrements(increments, creditIncrements(effects.credit, broughtBy(participant)));
-    await bumpCounters(campaignDoc._id, increments);
+    await bumpCounters(campaignDoc._id, withDays(increments, now));
     // People console (issue 13): a claim in a leader's tree counts in their figures
     await bumpCommunity(participant.campaignId, participant.invite?.leaders ?? [], 'claims', now);
   }

@@ -7,12 +7,16 @@
  * Resumable: each write is keyed by what it records (the person, the participant, the inviter's
  * first invite), and the participant is built from the person document, not from this call's
  * memory, so a call that died between the two is finished by the next one with the same answer.
+ *
+ * Retention (issue 15): a member's first visit on a later Shanghai day is their return, recorded
+ * once (`markReturned`) and counted in their cohort's windows (domain/cohorts).
  */
 import { randomBytes } from 'node:crypto';
 import type { Campaign } from '../../_shared/campaign';
 import { participantId } from '../../_shared/collections';
 import type { ApiResults } from '../../_shared/contracts';
 import type { ActionContext } from '../../_shared/dispatch';
+import { isReturn, returnIncrements } from '../../_shared/domain/cohorts';
 import { ancestorsOf } from '../../_shared/domain/community';
 import { evaluateInvite, type InviteRejection } from '../../_shared/domain/invite';
 import { generateInviteCode } from '../../_shared/domain/invite-code';
@@ -25,6 +29,7 @@ import {
   tagOfRank,
 } from '../../_shared/domain/tags';
 import { shanghaiDayKey } from '../../_shared/domain/time';
+import { withDays } from '../../_shared/domain/trends';
 import { fail } from '../../_shared/errors';
 import { assessRisk } from '../../_shared/guards';
 import { INVITE_CODES_PER_DAY } from '../../_shared/limits';
@@ -38,6 +43,7 @@ import {
   findParticipantById,
   markEntered,
   markFirstInvite,
+  markReturned,
   newParticipant,
   type ParticipantDoc,
   type ParticipantInvite,
@@ -225,7 +231,10 @@ async function enterCampaign(
   inviterHere: ParticipantDoc | null,
 ): Promise<{ participant: ParticipantDoc; enteredNow: boolean }> {
   const existing = await findParticipant(campaignDoc._id, user._id);
-  if (existing?.enteredAt) return { participant: existing, enteredNow: false };
+  if (existing?.enteredAt) {
+    await noteReturn(existing as ParticipantDoc & { enteredAt: Date }, now);
+    return { participant: existing, enteredNow: false };
+  }
   const channel =
     user.firstTouch.campaignId === campaignDoc._id ? user.firstTouch.channel : visitChannel;
   if (existing) return enterKnownInviter(existing, user, channel, now);
@@ -253,6 +262,17 @@ async function enterCampaign(
   return { participant, enteredNow: true };
 }
 
+/**
+ * Retention (issue 15): a member's first visit on a later day than their entry, once; the call
+ * that records it counts it in their cohort. Later returns change nothing (and cost no write).
+ */
+async function noteReturn(member: ParticipantDoc & { enteredAt: Date }, now: Date) {
+  if (member.returnedAt || !isReturn(member.enteredAt, now)) return;
+  if (await markReturned(member._id, now)) {
+    await bumpCounters(member.campaignId, returnIncrements(member, now));
+  }
+}
+
 /** Someone known only because a friend arrived with their code now visits themselves. */
 async function enterKnownInviter(
   known: ParticipantDoc,
@@ -266,7 +286,7 @@ async function enterKnownInviter(
   if (await markEntered(known._id, channel, now, carried)) {
     const tagRank = rankAfter(known.tagRank, carried.tagRank);
     const participant = { ...known, channel, enteredAt: now, tagRank, blocked };
-    await bumpCounters(known.campaignId, visitorIncrements(participant));
+    await bumpCounters(known.campaignId, withDays(visitorIncrements(participant), now));
     return { participant, enteredNow: true };
   }
   const again = await findParticipantById(known._id);
@@ -322,7 +342,7 @@ async function afterEntry(
     }
     await bumpCommunity(participant.campaignId, invite.leaders ?? [], 'members', now);
   }
-  await bumpCounters(participant.campaignId, increments);
+  await bumpCounters(participant.campaignId, withDays(increments, now));
 }
 
 /** The inviter's participant document in this campaign, made if they have not visited it yet. */

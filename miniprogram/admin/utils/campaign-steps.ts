@@ -443,7 +443,7 @@ export const STEPS: StepSpec[] = [
     key: 'coupons',
     title: '优惠券',
     intro: '福利和转盘发出的券从这里来：折扣、满减或无门槛，以及有效期。',
-    owns: ['couponTemplates'],
+    owns: ['couponTemplates', 'repurchase'],
     blocks: [
       {
         list: 'couponTemplates',
@@ -582,6 +582,19 @@ export const STEPS: StepSpec[] = [
             optional: true,
           },
         ],
+      },
+      // Retention (issue 15): 老用户回馈 — a redeemed coupon earns the next
+      {
+        key: 'repurchase.couponTemplateId',
+        label: '复购券',
+        hint: '顾客每用掉一张券，自动再送一张所选的券，下次到店可用（老顾客回馈）；不选则不送',
+        type: 'select',
+        optional: true,
+        options: (config) => templateOptions(config, '不送复购券'),
+        // no template chosen means no repurchase coupon at all
+        then: (_repurchase, config) => {
+          if (!(config.repurchase as Loose | undefined)?.couponTemplateId) delete config.repurchase;
+        },
       },
     ],
   },

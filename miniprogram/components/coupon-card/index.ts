@@ -15,6 +15,8 @@ const SOURCE_TEXT: Record<Coupon['source'], string> = {
   milestone: '邀请奖励',
   // People console (issue 13): the owner's reward to a KOC
   grant: '专属奖励',
+  // Retention (issue 15): issued after a redemption, for the next visit
+  repurchase: '老客回馈',
 };
 
 /** A prize voucher's line under its name, and its stamp once done. */

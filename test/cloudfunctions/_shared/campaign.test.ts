@@ -51,6 +51,7 @@ describe('parseCampaign', () => {
       delete d.invite;
       delete d.groups.defaultCapacity;
       delete d.couponTemplates;
+      delete d.repurchase; // optional: no repurchase coupon (issue 15)
       d.lottery.prizes = d.lottery.prizes.map((p: Record<string, unknown>) => {
         const { couponTemplateId: _t, ...rest } = p;
         return { ...rest, kind: p.kind === 'coupon' ? 'none' : p.kind };
@@ -161,6 +162,22 @@ describe('parseCampaign', () => {
         'an unknown coupon template as the magnet reward',
         (d) => (d.magnet.reward.couponTemplateId = 'gone'),
         ['magnet.reward.couponTemplateId: 优惠券模板 "gone" 不存在'],
+      ],
+      // Retention (issue 15)
+      [
+        'an unknown coupon template as the repurchase coupon',
+        (d) => (d.repurchase.couponTemplateId = 'loyal'),
+        ['repurchase.couponTemplateId: 优惠券模板 "loyal" 不存在'],
+      ],
+      [
+        'a repurchase coupon without its template',
+        (d) => delete d.repurchase.couponTemplateId,
+        ['repurchase.couponTemplateId: 请填写复购券的优惠券模板编号'],
+      ],
+      [
+        'a repurchase coupon that is not an object',
+        (d) => (d.repurchase = 'loyal-30-6'),
+        ['repurchase: 复购券须为 JSON 对象'],
       ],
       [
         'a discount coupon without a rate',
@@ -402,7 +419,7 @@ describe('parseCampaign', () => {
       [
         'a coupon template id toString',
         (d) => d.couponTemplates.push({ ...d.couponTemplates[0], id: 'toString' }),
-        [`couponTemplates.4.id: 模板编号不能是 "toString"${NAMED}`],
+        [`couponTemplates.5.id: 模板编号不能是 "toString"${NAMED}`],
       ],
       [
         'a coupon template reference valueOf',

@@ -234,6 +234,8 @@ it('exports each kind of what exists: coupons, winners, invites, redemptions, me
     ['5元无门槛券', '新客礼', '已核销', '演示店员'],
     // Rewards (issue 12): the physical prize's voucher is a wallet item, exported with them
     ['定制保温杯', '抽奖', '可使用', ''],
+    // Retention (issue 15): the repurchase coupon b's redemption earned
+    ['老顾客回馈 满30减6', '老客回馈', '可使用', ''],
   ]);
   const winners = await exportAll('winners');
   expect(winners.rows.slice(1).map((r) => [r[0], r[3], r[4]])).toEqual([

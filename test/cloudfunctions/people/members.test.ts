@@ -104,8 +104,14 @@ describe('the member page', () => {
       campaign: { id: 'demo-opening', title: '山野茶事 · 新店开业 会员招募季' },
       claim: { at: at.claimed, coupon: '5元无门槛券', riskRank: 2 },
       spins: [{ at: at.spun, prize: '满50减10', kind: 'coupon', coupon: '满50减10' }],
-      // newest first; staff redeemed the one from the wheel
+      // newest first; staff redeemed the one from the wheel, which earned the repurchase coupon
+      // (issue 15), issued as of the redemption
       coupons: [
+        expect.objectContaining({
+          title: '老顾客回馈 满30减6',
+          status: 'available',
+          issuedAt: at.redeemed,
+        }),
         expect.objectContaining({
           id: wheelCoupon.id,
           title: '满50减10',

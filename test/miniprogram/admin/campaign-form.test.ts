@@ -274,3 +274,20 @@ it('moves a ladder step, and lets only ordered lists move', () => {
   const coupons = stepView(3, config, placeNotes(config, [])).blocks.find((b) => b.kind === 'list');
   expect(coupons?.kind === 'list' && coupons.items.some((i) => i.canUp || i.canDown)).toBe(false);
 });
+
+// Retention (issue 15)
+it('names the repurchase coupon with a template, and none removes it', () => {
+  const config = JSON.parse(JSON.stringify(demoCampaign(new Date()))) as Loose;
+  expect(fieldSpecAt('repurchase.couponTemplateId')).toMatchObject({
+    label: '复购券',
+    type: 'select',
+    optional: true,
+  });
+  expect(stepOf('repurchase.couponTemplateId')).toBe(stepOf('couponTemplates.0.title'));
+  setField(config, 'repurchase.couponTemplateId', 'select', 'cash-50-10');
+  expect(config.repurchase).toEqual({ couponTemplateId: 'cash-50-10' });
+  expect(parseCampaign(config).ok).toBe(true);
+  setField(config, 'repurchase.couponTemplateId', 'select', '');
+  expect(config).not.toHaveProperty('repurchase');
+  expect(parseCampaign(config).ok).toBe(true);
+});

@@ -1,5 +1,5 @@
 /** @jest-environment jsdom */
-import { attrOf, findIn, mount, textOf } from '../support/simulate';
+import { attrOf, classesOf, findIn, mount, textOf } from '../support/simulate';
 
 function chart(props: Record<string, unknown>) {
   const comp = mount('components/bar-chart/index', props);
@@ -64,4 +64,33 @@ test('a figure without a bar keeps its own unit and does not set the scale', () 
     { label: '参与抽奖', value: '20', hint: '', width: 'width: 50%' },
   ]);
   expect(findIn(comp, 'bar-chart__track')).toHaveLength(2);
+});
+
+// Retention (issue 15)
+test('columns: a figure day by day, labelled under, valued above while few, today highlighted', () => {
+  const comp = mount('components/bar-chart/index', {
+    layout: 'columns',
+    items: [
+      { label: '3/4', value: 2 },
+      { label: '', value: 8, text: '¥8' },
+      { label: '3/6', value: 4, highlight: true },
+    ],
+  });
+  const cols = findIn(comp, 'bar-chart__col').map((col) => ({
+    label: textOf(findIn(col, 'bar-chart__col-label')[0]),
+    value: textOf(findIn(col, 'bar-chart__col-value')[0]),
+    height: attrOf(findIn(col, 'bar-chart__col-bar')[0], 'style'),
+    today: classesOf(col).includes('bar-chart__col--highlight'),
+  }));
+  // the tallest leaves a fifth of the plot for its value
+  expect(cols).toEqual([
+    { label: '3/4', value: '2', height: 'height: 20%', today: false },
+    { label: '', value: '¥8', height: 'height: 80%', today: false },
+    { label: '3/6', value: '4', height: 'height: 40%', today: true },
+  ]);
+  expect(findIn(comp, 'bar-chart__row')).toEqual([]);
+  // a month of days: no values written above, they would run into each other
+  comp.setData({ items: Array.from({ length: 30 }, (_, i) => ({ label: '', value: i })) });
+  expect(findIn(comp, 'bar-chart__col')).toHaveLength(30);
+  expect(findIn(comp, 'bar-chart__col-value')).toEqual([]);
 });

@@ -71,9 +71,10 @@ test('the claimed coupon is under 可使用; used at the counter, it moves to �
   const stop = jest.spyOn(wx, 'stopPullDownRefresh');
   await page.instance.onPullDownRefresh();
   expect(stop).toHaveBeenCalled();
-  expect(tabs(page)).toEqual(['可使用 0', '已使用 1', '已过期 0']);
-  expect(text(page, '.wallet-empty__text')).toBe('暂时没有可用的券，去转盘试试手气吧');
-  expect(texts(page, 'coupon__title')).toEqual([]);
+  // what is left to use: the repurchase coupon the redemption earned (issue 15)
+  expect(tabs(page)).toEqual(['可使用 1', '已使用 1', '已过期 0']);
+  expect(texts(page, 'coupon__title')).toEqual(['老顾客回馈 满30减6']);
+  expect(texts(page, 'coupon__source')).toEqual(['老客回馈']);
 
   await tap(page.querySelector('.wallet-tab--redeemed'));
   expect(classesOf(page.querySelector('.wallet-tab--redeemed'))).toContain('wallet-tab--active');

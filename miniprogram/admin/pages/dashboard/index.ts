@@ -8,8 +8,12 @@
  * Distribution (issue 10): each channel shows what it brought (visitors, claims, spinners, the
  * members its claimers brought and its K-factor, coupons issued and redeemed) and what that cost
  * and returned (per claim, per member, per redemption; estimated takings, 营收 and ROI).
+ *
+ * Retention (issue 15): today against yesterday, a figure day by day (the last 7 days or the
+ * whole campaign, for all channels or one), return visits by cohort, repurchase (复购) per
+ * channel, and this campaign against the previous one (`campaign.list`).
  */
-import type { AdminResults } from '../../../../cloudfunctions/_shared/contracts';
+import type { AdminResults, CampaignSummary } from '../../../../cloudfunctions/_shared/contracts';
 import { callAdmin, friendlyMessage } from '../../../services/api';
 import { refreshOnPullDown, toast } from '../../../services/ui';
 import { askForReminders, preloadReminders, remindersOffered } from '../../../services/reminders';
@@ -21,6 +25,16 @@ import { openPage } from '../../../utils/nav';
 import { ROUTES } from '../../../utils/routes';
 // People console (issue 13): the refusal reasons' labels live with the console's
 import { REJECTION_LABELS, TAG_LABELS } from '../../utils/labels';
+import {
+  DEFAULT_CHOICE,
+  chartView,
+  cohortsView,
+  historyView,
+  repurchaseView,
+  todayView,
+  type TrendChoice,
+  type TrendRange,
+} from '../../utils/retention';
 
 type Overview = AdminResults['stats.overview'];
 type State = 'loading' | 'refused' | 'staff' | 'owner' | 'error';
@@ -151,6 +165,13 @@ function overviewView(overview: Overview) {
       count: formatCount(t.count),
     })),
     heldText: overview.heldInvites ? formatCount(overview.heldInvites) : '',
+    // Retention (issue 15)
+    today: todayView(overview.trend),
+    cohorts: cohortsView(overview.cohorts),
+    repurchase: repurchaseView(overview.repurchase),
+    riskText: overview.riskChecksFailed
+      ? `风控检查失败 ${formatCount(overview.riskChecksFailed)} 次（访客已放行）`
+      : '',
   };
 }
 
@@ -163,14 +184,27 @@ const emptyOverview: Overview = {
   rejectedInvites: [],
   topInviters: [],
   serverNow: '',
+  trend: { days: [], today: '', series: [], channels: [] },
+  cohorts: { days: [], channels: [], all: { key: 'all', label: '全部', visitors: 0, windows: [] } },
+  repurchase: { redeemers: 0, repeatRedeemers: 0, channels: [], redeemedValue: 0 },
+  riskChecksFailed: 0,
 };
 
 interface Runtime {
   loading: boolean;
+  /** Retention (issue 15): the answer the chart is drawn from, and what the operator chose */
+  overview: Overview | null;
+  choice: TrendChoice;
 }
 
 // Runtime state lives beside the instance, not in `data`: data is copied to the view layer.
-const runtimeOf = instanceState<Runtime>(() => ({ loading: false }));
+const runtimeOf = instanceState<Runtime>(() => ({
+  loading: false,
+  overview: null,
+  choice: DEFAULT_CHOICE,
+}));
+
+const noHistory = { shown: false, previousTitle: '', rows: [] as Array<Record<string, string>> };
 
 Component({
   options: { styleIsolation: 'apply-shared' },
@@ -180,6 +214,8 @@ Component({
     message: '',
     name: '',
     ...overviewView(emptyOverview),
+    chart: chartView(emptyOverview.trend, DEFAULT_CHOICE),
+    history: noHistory,
     // Rewards (issue 12)
     alertRemindersOffered: false,
     alertRemindersOn: false,
@@ -218,7 +254,11 @@ Component({
           this.setData({ state: 'staff', name: me.data.name });
           return;
         }
-        const overview = await callAdmin('stats.overview', {});
+        // Retention (issue 15): the campaigns, to compare this one with the previous one
+        const [overview, campaigns] = await Promise.all([
+          callAdmin('stats.overview', {}),
+          callAdmin('campaign.list', {}),
+        ]);
         if (!overview.ok) {
           this.setData({
             state: 'error',
@@ -227,15 +267,47 @@ Component({
           });
           return;
         }
+        runtime.overview = overview.data;
         this.setData({
           state: 'owner',
           name: me.data.name,
           message: '',
           ...overviewView(overview.data),
+          chart: chartView(overview.data.trend, runtime.choice),
+          history: campaigns.ok ? this.historyOf(campaigns.data.campaigns) : noHistory,
         });
       } finally {
         runtime.loading = false;
       }
+    },
+
+    /** The campaign visitors see against the previous one. */
+    historyOf(campaigns: CampaignSummary[]) {
+      const active = campaigns.find((c) => c.active);
+      const serverNow = runtimeOf(this).overview?.serverNow ?? '';
+      return active ? historyView(campaigns, active.id, serverNow) : noHistory;
+    },
+
+    // Retention (issue 15): the chart's figure, range and channel
+    choose(change: Partial<TrendChoice>) {
+      const runtime = runtimeOf(this);
+      runtime.choice = { ...runtime.choice, ...change };
+      if (runtime.overview)
+        this.setData({ chart: chartView(runtime.overview.trend, runtime.choice) });
+    },
+
+    onPickFigure(event: WechatMiniprogram.TouchEvent) {
+      this.choose({ figure: String(event.currentTarget.dataset.key ?? 'visitors') });
+    },
+
+    onPickRange(event: WechatMiniprogram.TouchEvent) {
+      this.choose({ range: String(event.currentTarget.dataset.key ?? 'week') as TrendRange });
+    },
+
+    onPickChannel(event: WechatMiniprogram.PickerChange) {
+      const index = Number(event.detail.value);
+      const channels = runtimeOf(this).overview?.trend.channels ?? [];
+      this.choose({ channel: index > 0 ? (channels[index - 1]?.code ?? '') : '' });
     },
 
     onOpenRedeem() {

@@ -2,10 +2,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Db } from '@cloudbase/database';
 import { ERRORS } from '@cloudbase/database/dist/commonjs/const/code';
-import { parseByEJSON, stringifyByEJSON } from '@cloudbase/database/dist/commonjs/utils/utils';
-import { update as applyModifier } from 'mingo';
+import { update as applyModifier } from 'mingo/updater';
 import { assertAlive, currentInvocation, halted, InvocationKilled } from './context';
 import { activeFaults, type FaultSettings } from './faults';
+import { parseWire, toWire } from './wire';
 import {
   cloneValue,
   documentKey,
@@ -21,6 +21,8 @@ import {
   type DocumentStore,
   type SnapshotTracker,
 } from './store';
+
+type Plain = Record<string, unknown>;
 
 /**
  * The request backend of the local CloudBase database. `@cloudbase/database` (the query builder
@@ -72,70 +74,6 @@ export const MAX_GET_LIMIT = 1000;
 /** CloudBase answers an aggregate() without a $limit stage with at most 20 documents. */
 export const DEFAULT_AGGREGATE_LIMIT = 20;
 export const DEFAULT_TRANSACTION_TIMEOUT_MS = 30_000;
-
-// ---------------------------------------------------------------------------------------------
-// The wire format: the library sends queries, updates and documents as canonical Extended JSON
-// and parses list items with EJSON. Its own helpers (and so its own bson) are used both ways.
-
-type Plain = Record<string, unknown>;
-
-interface BsonValue {
-  _bsontype?: string;
-  pattern?: string;
-  options?: string;
-  toHexString?: () => string;
-  toNumber?: () => number;
-  toString(): string;
-  buffer?: Uint8Array;
-}
-
-/**
- * Turns parsed EJSON into the plain values the store keeps: numbers, strings, Dates, RegExps,
- * arrays and objects; `db.serverDate()` markers become the server's current time.
- */
-function fromWire(value: unknown, nowMs: number): unknown {
-  if (Array.isArray(value)) return value.map((v) => fromWire(v, nowMs));
-  if (value === null || typeof value !== 'object' || isDate(value)) return value;
-  const bsonValue = value as BsonValue;
-  switch (bsonValue._bsontype) {
-    case 'BSONRegExp':
-      // JavaScript has no x (extended) or l (locale) flag.
-      return new RegExp(bsonValue.pattern ?? '', (bsonValue.options ?? '').replace(/[^imsu]/g, ''));
-    case 'ObjectID':
-    case 'ObjectId':
-      return bsonValue.toHexString ? bsonValue.toHexString() : String(value);
-    case 'Long':
-      return bsonValue.toNumber ? bsonValue.toNumber() : Number(bsonValue.toString());
-    case 'Int32':
-    case 'Double':
-    case 'Decimal128':
-      return Number(bsonValue.toString());
-    case 'Binary':
-      return Buffer.from(bsonValue.buffer ?? []);
-    default:
-      break;
-  }
-  if (!isPlainObject(value)) return value;
-  const serverDate = value.$tcb_server_date;
-  if (isPlainObject(serverDate) && Object.keys(value).length === 1) {
-    const offset = typeof serverDate.offset === 'number' ? serverDate.offset : 0;
-    return new Date(nowMs + offset);
-  }
-  const out: Plain = {};
-  for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = fromWire(v, nowMs);
-  return out;
-}
-
-function parseWire(text: unknown, nowMs: number): unknown {
-  if (text === undefined || text === null || text === '') return undefined;
-  if (typeof text !== 'string') return fromWire(text, nowMs);
-  return fromWire(parseByEJSON(text) as unknown, nowMs);
-}
-
-/** Stored documents hold no undefined values, so the library's stringify leaves them untouched. */
-function toWire(doc: unknown): string {
-  return stringifyByEJSON(doc) as string;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Responses
@@ -328,17 +266,167 @@ function checkUpdate(doc: Doc, modifier: Plain): void {
   }
 }
 
-/** The document after the update operators, or the same object when nothing changed. */
-function applyOperators(doc: Doc, modifier: Plain): Doc {
+/**
+ * The document after the update operators, or the same object when nothing changed (MongoDB's
+ * "unchanged": every field the operators touched has its value, field order included). Only the
+ * objects on the operators' paths are copied: stored documents are never mutated, and a spin's
+ * write should not copy a participant's whole spin log. `$set`, `$inc` and `$unset` on plain
+ * paths (nearly every write) are applied here as mingo applies them; the rest goes through
+ * mingo's updater (test/emulator/fast-paths.test.ts holds the two to the same answers).
+ */
+export function applyOperators(doc: Doc, modifier: Plain): Doc {
   checkUpdate(doc, modifier);
-  const next = cloneValue(doc);
+  const simple = applySimpleOperators(doc, modifier);
+  if (simple) return simple;
+  const next = copyAlong(doc, modifierPaths(modifier)) ?? cloneValue(doc);
   let changed: string[];
   try {
-    changed = applyModifier(next, modifier);
+    changed = applyModifier(next, modifier, undefined, undefined, { cloneMode: 'copy' });
   } catch (error) {
     throw new RequestFailure(DB_ERROR.REQUEST_FAILED, writeErrorMessage((error as Error).message));
   }
-  return changed.length > 0 && !sameValue(next, doc) ? next : doc;
+  const differs = (path: string) => {
+    const [now, before] = [valueAt(next, path), valueAt(doc, path)];
+    return now === MISSING || before === MISSING ? now !== before : !sameValue(now, before);
+  };
+  return changed.some(differs) ? next : doc;
+}
+
+const SIMPLE_OPERATORS = new Set(['$set', '$inc', '$unset']);
+
+/** `$set`, `$inc` and `$unset` on paths through objects; null when the update is anything else. */
+function applySimpleOperators(doc: Doc, modifier: Plain): Doc | null {
+  for (const [operator, fields] of Object.entries(modifier)) {
+    if (!SIMPLE_OPERATORS.has(operator) || !isPlainObject(fields)) return null;
+  }
+  const next = copyAlong(doc, modifierPaths(modifier));
+  if (!next) return null;
+  let changed = false;
+  for (const [operator, fields] of Object.entries(modifier)) {
+    for (const [path, argument] of Object.entries(fields as Plain)) {
+      const segments = path.split('.');
+      const key = segments[segments.length - 1];
+      // the objects on the path are copies already (copyAlong); missing ones are made for $set/$inc
+      let parent: Plain = next;
+      for (const segment of segments.slice(0, -1)) {
+        const value = parent[segment];
+        if (value === undefined && operator !== '$unset') {
+          const made: Plain = {};
+          parent[segment] = made;
+          parent = made;
+        } else if (isPlainObject(value)) parent = value;
+        else if (Array.isArray(value)) return null;
+        else {
+          parent = null as unknown as Plain;
+          break;
+        }
+      }
+      if (!parent) continue; // $unset below a missing or scalar field: nothing to remove
+      const own = Object.prototype.hasOwnProperty.call(parent, key);
+      const previous = own ? parent[key] : undefined;
+      if (operator === '$set') {
+        if (looselyEqual(previous, argument)) continue;
+        parent[key] = cloneValue(argument);
+      } else if (operator === '$inc') {
+        const sum = ((previous as number) || 0) + (argument as number);
+        if (sum === previous) continue;
+        parent[key] = sum;
+      } else {
+        if (!own) continue;
+        delete parent[key];
+      }
+      changed = true;
+    }
+  }
+  return changed ? next : doc;
+}
+
+/** mingo's `isEqual`, which decides whether a `$set` changed anything (key order aside). */
+function looselyEqual(a: unknown, b: unknown): boolean {
+  if (a === b || Object.is(a, b)) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (isDate(a) || isDate(b)) return isDate(a) && isDate(b) && a.getTime() === b.getTime();
+  if (isRegExp(a) || isRegExp(b)) {
+    return isRegExp(a) && isRegExp(b) && a.source === b.source && a.flags === b.flags;
+  }
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return (
+      Array.isArray(a) &&
+      Array.isArray(b) &&
+      a.length === b.length &&
+      a.every((v, i) => looselyEqual(v, b[i]))
+    );
+  }
+  if (!isPlainObject(a) || !isPlainObject(b)) return sameValue(a, b);
+  const keys = Object.keys(a);
+  return (
+    keys.length === Object.keys(b).length &&
+    keys.every((k) => Object.prototype.hasOwnProperty.call(b, k) && looselyEqual(a[k], b[k]))
+  );
+}
+
+/** The field paths an update's operators name ($rename's targets too). */
+function modifierPaths(modifier: Plain): string[] {
+  const paths: string[] = [];
+  for (const [operator, fields] of Object.entries(modifier)) {
+    if (!isPlainObject(fields)) continue;
+    for (const [path, argument] of Object.entries(fields)) {
+      paths.push(path);
+      if (operator === '$rename' && typeof argument === 'string') paths.push(argument);
+    }
+  }
+  return paths;
+}
+
+/**
+ * A copy of `doc` sharing everything but the objects along `paths` (and the arrays at their
+ * ends, which $push and $pull change in place). Null when a path reaches through an array or
+ * names an element (`a.0`, `a.$`): then the whole document is copied.
+ */
+function copyAlong(doc: Doc, paths: string[]): Doc | null {
+  const root: Plain = { ...doc };
+  const copies = new Set<unknown>([root]);
+  for (const path of paths) {
+    const segments = path.split('.');
+    if (segments.some((s) => s.startsWith('$') || /^\d+$/.test(s))) return null;
+    let parent = root;
+    for (let i = 0; i < segments.length; i++) {
+      const value = parent[segments[i]];
+      if (Array.isArray(value)) {
+        if (i < segments.length - 1) return null;
+        if (!copies.has(value)) {
+          const copy = value.slice();
+          copies.add(copy);
+          parent[segments[i]] = copy;
+        }
+        break;
+      }
+      if (!isPlainObject(value)) break;
+      let copy = value;
+      if (!copies.has(value)) {
+        copy = { ...value };
+        copies.add(copy);
+        parent[segments[i]] = copy;
+      }
+      parent = copy;
+    }
+  }
+  return root as Doc;
+}
+
+const MISSING = Symbol('missing');
+
+/** The value at a dotted path (array elements by position), or MISSING (not the same as null). */
+function valueAt(doc: unknown, path: string): unknown {
+  let value = doc;
+  for (const segment of path.split('.')) {
+    if (Array.isArray(value) && /^\d+$/.test(segment) && Number(segment) < value.length) {
+      value = value[Number(segment)];
+    } else if (isPlainObject(value) && Object.prototype.hasOwnProperty.call(value, segment)) {
+      value = value[segment];
+    } else return MISSING;
+  }
+  return value;
 }
 
 /** The library sends operators for update() and a whole document for set(). */
@@ -524,7 +612,7 @@ class DatabaseBackend {
   ): WireResponse {
     const collection = stringParam(params.collectionName);
     const filter = filterOf(params.query, now);
-    const projection = objectParam(params.projection, now);
+    const projection = shapeParam(params.projection, now);
     if (queryType === 'DOC') {
       const docs = this.store.find(collection, {
         filter: { _id: asDocId(filter._id) },
@@ -540,7 +628,7 @@ class DatabaseBackend {
     const limit = Math.min(requested, MAX_GET_LIMIT);
     const offset =
       typeof params.offset === 'number' && params.offset > 0 ? Math.floor(params.offset) : 0;
-    const sort = objectParam(params.order, now) as Record<string, 1 | -1> | undefined;
+    const sort = shapeParam(params.order, now) as Record<string, 1 | -1> | undefined;
     const docs = this.store.find(collection, { filter, sort, skip: offset, limit, projection });
     return { requestId, data: { list: docs.map(toWire), limit, offset } };
   }
@@ -587,6 +675,12 @@ class DatabaseBackend {
     touched: () => string[],
     attempt: () => WireResponse | Blocked,
   ): Promise<WireResponse> {
+    if (docLatencyMs <= 0) {
+      // the usual case, at once: nothing holds the documents
+      assertAlive();
+      const outcome = attempt();
+      if (!(outcome instanceof Blocked)) return Promise.resolve(outcome);
+    }
     return this.holdDocuments(docLatencyMs, touched, async () => {
       for (;;) {
         // A write of an invocation killed while it waited never happens.
@@ -689,8 +783,9 @@ class DatabaseBackend {
       if (blockers.length) return new Blocked(blockers);
       const changes: DocumentChange[] = [];
       for (const doc of targets) {
+        // operators answer the same document when nothing changed; a replacement is compared
         const next = modifier ? applyOperators(doc, modifier) : replacementOf(doc._id, data);
-        if (next !== doc && !sameValue(next, doc))
+        if (next !== doc && (modifier || !sameValue(next, doc)))
           changes.push({ collection, id: doc._id, after: next });
       }
       let upsertId: DocId | undefined;
@@ -891,7 +986,7 @@ class DatabaseBackend {
     const collection = stringParam(params.collectionName);
     const docId = asDocId(filterOf(params.query, now)._id);
     const doc = this.view(tx, collection, docId);
-    const projection = objectParam(params.projection, now);
+    const projection = shapeParam(params.projection, now);
     const list = doc ? this.store.project([doc], projection) : [];
     return { requestId, data: { list: list.map(toWire) } };
   }
@@ -1004,6 +1099,22 @@ function filterOf(query: unknown, now: number): Plain {
   if (!isPlainObject(filter))
     throw new RequestFailure(DB_ERROR.INVALID_PARAM, 'query must be an object');
   return filter;
+}
+
+/**
+ * A projection or an order: the same few texts on every call of an action, so parsed once. The
+ * parsed object is shared by every request that sends the text: nothing may change it.
+ */
+const shapeParams = new Map<string, Plain | undefined>();
+const MAX_SHAPE_PARAMS = 1000;
+
+function shapeParam(value: unknown, now: number): Plain | undefined {
+  if (typeof value !== 'string') return objectParam(value, now);
+  if (shapeParams.has(value)) return shapeParams.get(value);
+  const parsed = objectParam(value, now);
+  if (shapeParams.size >= MAX_SHAPE_PARAMS) shapeParams.clear();
+  shapeParams.set(value, parsed);
+  return parsed;
 }
 
 function objectParam(value: unknown, now: number): Plain | undefined {

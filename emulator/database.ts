@@ -3,7 +3,13 @@ import { performance } from 'node:perf_hooks';
 import { Db } from '@cloudbase/database';
 import { ERRORS } from '@cloudbase/database/dist/commonjs/const/code';
 import { update as applyModifier } from 'mingo/updater';
-import { assertAlive, currentInvocation, halted, InvocationKilled } from './context';
+import {
+  assertAlive,
+  currentInvocation,
+  halted,
+  InvocationKilled,
+  isDatabaseWrite,
+} from './context';
 import { activeFaults, type FaultSettings } from './faults';
 import { parseWire, toWire } from './wire';
 import {
@@ -1181,7 +1187,11 @@ class EmulatorRequest {
     const requestId = randomUUID();
     const invocation = currentInvocation();
     if (invocation?.killed) return halted();
-    if (invocation) invocation.dbCalls++;
+    if (invocation) {
+      invocation.dbCalls++;
+      if (isDatabaseWrite(action)) invocation.dbWrites++;
+      else invocation.dbReads++;
+    }
     const binding = bindings.get(this.config);
     if (!binding) {
       return {

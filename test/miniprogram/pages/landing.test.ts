@@ -16,6 +16,8 @@ import {
   findIn,
   flushMicrotasks,
   render,
+  setDataSizes,
+  SET_DATA_BUDGET_BYTES,
   tap,
   textOf,
   until,
@@ -118,6 +120,12 @@ test('the first screen comes from one cloud call, for a new visitor and for one 
   await again.instance.onShow();
   await flushMicrotasks();
   expect(calls().sort()).toEqual(['api campaign.get', 'api wallet.list']);
+
+  // what the page handed setData was measured (the harness holds it to 64 KB a call)
+  const landing = setDataSizes()['pages/landing/index'];
+  expect(landing.calls).toBeGreaterThan(2);
+  expect(landing.largest).toBeGreaterThan(500);
+  expect(landing.largest).toBeLessThanOrEqual(SET_DATA_BUDGET_BYTES);
 });
 
 test('claiming shows the coupon from the server and the resource link; a double tap claims once', async () => {

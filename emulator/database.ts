@@ -91,6 +91,15 @@ interface WireResponse {
   [field: string]: unknown;
 }
 
+/** What the hot-document bench reads of one collection's writes (outside transactions). */
+export interface WriteStats {
+  writes: number;
+  /** conditional writes whose condition held nothing, or inserts of an id taken */
+  missed: number;
+  /** time writes waited for earlier writes to the same document (the docLatencyMs fault) */
+  queuedMs: number;
+}
+
 /** A request that cannot run yet: documents it must write are locked by open transactions. */
 class Blocked {
   constructor(readonly by: Transaction[]) {}
@@ -587,17 +596,17 @@ class DatabaseBackend {
       case 'database.insertDocument':
         return transactionId !== undefined
           ? this.transactionalInsert(transactionId, params, now, requestId)
-          : this.insert(params, now, requestId, docLatencyMs);
+          : this.counted(params, this.insert(params, now, requestId, docLatencyMs));
       case 'database.modifyDocument':
         return transactionId !== undefined
           ? this.transactionalModify(transactionId, params, now, requestId)
-          : this.modify(params, queryType, now, requestId, docLatencyMs);
+          : this.counted(params, this.modify(params, queryType, now, requestId, docLatencyMs));
       case 'database.removeDocument':
         return transactionId !== undefined
           ? this.transactionalRemove(transactionId, params, now, requestId)
-          : this.remove(params, queryType, now, requestId, docLatencyMs);
+          : this.counted(params, this.remove(params, queryType, now, requestId, docLatencyMs));
       case 'database.modifyAndReturnDoc':
-        return this.modifyAndReturn(params, now, requestId, docLatencyMs);
+        return this.counted(params, this.modifyAndReturn(params, now, requestId, docLatencyMs));
       case 'database.aggregateDocuments':
         return this.aggregate(params, now, requestId);
       default:
@@ -605,6 +614,39 @@ class DatabaseBackend {
           DB_ERROR.INVALID_OPERATOR,
           `[InvalidParameter] the local emulator does not support ${action}`,
         );
+    }
+  }
+
+  // --- write statistics (Performance, issue 14: the hot-document bench) ---------------------
+
+  /** Per collection: write requests, those that changed nothing, and time spent queueing. */
+  readonly writeStats = new Map<string, WriteStats>();
+
+  private statsOf(collection: string): WriteStats {
+    let stats = this.writeStats.get(collection);
+    if (!stats) this.writeStats.set(collection, (stats = { writes: 0, missed: 0, queuedMs: 0 }));
+    return stats;
+  }
+
+  /** Counts a write outside transactions: a condition that held nothing, a duplicate, are missed. */
+  private async counted(params: Plain, write: Promise<WireResponse>): Promise<WireResponse> {
+    const stats = this.statsOf(
+      typeof params.collectionName === 'string' ? params.collectionName : '',
+    );
+    stats.writes++;
+    try {
+      const response = await write;
+      const data = (response.data ?? {}) as Record<string, unknown>;
+      const changed =
+        Number(data.updated ?? 0) > 0 ||
+        Number(data.deleted ?? 0) > 0 ||
+        data.upsert_id !== undefined ||
+        (Array.isArray(data.insertedIds) && data.insertedIds.length > 0);
+      if (!changed) stats.missed++;
+      return response;
+    } catch (error) {
+      stats.missed++;
+      throw error;
     }
   }
 
@@ -719,7 +761,12 @@ class DatabaseBackend {
     const earlier = held.map((key) => this.documentTurns.get(key));
     for (const key of held) this.documentTurns.set(key, done);
     try {
-      await Promise.all(earlier);
+      if (earlier.some(Boolean)) {
+        const since = performance.now();
+        await Promise.all(earlier);
+        const collection = held[0].slice(0, held[0].indexOf('\u0000'));
+        this.statsOf(collection).queuedMs += performance.now() - since;
+      }
       await delay(ms);
       assertAlive();
       return await run();
@@ -1260,6 +1307,11 @@ function backendFor(
 }
 
 type TransactionRunner = (this: Db, ...args: unknown[]) => Promise<unknown>;
+
+/** Write statistics of a store's database since it was opened (or the stats were cleared). */
+export function writeStatsOf(store: DocumentStore): Map<string, WriteStats> {
+  return backendFor(store, undefined).writeStats;
+}
 
 /** A real `@cloudbase/database` Db whose requests execute on the store. */
 export function createDatabase(options: CreateDatabaseOptions): Db {

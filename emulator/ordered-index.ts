@@ -100,6 +100,17 @@ export interface FieldConditions {
   high?: RangeEnd;
   /** the ranges contradict each other (`$gt: 5, $lt: 'a'`): nothing matches */
   empty?: boolean;
+  /** `$ne: null`: any value but a missing one or null */
+  notNull?: boolean;
+  /** some condition on the field narrows nothing (`$exists`, `$ne: 5`, a regular expression…) */
+  inexact?: boolean;
+}
+
+/** A filter's conditions by field, and whether any part of it is beyond fields (`$or`, `$expr`). */
+export interface IndexableConditions {
+  fields: Map<string, FieldConditions>;
+  /** every condition is a field's, and understood: an index that uses them all needs no test */
+  exact: boolean;
 }
 
 type Plain = Record<string, unknown>;
@@ -121,72 +132,94 @@ function equalityValue(value: unknown): IndexValue | undefined {
  * Anything else (`$or`, `$ne`, `$exists`, regular expressions…) narrows nothing; the store tests
  * every candidate against the whole filter anyway.
  */
-export function indexableConditions(filter: Plain): Map<string, FieldConditions> {
+export function indexableConditions(filter: Plain): IndexableConditions {
   const fields = new Map<string, FieldConditions>();
+  let exact = true;
   const visit = (clause: Plain): void => {
     for (const [field, condition] of Object.entries(clause)) {
       if (field === '$and' && Array.isArray(condition)) {
-        for (const inner of condition) if (isPlain(inner)) visit(inner);
+        for (const inner of condition) {
+          if (isPlain(inner)) visit(inner);
+          else exact = false;
+        }
         continue;
       }
-      if (field.startsWith('$')) continue;
+      if (field.startsWith('$')) {
+        exact = false;
+        continue;
+      }
       let into = fields.get(field);
       if (!into) fields.set(field, (into = {}));
       addCondition(into, condition);
     }
   };
   visit(filter);
-  return fields;
+  return { fields, exact };
 }
 
 function addCondition(into: FieldConditions, condition: unknown): void {
   const keys = isPlain(condition) ? Object.keys(condition) : [];
   if (!isPlain(condition) || keys.length === 0 || !keys.every((k) => k.startsWith('$'))) {
     const value = equalityValue(condition);
-    if (value !== undefined) into.equals ??= [value];
+    if (value !== undefined && !into.equals) into.equals = [value];
+    else into.inexact = true;
     return;
   }
   for (const [operator, operand] of Object.entries(condition)) {
     switch (operator) {
       case '$eq': {
         const value = equalityValue(operand);
-        if (value !== undefined) into.equals ??= [value];
+        if (value !== undefined && !into.equals) into.equals = [value];
+        else into.inexact = true;
         break;
       }
       case '$in': {
-        if (!Array.isArray(operand) || operand.length === 0 || into.equals) break;
-        const values = operand.map(equalityValue);
+        const values = Array.isArray(operand) ? operand.map(equalityValue) : [];
         // a regular expression in $in matches strings: no point of the index pins that
-        if (values.every((v) => v !== undefined)) into.equals = values as IndexValue[];
+        if (values.length > 0 && values.every((v) => v !== undefined) && !into.equals) {
+          // each value once: blocks of equal values would be counted twice
+          into.equals = (values as IndexValue[]).filter(
+            (v, i, all) =>
+              all.findIndex((w) => compareValues(v, w) === 0 && rankOf(v) === rankOf(w)) === i,
+          );
+        } else into.inexact = true;
         break;
       }
       case '$gt':
       case '$gte':
       case '$lt':
       case '$lte':
-        addRange(into, operator, operand);
+        if (!addRange(into, operator, operand)) into.inexact = true;
+        break;
+      case '$ne':
+        if (operand === null) into.notNull = true;
+        else into.inexact = true;
         break;
       default:
+        into.inexact = true;
         break;
     }
   }
 }
 
-/** mingo's `$gt`… compare values of the operand's own type only (a `$gt: 5` skips strings). */
-function addRange(into: FieldConditions, operator: string, operand: unknown): void {
+/**
+ * mingo's `$gt`… compare values of the operand's own type only (a `$gt: 5` skips strings).
+ * False when the operand narrows nothing (null, or a value no index orders).
+ */
+function addRange(into: FieldConditions, operator: string, operand: unknown): boolean {
   const rank = rankOf(operand);
-  if (rank <= NULL_RANK) return; // null, or a value no index orders: narrows nothing
+  if (rank <= NULL_RANK) return false;
   const end: RangeEnd = { value: operand as IndexValue, inclusive: operator.endsWith('e') };
   const side = operator.startsWith('$g') ? 'low' : 'high';
   const other = side === 'low' ? into.high : into.low;
   if (other && rankOfBound(other.value) !== rank) {
     into.empty = true;
-    return;
+    return true;
   }
   const current = into[side];
   if (current && rankOfBound(current.value) !== rank) {
     into.empty = true;
-    return;
+    return true;
   }
   const tighter =
     !current ||
@@ -196,6 +229,7 @@ function addRange(into: FieldConditions, operator: string, operand: unknown): vo
       : compareValues(end.value, current.value) < 0 ||
         (compareValues(end.value, current.value) === 0 && !end.inclusive));
   if (tighter) into[side] = end;
+  return true;
 }
 
 function rankOfBound(value: BoundValue): number {
@@ -343,6 +377,8 @@ export interface IndexPlan {
   candidates: number;
   /** the filter pins part of the index down (false: the whole index, walked for its order) */
   narrows: boolean;
+  /** the blocks hold exactly the matching documents: a count needs no test of each */
+  covers: boolean;
   /** the walk that gives the sort's order (null: the index cannot give it) */
   order: { backward: boolean; fields: number[] } | null;
 }
@@ -451,35 +487,50 @@ export class OrderedIndex {
    * then a range on the next one. Null when the index narrows nothing.
    */
   plan(
-    conditions: Map<string, FieldConditions>,
+    { fields: conditions, exact }: IndexableConditions,
     sort: Array<[string, 1 | -1]> | null,
   ): IndexPlan | null {
     if (!this.usable) return null;
     const n = this.paths.length;
+    const none = (): IndexPlan => ({
+      index: this,
+      blocks: [],
+      candidates: this.loose.size,
+      narrows: true,
+      covers: false,
+      order: null,
+    });
     let prefixes: BoundValue[][] = [[]];
     let p = 0;
     for (; p < n; p++) {
       const condition = conditions.get(this.paths[p]);
-      if (condition?.empty) {
-        return { index: this, blocks: [], candidates: this.loose.size, narrows: true, order: null };
-      }
+      if (condition?.empty) return none();
       const equals = condition?.equals;
       if (!equals) break;
       if (prefixes.length * equals.length > MAX_BLOCKS) break;
       prefixes = prefixes.flatMap((prefix) => equals.map((v) => [...prefix, v]));
     }
     const range = p < n ? conditions.get(this.paths[p]) : undefined;
-    if (range?.empty) {
-      return { index: this, blocks: [], candidates: this.loose.size, narrows: true, order: null };
-    }
-    const hasRange = Boolean(range?.low || range?.high);
+    if (range?.empty) return none();
+    const hasRange = Boolean(range?.low || range?.high || range?.notNull);
     const order = this.orderFor(sort, p, prefixes.length, conditions);
     if (p === 0 && !hasRange && !order) return null;
 
     const blocks = prefixes.map((prefix) => this.block(prefix, p < n ? range : undefined, p));
     let candidates = this.loose.size;
     for (const block of blocks) candidates += this.entries.count(block.from, block.to);
-    return { index: this, blocks, candidates, narrows: p > 0 || hasRange, order };
+    // every condition is on a key the bounds used, and used whole
+    const used = new Set(this.paths.slice(0, p + (range ? 1 : 0)));
+    const covers =
+      exact &&
+      this.loose.size === 0 &&
+      [...conditions].every(([field, c]) => used.has(field) && !c.inexact) &&
+      this.paths.slice(0, p).every((path) => {
+        const c = conditions.get(path);
+        return !c?.low && !c?.high && !c?.notNull;
+      }) &&
+      !range?.equals;
+    return { index: this, blocks, candidates, narrows: p > 0 || hasRange, covers, order };
   }
 
   /**
@@ -491,7 +542,7 @@ export class OrderedIndex {
     sort: Array<[string, 1 | -1]> | null,
     pinned: number,
     blockCount: number,
-    conditions: Map<string, FieldConditions>,
+    conditions: ReadonlyMap<string, FieldConditions>,
   ): IndexPlan['order'] {
     if (!sort || blockCount !== 1 || this.loose.size > 0) return null;
     const single = new Set(
@@ -518,10 +569,17 @@ export class OrderedIndex {
     let end = prefix;
     let startInclusive = true;
     let endInclusive = true;
-    if (range?.low || range?.high) {
-      const rank = rankOfBound((range.low ?? range.high)!.value);
-      const low = range.low ?? { value: new TypeEdge(rank, -1), inclusive: true };
-      const high = range.high ?? { value: new TypeEdge(rank, 1), inclusive: true };
+    if (range?.low || range?.high || range?.notNull) {
+      // `$ne: null` alone: every value above null, of whatever type
+      const rank = range.low || range.high ? rankOfBound((range.low ?? range.high)!.value) : null;
+      const low = range.low ?? {
+        value: rank === null ? new TypeEdge(NULL_RANK, 1) : new TypeEdge(rank, -1),
+        inclusive: true,
+      };
+      const high = range.high ?? {
+        value: new TypeEdge(rank ?? DATE_RANK, 1),
+        inclusive: true,
+      };
       // an index key kept descending meets the high end of a range first
       const [first, last] = this.directions[p] === 1 ? [low, high] : [high, low];
       start = [...prefix, first.value];

@@ -383,11 +383,18 @@ class CollectionData {
     return entries.sort((a, b) => a.seq - b.seq);
   }
 
-  /** The index plan that pins the filter down to the fewest entries (null: none narrows). */
-  private narrowest(plans: IndexPlan[]): IndexPlan | null {
+  /**
+   * The index plan that pins the filter down to the fewest entries (null: none narrows); among
+   * equals, one that holds the whole filter. A count takes any that holds it: it reads nothing.
+   */
+  private narrowest(plans: IndexPlan[], forCount = false): IndexPlan | null {
     let best: IndexPlan | null = null;
+    const better = (a: IndexPlan, b: IndexPlan) =>
+      forCount && a.covers !== b.covers
+        ? a.covers
+        : a.candidates < b.candidates || (a.candidates === b.candidates && a.covers && !b.covers);
     for (const plan of plans) {
-      if (plan.narrows && (!best || plan.candidates < best.candidates)) best = plan;
+      if (plan.narrows && (!best || better(plan, best))) best = plan;
     }
     return best;
   }
@@ -521,7 +528,7 @@ class CollectionData {
   /** How many documents match (through the narrowest index, never sorting). */
   count(filter: Plain, query: Query): Selection & { total: number } {
     const byId = this.byIds(filter);
-    const narrowest = byId ? null : this.narrowest(this.plans(filter, null));
+    const narrowest = byId ? null : this.narrowest(this.plans(filter, null), true);
     let total = 0;
     let examined = 0;
     const test = (doc: Doc | undefined) => {
@@ -529,7 +536,10 @@ class CollectionData {
       if (doc && query.test(doc)) total++;
     };
     if (byId) for (const { doc } of byId) test(doc);
-    else if (narrowest) {
+    else if (narrowest?.covers) {
+      // the index's blocks are the matching documents: counted without reading one
+      total = narrowest.candidates;
+    } else if (narrowest) {
       const seen = narrowest.blocks.length > 1 ? new Set<DocId>() : null;
       for (const entry of narrowest.index.walk(narrowest, false)) {
         const id = narrowest.index.idOf(entry);

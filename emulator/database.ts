@@ -307,12 +307,32 @@ export function applyOperators(doc: Doc, modifier: Plain): Doc {
   return changed.some(differs) ? next : doc;
 }
 
-const SIMPLE_OPERATORS = new Set(['$set', '$inc', '$unset']);
+const SIMPLE_OPERATORS = new Set(['$set', '$inc', '$unset', '$max', '$min']);
 
-/** `$set`, `$inc` and `$unset` on paths through objects; null when the update is anything else. */
+/** What `$max`/`$min` compare here: two numbers, or two dates (anything else: mingo's updater). */
+function comparable(value: unknown): number | null {
+  if (typeof value === 'number' && !Number.isNaN(value)) return value;
+  return isDate(value) ? value.getTime() : null;
+}
+
+/**
+ * `$set`, `$inc`, `$unset` on paths through objects, and `$max`/`$min` of a number or a date
+ * (the tag rank every visitor action raises); null when the update is anything else.
+ */
 function applySimpleOperators(doc: Doc, modifier: Plain): Doc | null {
   for (const [operator, fields] of Object.entries(modifier)) {
     if (!SIMPLE_OPERATORS.has(operator) || !isPlainObject(fields)) return null;
+    if (operator !== '$max' && operator !== '$min') continue;
+    for (const [path, argument] of Object.entries(fields)) {
+      const current = valueAt(doc, path);
+      const same = isDate(argument) ? isDate(current) : typeof current === 'number';
+      if (
+        comparable(argument) === null ||
+        (current !== MISSING && !(same && comparable(current) !== null))
+      ) {
+        return null;
+      }
+    }
   }
   const next = copyAlong(doc, modifierPaths(modifier));
   if (!next) return null;
@@ -346,6 +366,12 @@ function applySimpleOperators(doc: Doc, modifier: Plain): Doc | null {
         const sum = ((previous as number) || 0) + (argument as number);
         if (sum === previous) continue;
         parent[key] = sum;
+      } else if (operator === '$max' || operator === '$min') {
+        if (own) {
+          const order = comparable(previous)! - comparable(argument)!;
+          if (operator === '$max' ? order >= 0 : order <= 0) continue;
+        }
+        parent[key] = argument;
       } else {
         if (!own) continue;
         delete parent[key];

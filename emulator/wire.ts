@@ -139,6 +139,18 @@ export function parseWire(text: unknown, nowMs: number): unknown {
   }
 }
 
+/** Field names as JSON: the same few names in every document. */
+const quotedKeys = new Map<string, string>();
+
+function quotedKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (quotedKeys.size < 10_000) quotedKeys.set(key, quoted);
+  }
+  return quoted;
+}
+
 /** A stored value as EJSON text the library parses back to the same value, or null if it cannot. */
 function encode(value: unknown): string | null {
   switch (typeof value) {
@@ -175,7 +187,7 @@ function encode(value: unknown): string | null {
         if (field === undefined) continue;
         const text = encode(field);
         if (text === null) return null;
-        fields.push(`${JSON.stringify(key)}:${text}`);
+        fields.push(`${quotedKey(key)}:${text}`);
       }
       return `{${fields.join(',')}}`;
     }

@@ -65,7 +65,7 @@ describe('plain inclusion projections', () => {
   });
 });
 
-describe('$set, $inc and $unset', () => {
+describe('$set, $inc, $unset, $max and $min', () => {
   const modifier = fc.oneof(
     fc.dictionary(path, value, { minKeys: 1, maxKeys: 2, noNullPrototype: true }).map((f) => ({
       $set: f,
@@ -80,6 +80,20 @@ describe('$set, $inc and $unset', () => {
     fc
       .dictionary(path, fc.constant(''), { minKeys: 1, maxKeys: 2, noNullPrototype: true })
       .map((f) => ({ $unset: f })),
+    fc
+      .tuple(
+        fc.constantFrom('$max', '$min'),
+        fc.dictionary(
+          path,
+          fc.oneof(
+            fc.integer({ min: -3, max: 3 }),
+            fc.constantFrom(new Date(Date.UTC(2024, 0, 1)), new Date(Date.UTC(2026, 0, 1))),
+            fc.constant(null),
+          ),
+          { minKeys: 1, maxKeys: 2, noNullPrototype: true },
+        ),
+      )
+      .map(([operator, f]) => ({ [operator]: f })),
   );
 
   it('change what mingo changes, and answer the stored document itself when nothing changed', () => {
@@ -127,6 +141,10 @@ describe('$set, $inc and $unset', () => {
       $unset: { 'missing.field': '' },
     });
     expect(same).toBe(stored);
+    // a rank already as high, a date already as early
+    expect(applyOperators(stored, { $max: { n: 3 } })).toBe(stored);
+    expect(applyOperators(stored, { $min: { at: new Date(Date.UTC(2025, 0, 2)) } })).toBe(stored);
+    expect(applyOperators(stored, { $max: { n: 4 } })).not.toBe(stored);
     expect(applyOperators(stored, { $set: { 'profile.b.c': 0 } })).not.toBe(stored);
   });
 });

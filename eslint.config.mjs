@@ -25,8 +25,9 @@ export default tseslint.config(
     },
   },
   {
-    // Tests read loose JSON answers and snapshots; typing every probe would add noise, not safety.
-    files: ['test/**/*.ts'],
+    // Tests and the bench read loose JSON answers and snapshots; typing every probe would add
+    // noise, not safety.
+    files: ['test/**/*.ts', 'scripts/bench/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {

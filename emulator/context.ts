@@ -19,6 +19,12 @@ export interface InvocationContext {
   /** Database requests made by this invocation (each `send` of the SDK is one round trip). */
   dbCalls: number;
   /**
+   * The same requests as CloudBase bills them, reads and writes (see `isDatabaseWrite`): the
+   * plans' daily quotas count each kind separately.
+   */
+  dbReads: number;
+  dbWrites: number;
+  /**
    * Set when the invocation was killed (its timeout, or a `killRate` fault). As in a container
    * that was stopped, nothing it asks of the platform afterwards happens or answers.
    */
@@ -66,3 +72,21 @@ export async function whileAlive<T>(call: () => Promise<T>): Promise<T> {
     throw error;
   }
 }
+
+/**
+ * Whether a database request counts as a write on CloudBase's quota: inserts, updates (also those
+ * that match nothing: the request was made), removals, and a transaction's commit. Reads: gets,
+ * counts, aggregations, and a transaction's start and rollback.
+ */
+export function isDatabaseWrite(action: string): boolean {
+  return DATABASE_WRITES.has(action);
+}
+
+const DATABASE_WRITES = new Set([
+  'database.insertDocument',
+  'database.modifyDocument',
+  'database.modifyAndReturnDoc',
+  'database.removeDocument',
+  'database.commitTransaction',
+  'database.addCollection',
+]);

@@ -2,10 +2,16 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Db } from '@cloudbase/database';
 import { ERRORS } from '@cloudbase/database/dist/commonjs/const/code';
-import { parseByEJSON, stringifyByEJSON } from '@cloudbase/database/dist/commonjs/utils/utils';
-import { update as applyModifier } from 'mingo';
-import { assertAlive, currentInvocation, halted, InvocationKilled } from './context';
+import { update as applyModifier } from 'mingo/updater';
+import {
+  assertAlive,
+  currentInvocation,
+  halted,
+  InvocationKilled,
+  isDatabaseWrite,
+} from './context';
 import { activeFaults, type FaultSettings } from './faults';
+import { parseWire, toWire } from './wire';
 import {
   cloneValue,
   documentKey,
@@ -21,6 +27,8 @@ import {
   type DocumentStore,
   type SnapshotTracker,
 } from './store';
+
+type Plain = Record<string, unknown>;
 
 /**
  * The request backend of the local CloudBase database. `@cloudbase/database` (the query builder
@@ -74,70 +82,6 @@ export const DEFAULT_AGGREGATE_LIMIT = 20;
 export const DEFAULT_TRANSACTION_TIMEOUT_MS = 30_000;
 
 // ---------------------------------------------------------------------------------------------
-// The wire format: the library sends queries, updates and documents as canonical Extended JSON
-// and parses list items with EJSON. Its own helpers (and so its own bson) are used both ways.
-
-type Plain = Record<string, unknown>;
-
-interface BsonValue {
-  _bsontype?: string;
-  pattern?: string;
-  options?: string;
-  toHexString?: () => string;
-  toNumber?: () => number;
-  toString(): string;
-  buffer?: Uint8Array;
-}
-
-/**
- * Turns parsed EJSON into the plain values the store keeps: numbers, strings, Dates, RegExps,
- * arrays and objects; `db.serverDate()` markers become the server's current time.
- */
-function fromWire(value: unknown, nowMs: number): unknown {
-  if (Array.isArray(value)) return value.map((v) => fromWire(v, nowMs));
-  if (value === null || typeof value !== 'object' || isDate(value)) return value;
-  const bsonValue = value as BsonValue;
-  switch (bsonValue._bsontype) {
-    case 'BSONRegExp':
-      // JavaScript has no x (extended) or l (locale) flag.
-      return new RegExp(bsonValue.pattern ?? '', (bsonValue.options ?? '').replace(/[^imsu]/g, ''));
-    case 'ObjectID':
-    case 'ObjectId':
-      return bsonValue.toHexString ? bsonValue.toHexString() : String(value);
-    case 'Long':
-      return bsonValue.toNumber ? bsonValue.toNumber() : Number(bsonValue.toString());
-    case 'Int32':
-    case 'Double':
-    case 'Decimal128':
-      return Number(bsonValue.toString());
-    case 'Binary':
-      return Buffer.from(bsonValue.buffer ?? []);
-    default:
-      break;
-  }
-  if (!isPlainObject(value)) return value;
-  const serverDate = value.$tcb_server_date;
-  if (isPlainObject(serverDate) && Object.keys(value).length === 1) {
-    const offset = typeof serverDate.offset === 'number' ? serverDate.offset : 0;
-    return new Date(nowMs + offset);
-  }
-  const out: Plain = {};
-  for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = fromWire(v, nowMs);
-  return out;
-}
-
-function parseWire(text: unknown, nowMs: number): unknown {
-  if (text === undefined || text === null || text === '') return undefined;
-  if (typeof text !== 'string') return fromWire(text, nowMs);
-  return fromWire(parseByEJSON(text) as unknown, nowMs);
-}
-
-/** Stored documents hold no undefined values, so the library's stringify leaves them untouched. */
-function toWire(doc: unknown): string {
-  return stringifyByEJSON(doc) as string;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Responses
 
 interface WireResponse {
@@ -145,6 +89,15 @@ interface WireResponse {
   code?: string;
   message?: string;
   [field: string]: unknown;
+}
+
+/** What the hot-document bench reads of one collection's writes (outside transactions). */
+export interface WriteStats {
+  writes: number;
+  /** conditional writes whose condition held nothing, or inserts of an id taken */
+  missed: number;
+  /** time writes waited for earlier writes to the same document (the docLatencyMs fault) */
+  queuedMs: number;
 }
 
 /** A request that cannot run yet: documents it must write are locked by open transactions. */
@@ -328,17 +281,193 @@ function checkUpdate(doc: Doc, modifier: Plain): void {
   }
 }
 
-/** The document after the update operators, or the same object when nothing changed. */
-function applyOperators(doc: Doc, modifier: Plain): Doc {
+/**
+ * The document after the update operators, or the same object when nothing changed (MongoDB's
+ * "unchanged": every field the operators touched has its value, field order included). Only the
+ * objects on the operators' paths are copied: stored documents are never mutated, and a spin's
+ * write should not copy a participant's whole spin log. `$set`, `$inc` and `$unset` on plain
+ * paths (nearly every write) are applied here as mingo applies them; the rest goes through
+ * mingo's updater (test/emulator/fast-paths.test.ts holds the two to the same answers).
+ */
+export function applyOperators(doc: Doc, modifier: Plain): Doc {
   checkUpdate(doc, modifier);
-  const next = cloneValue(doc);
+  const simple = applySimpleOperators(doc, modifier);
+  if (simple) return simple;
+  const next = copyAlong(doc, modifierPaths(modifier)) ?? cloneValue(doc);
   let changed: string[];
   try {
-    changed = applyModifier(next, modifier);
+    changed = applyModifier(next, modifier, undefined, undefined, { cloneMode: 'copy' });
   } catch (error) {
     throw new RequestFailure(DB_ERROR.REQUEST_FAILED, writeErrorMessage((error as Error).message));
   }
-  return changed.length > 0 && !sameValue(next, doc) ? next : doc;
+  const differs = (path: string) => {
+    const [now, before] = [valueAt(next, path), valueAt(doc, path)];
+    return now === MISSING || before === MISSING ? now !== before : !sameValue(now, before);
+  };
+  return changed.some(differs) ? next : doc;
+}
+
+const SIMPLE_OPERATORS = new Set(['$set', '$inc', '$unset', '$max', '$min']);
+
+/** What `$max`/`$min` compare here: two numbers, or two dates (anything else: mingo's updater). */
+function comparable(value: unknown): number | null {
+  if (typeof value === 'number' && !Number.isNaN(value)) return value;
+  return isDate(value) ? value.getTime() : null;
+}
+
+/**
+ * `$set`, `$inc`, `$unset` on paths through objects, and `$max`/`$min` of a number or a date
+ * (the tag rank every visitor action raises); null when the update is anything else.
+ */
+function applySimpleOperators(doc: Doc, modifier: Plain): Doc | null {
+  for (const [operator, fields] of Object.entries(modifier)) {
+    if (!SIMPLE_OPERATORS.has(operator) || !isPlainObject(fields)) return null;
+    if (operator !== '$max' && operator !== '$min') continue;
+    for (const [path, argument] of Object.entries(fields)) {
+      const current = valueAt(doc, path);
+      const same = isDate(argument) ? isDate(current) : typeof current === 'number';
+      if (
+        comparable(argument) === null ||
+        (current !== MISSING && !(same && comparable(current) !== null))
+      ) {
+        return null;
+      }
+    }
+  }
+  const next = copyAlong(doc, modifierPaths(modifier));
+  if (!next) return null;
+  let changed = false;
+  for (const [operator, fields] of Object.entries(modifier)) {
+    for (const [path, argument] of Object.entries(fields as Plain)) {
+      const segments = path.split('.');
+      const key = segments[segments.length - 1];
+      // the objects on the path are copies already (copyAlong); missing ones are made for $set/$inc
+      let parent: Plain = next;
+      for (const segment of segments.slice(0, -1)) {
+        const value = parent[segment];
+        if (value === undefined && operator !== '$unset') {
+          const made: Plain = {};
+          parent[segment] = made;
+          parent = made;
+        } else if (isPlainObject(value)) parent = value;
+        else if (Array.isArray(value)) return null;
+        else {
+          parent = null as unknown as Plain;
+          break;
+        }
+      }
+      if (!parent) continue; // $unset below a missing or scalar field: nothing to remove
+      const own = Object.prototype.hasOwnProperty.call(parent, key);
+      const previous = own ? parent[key] : undefined;
+      if (operator === '$set') {
+        if (looselyEqual(previous, argument)) continue;
+        parent[key] = cloneValue(argument);
+      } else if (operator === '$inc') {
+        const sum = ((previous as number) || 0) + (argument as number);
+        if (sum === previous) continue;
+        parent[key] = sum;
+      } else if (operator === '$max' || operator === '$min') {
+        if (own) {
+          const order = comparable(previous)! - comparable(argument)!;
+          if (operator === '$max' ? order >= 0 : order <= 0) continue;
+        }
+        parent[key] = argument;
+      } else {
+        if (!own) continue;
+        delete parent[key];
+      }
+      changed = true;
+    }
+  }
+  return changed ? next : doc;
+}
+
+/** mingo's `isEqual`, which decides whether a `$set` changed anything (key order aside). */
+function looselyEqual(a: unknown, b: unknown): boolean {
+  if (a === b || Object.is(a, b)) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (isDate(a) || isDate(b)) return isDate(a) && isDate(b) && a.getTime() === b.getTime();
+  if (isRegExp(a) || isRegExp(b)) {
+    return isRegExp(a) && isRegExp(b) && a.source === b.source && a.flags === b.flags;
+  }
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return (
+      Array.isArray(a) &&
+      Array.isArray(b) &&
+      a.length === b.length &&
+      a.every((v, i) => looselyEqual(v, b[i]))
+    );
+  }
+  if (!isPlainObject(a) || !isPlainObject(b)) return sameValue(a, b);
+  const keys = Object.keys(a);
+  return (
+    keys.length === Object.keys(b).length &&
+    keys.every((k) => Object.prototype.hasOwnProperty.call(b, k) && looselyEqual(a[k], b[k]))
+  );
+}
+
+/** The field paths an update's operators name ($rename's targets too). */
+function modifierPaths(modifier: Plain): string[] {
+  const paths: string[] = [];
+  for (const [operator, fields] of Object.entries(modifier)) {
+    if (!isPlainObject(fields)) continue;
+    for (const [path, argument] of Object.entries(fields)) {
+      paths.push(path);
+      if (operator === '$rename' && typeof argument === 'string') paths.push(argument);
+    }
+  }
+  return paths;
+}
+
+/**
+ * A copy of `doc` sharing everything but the objects along `paths` (and the arrays at their
+ * ends, which $push and $pull change in place). Null when a path reaches through an array or
+ * names an element (`a.0`, `a.$`): then the whole document is copied.
+ */
+function copyAlong(doc: Doc, paths: string[]): Doc | null {
+  const root: Plain = { ...doc };
+  const copies = new Set<unknown>([root]);
+  for (const path of paths) {
+    const segments = path.split('.');
+    if (segments.some((s) => s.startsWith('$') || /^\d+$/.test(s))) return null;
+    let parent = root;
+    for (let i = 0; i < segments.length; i++) {
+      const value = parent[segments[i]];
+      if (Array.isArray(value)) {
+        if (i < segments.length - 1) return null;
+        if (!copies.has(value)) {
+          const copy = value.slice();
+          copies.add(copy);
+          parent[segments[i]] = copy;
+        }
+        break;
+      }
+      if (!isPlainObject(value)) break;
+      let copy = value;
+      if (!copies.has(value)) {
+        copy = { ...value };
+        copies.add(copy);
+        parent[segments[i]] = copy;
+      }
+      parent = copy;
+    }
+  }
+  return root as Doc;
+}
+
+const MISSING = Symbol('missing');
+
+/** The value at a dotted path (array elements by position), or MISSING (not the same as null). */
+function valueAt(doc: unknown, path: string): unknown {
+  let value = doc;
+  for (const segment of path.split('.')) {
+    if (Array.isArray(value) && /^\d+$/.test(segment) && Number(segment) < value.length) {
+      value = value[Number(segment)];
+    } else if (isPlainObject(value) && Object.prototype.hasOwnProperty.call(value, segment)) {
+      value = value[segment];
+    } else return MISSING;
+  }
+  return value;
 }
 
 /** The library sends operators for update() and a whole document for set(). */
@@ -493,17 +622,17 @@ class DatabaseBackend {
       case 'database.insertDocument':
         return transactionId !== undefined
           ? this.transactionalInsert(transactionId, params, now, requestId)
-          : this.insert(params, now, requestId, docLatencyMs);
+          : this.counted(params, this.insert(params, now, requestId, docLatencyMs));
       case 'database.modifyDocument':
         return transactionId !== undefined
           ? this.transactionalModify(transactionId, params, now, requestId)
-          : this.modify(params, queryType, now, requestId, docLatencyMs);
+          : this.counted(params, this.modify(params, queryType, now, requestId, docLatencyMs));
       case 'database.removeDocument':
         return transactionId !== undefined
           ? this.transactionalRemove(transactionId, params, now, requestId)
-          : this.remove(params, queryType, now, requestId, docLatencyMs);
+          : this.counted(params, this.remove(params, queryType, now, requestId, docLatencyMs));
       case 'database.modifyAndReturnDoc':
-        return this.modifyAndReturn(params, now, requestId, docLatencyMs);
+        return this.counted(params, this.modifyAndReturn(params, now, requestId, docLatencyMs));
       case 'database.aggregateDocuments':
         return this.aggregate(params, now, requestId);
       default:
@@ -511,6 +640,39 @@ class DatabaseBackend {
           DB_ERROR.INVALID_OPERATOR,
           `[InvalidParameter] the local emulator does not support ${action}`,
         );
+    }
+  }
+
+  // --- write statistics (Performance, issue 14: the hot-document bench) ---------------------
+
+  /** Per collection: write requests, those that changed nothing, and time spent queueing. */
+  readonly writeStats = new Map<string, WriteStats>();
+
+  private statsOf(collection: string): WriteStats {
+    let stats = this.writeStats.get(collection);
+    if (!stats) this.writeStats.set(collection, (stats = { writes: 0, missed: 0, queuedMs: 0 }));
+    return stats;
+  }
+
+  /** Counts a write outside transactions: a condition that held nothing, a duplicate, are missed. */
+  private async counted(params: Plain, write: Promise<WireResponse>): Promise<WireResponse> {
+    const stats = this.statsOf(
+      typeof params.collectionName === 'string' ? params.collectionName : '',
+    );
+    stats.writes++;
+    try {
+      const response = await write;
+      const data = (response.data ?? {}) as Record<string, unknown>;
+      const changed =
+        Number(data.updated ?? 0) > 0 ||
+        Number(data.deleted ?? 0) > 0 ||
+        data.upsert_id !== undefined ||
+        (Array.isArray(data.insertedIds) && data.insertedIds.length > 0);
+      if (!changed) stats.missed++;
+      return response;
+    } catch (error) {
+      stats.missed++;
+      throw error;
     }
   }
 
@@ -524,7 +686,7 @@ class DatabaseBackend {
   ): WireResponse {
     const collection = stringParam(params.collectionName);
     const filter = filterOf(params.query, now);
-    const projection = objectParam(params.projection, now);
+    const projection = shapeParam(params.projection, now);
     if (queryType === 'DOC') {
       const docs = this.store.find(collection, {
         filter: { _id: asDocId(filter._id) },
@@ -540,7 +702,7 @@ class DatabaseBackend {
     const limit = Math.min(requested, MAX_GET_LIMIT);
     const offset =
       typeof params.offset === 'number' && params.offset > 0 ? Math.floor(params.offset) : 0;
-    const sort = objectParam(params.order, now) as Record<string, 1 | -1> | undefined;
+    const sort = shapeParam(params.order, now) as Record<string, 1 | -1> | undefined;
     const docs = this.store.find(collection, { filter, sort, skip: offset, limit, projection });
     return { requestId, data: { list: docs.map(toWire), limit, offset } };
   }
@@ -587,6 +749,12 @@ class DatabaseBackend {
     touched: () => string[],
     attempt: () => WireResponse | Blocked,
   ): Promise<WireResponse> {
+    if (docLatencyMs <= 0) {
+      // the usual case, at once: nothing holds the documents
+      assertAlive();
+      const outcome = attempt();
+      if (!(outcome instanceof Blocked)) return Promise.resolve(outcome);
+    }
     return this.holdDocuments(docLatencyMs, touched, async () => {
       for (;;) {
         // A write of an invocation killed while it waited never happens.
@@ -619,7 +787,12 @@ class DatabaseBackend {
     const earlier = held.map((key) => this.documentTurns.get(key));
     for (const key of held) this.documentTurns.set(key, done);
     try {
-      await Promise.all(earlier);
+      if (earlier.some(Boolean)) {
+        const since = performance.now();
+        await Promise.all(earlier);
+        const collection = held[0].slice(0, held[0].indexOf('\u0000'));
+        this.statsOf(collection).queuedMs += performance.now() - since;
+      }
       await delay(ms);
       assertAlive();
       return await run();
@@ -689,8 +862,9 @@ class DatabaseBackend {
       if (blockers.length) return new Blocked(blockers);
       const changes: DocumentChange[] = [];
       for (const doc of targets) {
+        // operators answer the same document when nothing changed; a replacement is compared
         const next = modifier ? applyOperators(doc, modifier) : replacementOf(doc._id, data);
-        if (next !== doc && !sameValue(next, doc))
+        if (next !== doc && (modifier || !sameValue(next, doc)))
           changes.push({ collection, id: doc._id, after: next });
       }
       let upsertId: DocId | undefined;
@@ -891,7 +1065,7 @@ class DatabaseBackend {
     const collection = stringParam(params.collectionName);
     const docId = asDocId(filterOf(params.query, now)._id);
     const doc = this.view(tx, collection, docId);
-    const projection = objectParam(params.projection, now);
+    const projection = shapeParam(params.projection, now);
     const list = doc ? this.store.project([doc], projection) : [];
     return { requestId, data: { list: list.map(toWire) } };
   }
@@ -1006,6 +1180,22 @@ function filterOf(query: unknown, now: number): Plain {
   return filter;
 }
 
+/**
+ * A projection or an order: the same few texts on every call of an action, so parsed once. The
+ * parsed object is shared by every request that sends the text: nothing may change it.
+ */
+const shapeParams = new Map<string, Plain | undefined>();
+const MAX_SHAPE_PARAMS = 1000;
+
+function shapeParam(value: unknown, now: number): Plain | undefined {
+  if (typeof value !== 'string') return objectParam(value, now);
+  if (shapeParams.has(value)) return shapeParams.get(value);
+  const parsed = objectParam(value, now);
+  if (shapeParams.size >= MAX_SHAPE_PARAMS) shapeParams.clear();
+  shapeParams.set(value, parsed);
+  return parsed;
+}
+
 function objectParam(value: unknown, now: number): Plain | undefined {
   const parsed = parseWire(value, now);
   return isPlainObject(parsed) && Object.keys(parsed).length > 0 ? parsed : undefined;
@@ -1070,7 +1260,11 @@ class EmulatorRequest {
     const requestId = randomUUID();
     const invocation = currentInvocation();
     if (invocation?.killed) return halted();
-    if (invocation) invocation.dbCalls++;
+    if (invocation) {
+      invocation.dbCalls++;
+      if (isDatabaseWrite(action)) invocation.dbWrites++;
+      else invocation.dbReads++;
+    }
     const binding = bindings.get(this.config);
     if (!binding) {
       return {
@@ -1139,6 +1333,11 @@ function backendFor(
 }
 
 type TransactionRunner = (this: Db, ...args: unknown[]) => Promise<unknown>;
+
+/** Write statistics of a store's database since it was opened (or the stats were cleared). */
+export function writeStatsOf(store: DocumentStore): Map<string, WriteStats> {
+  return backendFor(store, undefined).writeStats;
+}
 
 /** A real `@cloudbase/database` Db whose requests execute on the store. */
 export function createDatabase(options: CreateDatabaseOptions): Db {

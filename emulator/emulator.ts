@@ -77,7 +77,10 @@ const FUNCTION_LOG_LIMIT = 2000;
 export interface Invocation<T = unknown> {
   result: T;
   requestId: string;
+  /** database round trips, and of them the reads and the writes (as CloudBase's quota counts) */
   dbCalls: number;
+  dbReads: number;
+  dbWrites: number;
 }
 
 type FunctionMain = (event: unknown, context: { request_id: string }) => Promise<unknown>;
@@ -154,6 +157,8 @@ export class Emulator {
       SOURCE: caller.source ?? 'wx_client',
       CLIENTIP: caller.clientIp ?? '127.0.0.1',
       dbCalls: 0,
+      dbReads: 0,
+      dbWrites: 0,
       killed: false,
     };
     const timeoutMs = this.timeoutMsOf(name);
@@ -177,6 +182,8 @@ export class Emulator {
         result: JSON.parse(JSON.stringify(result ?? null)) as T,
         requestId: context.requestId,
         dbCalls: context.dbCalls,
+        dbReads: context.dbReads,
+        dbWrites: context.dbWrites,
       };
     } finally {
       clearTimeout(timer);

@@ -114,6 +114,8 @@ async function route(
       });
       res.setHeader('x-request-id', call.requestId);
       res.setHeader('x-db-calls', String(call.dbCalls));
+      res.setHeader('x-db-reads', String(call.dbReads));
+      res.setHeader('x-db-writes', String(call.dbWrites));
       return sendJson(res, 200, call.result);
     } catch (error) {
       if (error instanceof UnknownFunctionError) {

@@ -1,8 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Aggregator, Query } from 'mingo';
+import { Aggregator, Context, Query } from 'mingo';
+import { Query as CoreQuery } from 'mingo/query';
 import { Journal, readJournal, type JournalOptions, type JournalRecord } from './journal';
+import {
+  indexableConditions,
+  OrderedIndex,
+  type IndexEntry,
+  type IndexPlan,
+} from './ordered-index';
 
 /**
  * The emulator's document store: collections of documents with MongoDB semantics (queries,
@@ -176,45 +183,6 @@ function keyOf(value: unknown): string {
   }
 }
 
-/** Query values an equality index can answer: strings, numbers, booleans and dates. */
-function isIndexableScalar(value: unknown): value is string | number | boolean | Date {
-  return (
-    typeof value === 'string' ||
-    typeof value === 'number' ||
-    typeof value === 'boolean' ||
-    isDate(value)
-  );
-}
-
-/**
- * Every value reachable at a dotted path, descending into arrays of objects the way MongoDB
- * does. Arrays at the end of the path contribute themselves and their elements. A path that
- * does not resolve contributes `undefined` (indexed as null, like MongoDB).
- */
-function valuesAtPath(value: unknown, segments: string[], at: number, out: unknown[]): void {
-  if (at === segments.length) {
-    out.push(value);
-    if (Array.isArray(value)) for (const element of value) out.push(element);
-    return;
-  }
-  if (Array.isArray(value)) {
-    let any = false;
-    for (const element of value) {
-      if (isPlainObject(element)) {
-        any = true;
-        valuesAtPath(element, segments, at, out);
-      }
-    }
-    if (!any) out.push(undefined);
-    return;
-  }
-  if (isPlainObject(value)) {
-    valuesAtPath(value[segments[at]], segments, at + 1, out);
-    return;
-  }
-  out.push(undefined);
-}
-
 /** The keys a unique index holds for a document: arrays are expanded (multikey), as in MongoDB. */
 function uniqueKeysOf(doc: Doc, fields: string[][]): Array<{ key: string; values: unknown[] }> {
   const perField = fields.map((segments) => {
@@ -316,119 +284,317 @@ interface Entry {
   seq: number;
 }
 
-class IndexState {
+/** A unique index: the keys MongoDB would hold for it (arrays expanded), and who holds each. */
+class UniqueIndex {
   readonly fields: string[][];
-  /** the leading key can answer equality queries when its path has no array positions */
-  readonly leadingPath: string | null;
-  /** leading-key value → ids (a superset of the documents equal to that value) */
-  readonly leading = new Map<string, Set<DocId>>();
-  /** unique indexes: full key → owning id */
-  readonly owners: Map<string, DocId> | null;
+  /** full key → owning id */
+  readonly owners = new Map<string, DocId>();
 
   constructor(readonly spec: IndexSpec) {
     const paths = Object.keys(spec.keys);
     if (paths.length === 0) throw new Error(`index ${spec.name} on ${spec.collection} has no keys`);
     this.fields = paths.map((p) => p.split('.'));
-    this.leadingPath = this.fields[0].some((s) => /^\d+$/.test(s)) ? null : paths[0];
-    this.owners = spec.unique ? new Map() : null;
-  }
-
-  leadingKeys(doc: Doc): Set<string> {
-    const values: unknown[] = [];
-    valuesAtPath(doc, this.fields[0], 0, values);
-    return new Set(values.map(keyOf));
   }
 
   add(doc: Doc): void {
-    for (const key of this.leadingKeys(doc)) {
-      let ids = this.leading.get(key);
-      if (!ids) this.leading.set(key, (ids = new Set()));
-      ids.add(doc._id);
-    }
-    if (this.owners)
-      for (const { key } of uniqueKeysOf(doc, this.fields)) this.owners.set(key, doc._id);
+    for (const { key } of uniqueKeysOf(doc, this.fields)) this.owners.set(key, doc._id);
   }
 
   remove(doc: Doc): void {
-    for (const key of this.leadingKeys(doc)) {
-      const ids = this.leading.get(key);
-      if (!ids) continue;
-      ids.delete(doc._id);
-      if (ids.size === 0) this.leading.delete(key);
-    }
-    if (this.owners) {
-      for (const { key } of uniqueKeysOf(doc, this.fields)) {
-        if (this.owners.get(key) === doc._id) this.owners.delete(key);
-      }
+    for (const { key } of uniqueKeysOf(doc, this.fields)) {
+      if (this.owners.get(key) === doc._id) this.owners.delete(key);
     }
   }
 }
 
+/** A query's answer before projection: matching documents in order, and the work it took. */
+interface Selection {
+  docs: Doc[];
+  examined: number;
+}
+
+/** Inserts beyond this share of a collection rebuild its indexes at once instead of one by one. */
+const BULK_SHARE = 0.25;
+const BULK_MIN = 1000;
+
 class CollectionData {
   readonly docs = new Map<DocId, Entry>();
-  readonly indexes: IndexState[];
+  readonly unique: UniqueIndex[];
+  readonly ordered: OrderedIndex[];
 
   constructor(
     readonly name: string,
     specs: IndexSpec[],
   ) {
-    this.indexes = specs.map((s) => new IndexState(s));
+    this.unique = specs.filter((s) => s.unique).map((s) => new UniqueIndex(s));
+    this.ordered = specs.map((s) => new OrderedIndex(s.name, s.keys));
   }
 
-  /** Documents a filter could match, in natural order, or null when it has to scan. */
-  candidates(filter: Plain): Doc[] | null {
-    const plan = this.plan(filter);
-    if (!plan) return null;
+  /** A document as loaded (a snapshot, the journal's legacy files): indexes are rebuilt after. */
+  load(doc: Doc, seq: number): void {
+    this.docs.set(doc._id, { doc, seq });
+    for (const index of this.unique) index.add(doc);
+  }
+
+  rebuildOrdered(): void {
+    for (const index of this.ordered) {
+      index.load(
+        [...this.docs.values()].map(({ doc, seq }) => ({
+          id: doc._id,
+          seq,
+          key: index.keyOf(doc),
+        })),
+      );
+    }
+  }
+
+  /** Moves a document's ordered-index entries from `before` to `after` (either may be absent). */
+  reindex(before: Entry | undefined, after: Entry | undefined): void {
+    for (const index of this.ordered) {
+      if (before && after && before.seq === after.seq && index.untouched(before.doc, after.doc)) {
+        continue;
+      }
+      const old = before ? index.keyOf(before.doc) : undefined;
+      const next = after ? index.keyOf(after.doc) : undefined;
+      if (
+        before &&
+        after &&
+        before.seq === after.seq &&
+        old !== undefined &&
+        next !== undefined &&
+        index.sameKey(old, next)
+      ) {
+        continue;
+      }
+      if (before && old !== undefined) index.remove(before.doc._id, before.seq, old);
+      if (after && next !== undefined) index.add(after.doc._id, after.seq, next);
+    }
+  }
+
+  /** Documents `_id` conditions name (top level or in `$and`), or null if none do. */
+  private byIds(filter: Plain): Entry[] | null {
+    const ids = idValues(filter);
+    if (!ids) return null;
     const entries: Entry[] = [];
-    for (const id of plan.ids) {
+    for (const id of new Set(ids)) {
       const entry = this.docs.get(id);
       if (entry) entries.push(entry);
     }
-    entries.sort((a, b) => a.seq - b.seq);
-    return entries.map((e) => e.doc);
+    return entries.sort((a, b) => a.seq - b.seq);
   }
 
-  /** Which ids an equality on `_id` or on an index's leading key pins the filter to. */
-  plan(filter: Plain): { via: string; ids: Iterable<DocId> } | null {
-    const byId = equalityValues(filter._id);
-    if (byId)
-      return {
-        via: '_id_',
-        ids: byId.filter((v): v is DocId => typeof v === 'string' || typeof v === 'number'),
-      };
-    for (const index of this.indexes) {
-      if (!index.leadingPath) continue;
-      const values = equalityValues(filter[index.leadingPath]);
-      if (!values) continue;
-      const ids = new Set<DocId>();
-      for (const v of values) for (const id of index.leading.get(keyOf(v)) ?? []) ids.add(id);
-      return { via: index.spec.name, ids };
+  /**
+   * The index plan that pins the filter down to the fewest entries (null: none narrows); among
+   * equals, one that holds the whole filter. A count takes any that holds it: it reads nothing.
+   */
+  private narrowest(plans: IndexPlan[], forCount = false): IndexPlan | null {
+    let best: IndexPlan | null = null;
+    const better = (a: IndexPlan, b: IndexPlan) =>
+      forCount && a.covers !== b.covers
+        ? a.covers
+        : a.candidates < b.candidates || (a.candidates === b.candidates && a.covers && !b.covers);
+    for (const plan of plans) {
+      if (plan.narrows && (!best || better(plan, best))) best = plan;
     }
-    if (Array.isArray(filter.$and)) {
-      for (const clause of filter.$and) {
-        if (isPlainObject(clause)) {
-          const plan = this.plan(clause);
-          if (plan) return plan;
-        }
+    return best;
+  }
+
+  /** The documents of a plan's blocks and its loose ones, in natural order. */
+  private entriesOf(plan: IndexPlan): Entry[] {
+    const entries: Entry[] = [];
+    const seen = plan.blocks.length > 1 || plan.index.loose.size > 0 ? new Set<DocId>() : null;
+    const take = (id: DocId) => {
+      if (seen) {
+        if (seen.has(id)) return;
+        seen.add(id);
+      }
+      const entry = this.docs.get(id);
+      if (entry) entries.push(entry);
+    };
+    for (const indexEntry of plan.index.walk(plan, false)) take(plan.index.idOf(indexEntry));
+    for (const id of plan.index.loose) take(id);
+    return entries.sort((a, b) => a.seq - b.seq);
+  }
+
+  private plans(filter: Plain, sort: Array<[string, 1 | -1]> | null): IndexPlan[] {
+    const conditions = indexableConditions(filter);
+    const plans: IndexPlan[] = [];
+    for (const index of this.ordered) {
+      const plan = index.plan(conditions, sort);
+      if (plan) plans.push(plan);
+    }
+    return plans;
+  }
+
+  /**
+   * Matching documents in the order a scan and mingo's sort give, skipped and limited. Through
+   * `_id` when the filter names ids; else through the index that pins the fewest entries; an
+   * `orderBy` that an index follows walks it and stops at the limit (given up, for the narrowest
+   * index, once it has examined as many entries as that one holds); without any, a scan (which
+   * stops at the limit when nothing is sorted).
+   */
+  select(
+    filter: Plain,
+    query: Query,
+    options: { sort?: Record<string, 1 | -1>; skip?: number; limit?: number },
+  ): Selection {
+    const skip = options.skip ?? 0;
+    const sort = options.sort && Object.keys(options.sort).length ? options.sort : undefined;
+    const finish = (source: Entry[], examined: number, matching = false): Selection => {
+      const matched: Doc[] = [];
+      for (const { doc } of source) if (matching || query.test(doc)) matched.push(doc);
+      let docs = sort ? (compileQuery({}).find<Doc>(matched).sort(sort).all() as Doc[]) : matched;
+      if (skip || options.limit !== undefined) {
+        docs = docs.slice(skip, options.limit === undefined ? undefined : skip + options.limit);
+      }
+      return { docs, examined };
+    };
+
+    const byId = this.byIds(filter);
+    if (byId) {
+      // `{_id: v}` alone names exactly the documents found: nothing to test
+      const keys = Object.keys(filter);
+      const exact = keys.length === 1 && keys[0] === '_id' && !isPlainObject(filter._id);
+      return exact ? finish(byId, byId.length, true) : finish(byId, byId.length);
+    }
+
+    const wanted = options.limit === undefined ? Infinity : skip + options.limit;
+    const plans = this.plans(filter, sort ? Object.entries(sort) : null);
+    const narrowest = this.narrowest(plans);
+    const budget = narrowest ? narrowest.candidates : this.docs.size;
+    let examined = 0;
+    if (sort && wanted !== Infinity) {
+      const ordered = plans.filter((p) => p.order).sort((a, b) => a.candidates - b.candidates);
+      for (const plan of ordered) {
+        const streamed = this.stream(plan, query, wanted, budget);
+        examined += streamed.examined;
+        if (streamed.docs) return { docs: streamed.docs.slice(skip), examined };
       }
     }
-    return null;
+    if (narrowest) {
+      const entries = this.entriesOf(narrowest);
+      return finish(entries, examined + entries.length);
+    }
+    if (!sort) {
+      // A scan in natural order stops once it has what the limit asks for.
+      const docs: Doc[] = [];
+      for (const { doc } of this.docs.values()) {
+        examined++;
+        if (query.test(doc)) docs.push(doc);
+        if (docs.length >= wanted) break;
+      }
+      return { docs: skip ? docs.slice(skip) : docs, examined };
+    }
+    return finish([...this.docs.values()], examined + this.docs.size);
+  }
+
+  /**
+   * Walks an index in a sort's order, testing each document, until `wanted` match; gives up
+   * (docs: null) after `budget` entries. Entries that tie on the sort's fields come out in
+   * natural order, as mingo's stable `$sort` leaves them.
+   */
+  private stream(
+    plan: IndexPlan,
+    query: Query,
+    wanted: number,
+    budget: number,
+  ): { docs: Doc[] | null; examined: number } {
+    const { index, order } = plan;
+    if (!order) return { docs: null, examined: 0 };
+    const docs: Doc[] = [];
+    let group: IndexEntry[] = [];
+    const flush = (): boolean => {
+      if (group.length > 1) group.sort((a, b) => index.seqOf(a) - index.seqOf(b));
+      for (const entry of group) {
+        const doc = this.docs.get(index.idOf(entry))?.doc;
+        if (doc && query.test(doc)) docs.push(doc);
+        if (docs.length >= wanted) return true;
+      }
+      group = [];
+      return false;
+    };
+    let examined = 0;
+    for (const entry of index.walk(plan, order.backward)) {
+      if (++examined > budget) return { docs: null, examined };
+      if (group.length > 0 && !index.tie(group[0], entry, order.fields) && flush()) {
+        return { docs, examined };
+      }
+      group.push(entry);
+    }
+    flush();
+    return { docs, examined };
+  }
+
+  /** How many documents match (through the narrowest index, never sorting). */
+  count(filter: Plain, query: Query): Selection & { total: number } {
+    const byId = this.byIds(filter);
+    const narrowest = byId ? null : this.narrowest(this.plans(filter, null), true);
+    let total = 0;
+    let examined = 0;
+    const test = (doc: Doc | undefined) => {
+      examined++;
+      if (doc && query.test(doc)) total++;
+    };
+    if (byId) for (const { doc } of byId) test(doc);
+    else if (narrowest?.covers) {
+      // the index's blocks are the matching documents: counted without reading one
+      total = narrowest.candidates;
+    } else if (narrowest) {
+      const seen = narrowest.blocks.length > 1 ? new Set<DocId>() : null;
+      for (const entry of narrowest.index.walk(narrowest, false)) {
+        const id = narrowest.index.idOf(entry);
+        if (seen) {
+          if (seen.has(id)) continue;
+          seen.add(id);
+        }
+        test(this.docs.get(id)?.doc);
+      }
+      for (const id of narrowest.index.loose) if (!seen?.has(id)) test(this.docs.get(id)?.doc);
+    } else for (const { doc } of this.docs.values()) test(doc);
+    return { docs: [], examined, total };
+  }
+
+  /** The documents a filter could match, in natural order (for a pipeline's leading $match). */
+  candidates(filter: Plain): Entry[] {
+    const byId = this.byIds(filter);
+    if (byId) return byId;
+    const narrowest = this.narrowest(this.plans(filter, null));
+    return narrowest ? this.entriesOf(narrowest) : [...this.docs.values()];
+  }
+
+  /** How a filter would be answered: `_id`, an index and how many entries, or a scan. */
+  explain(filter: Plain): { via: string; candidates: number } {
+    const byId = this.byIds(filter);
+    if (byId) return { via: '_id_', candidates: byId.length };
+    const narrowest = this.narrowest(this.plans(filter, null));
+    return narrowest
+      ? { via: narrowest.index.name, candidates: narrowest.candidates }
+      : { via: 'scan', candidates: this.docs.size };
   }
 }
 
-/** The values a filter condition pins a field to (`v`, `{$eq: v}`, `{$in: [...]}`), if scalar. */
-function equalityValues(condition: unknown): unknown[] | null {
-  if (condition === undefined) return null;
-  if (isIndexableScalar(condition)) return [condition];
-  if (!isPlainObject(condition)) return null;
-  if ('$eq' in condition && isIndexableScalar(condition.$eq)) return [condition.$eq];
-  if (
-    Array.isArray(condition.$in) &&
-    condition.$in.length > 0 &&
-    condition.$in.every(isIndexableScalar)
-  ) {
-    return condition.$in;
+/** The ids an `_id` condition pins the filter to (`v`, `{$eq: v}`, `{$in: [...]}`), if any. */
+function idValues(filter: Plain): DocId[] | null {
+  const own = idsOf(filter._id);
+  if (own) return own;
+  if (Array.isArray(filter.$and)) {
+    for (const clause of filter.$and) {
+      if (isPlainObject(clause)) {
+        const ids = idValues(clause);
+        if (ids) return ids;
+      }
+    }
   }
+  return null;
+}
+
+function idsOf(condition: unknown): DocId[] | null {
+  const isId = (v: unknown): v is DocId => typeof v === 'string' || typeof v === 'number';
+  if (isId(condition)) return [condition];
+  if (!isPlainObject(condition)) return null;
+  if (Object.keys(condition).some((k) => !k.startsWith('$'))) return null;
+  if ('$eq' in condition) return isId(condition.$eq) ? [condition.$eq] : null;
+  if (Array.isArray(condition.$in) && condition.$in.every(isId)) return condition.$in;
   return null;
 }
 
@@ -562,35 +728,39 @@ export class DocumentStore {
   find(collection: string, options: FindOptions = {}): Doc[] {
     const data = this.requireCollection(collection);
     const filter = options.filter ?? {};
-    const source = data.candidates(filter) ?? [...data.docs.values()].map((e) => e.doc);
-    const query = compileQuery(filter);
-    this.examinedDocuments += source.length;
-    let cursor = query.find<Doc>(
-      source,
-      options.projection && Object.keys(options.projection).length ? options.projection : undefined,
-    );
-    if (options.sort && Object.keys(options.sort).length) cursor = cursor.sort(options.sort);
-    if (options.skip) cursor = cursor.skip(options.skip);
-    if (options.limit !== undefined) cursor = cursor.limit(options.limit);
-    return cursor.all();
+    const { docs, examined } = data.select(filter, compileQuery(filter), options);
+    this.examinedDocuments += examined;
+    return this.project(docs, options.projection);
   }
 
   /** Applies a projection ({field: 1} / {field: 0}…) to documents, as find() would. */
   project(docs: Doc[], projection: Record<string, unknown> | undefined): Doc[] {
     if (!projection || Object.keys(projection).length === 0) return docs;
+    let inclusion = inclusionTrees.get(projection);
+    if (inclusion === undefined) {
+      inclusion = inclusionTree(projection);
+      inclusionTrees.set(projection, inclusion);
+    }
+    if (inclusion) {
+      const out: Doc[] = [];
+      for (const doc of docs) {
+        const projected = includeFields(doc, inclusion.fields);
+        if (!projected) break;
+        // mingo adds an `_id` the projection did not name after the fields it did
+        if (inclusion.implicitId && doc._id !== undefined) projected._id = doc._id;
+        out.push(projected as Doc);
+      }
+      if (out.length === docs.length) return out;
+    }
     return compileQuery({}).find<Doc>(docs, projection).all();
   }
 
-  /** How a filter would be answered: through `_id`, an index's leading key, or a full scan. */
+  /** How a filter would be answered: through `_id`, an index (how many entries), or a scan. */
   explain(
     collection: string,
     filter: Record<string, unknown>,
   ): { via: string; candidates: number } {
-    const data = this.requireCollection(collection);
-    const plan = data.plan(filter);
-    return plan
-      ? { via: plan.via, candidates: data.candidates(filter)?.length ?? 0 }
-      : { via: 'scan', candidates: data.docs.size };
+    return this.requireCollection(collection).explain(filter);
   }
 
   /** Number of documents in a collection (for tests). */
@@ -601,12 +771,9 @@ export class DocumentStore {
   countMatching(collection: string, filter: Record<string, unknown> = {}): number {
     const data = this.requireCollection(collection);
     if (Object.keys(filter).length === 0) return data.docs.size;
-    const source = data.candidates(filter) ?? [...data.docs.values()].map((e) => e.doc);
-    const query = compileQuery(filter);
-    this.examinedDocuments += source.length;
-    let n = 0;
-    for (const doc of source) if (query.test(doc)) n++;
-    return n;
+    const { total, examined } = data.count(filter, compileQuery(filter));
+    this.examinedDocuments += examined;
+    return total;
   }
 
   /** Runs a pipeline; `$lookup` reads the other collections of this store. */
@@ -619,9 +786,9 @@ export class DocumentStore {
     if (first && Object.keys(first).length === 1 && isPlainObject(first.$match)) {
       const filter = first.$match;
       const query = compileQuery(filter);
-      const candidates = data.candidates(filter) ?? [...data.docs.values()].map((e) => e.doc);
+      const candidates = data.candidates(filter);
       this.examinedDocuments += candidates.length;
-      source = candidates.filter((d) => query.test(d));
+      source = candidates.map((e) => e.doc).filter((d) => query.test(d));
       rest = pipeline.slice(1);
     } else {
       source = [...data.docs.values()].map((e) => e.doc);
@@ -666,24 +833,38 @@ export class DocumentStore {
         if (!tracker.preImages.has(key)) tracker.preImages.set(key, before);
       }
     }
-    for (const { change, data, before } of resolved) {
-      if (before) for (const index of data.indexes) index.remove(before);
+    // Many changes to one collection (a bulk load) rebuild its ordered indexes once at the end.
+    const perCollection = new Map<CollectionData, number>();
+    for (const { data } of resolved) perCollection.set(data, (perCollection.get(data) ?? 0) + 1);
+    const bulk = new Set(
+      [...perCollection]
+        .filter(([data, n]) => n > Math.max(BULK_MIN, data.docs.size * BULK_SHARE))
+        .map(([data]) => data),
+    );
+    for (const { change, data } of resolved) {
+      const existing = data.docs.get(change.id);
+      if (existing) for (const index of data.unique) index.remove(existing.doc);
+      let next: Entry | undefined;
       if (change.after) {
-        const existing = data.docs.get(change.id);
-        data.docs.set(change.id, { doc: change.after, seq: existing ? existing.seq : ++this.seq });
-        for (const index of data.indexes) index.add(change.after);
+        next = { doc: change.after, seq: existing ? existing.seq : ++this.seq };
+        data.docs.set(change.id, next);
+        for (const index of data.unique) index.add(change.after);
       } else {
         data.docs.delete(change.id);
       }
+      if (!bulk.has(data)) data.reindex(existing, next);
     }
+    for (const data of bulk) data.rebuildOrdered();
     // One record for the whole change set: after a crash it is there entirely or not at all.
-    this.record({
-      changes: changes.map((c) => ({
-        c: c.collection,
-        id: c.id,
-        d: c.after ? toJsonSafe(c.after) : null,
-      })),
-    });
+    if (this.journal) {
+      this.record({
+        changes: changes.map((c) => ({
+          c: c.collection,
+          id: c.id,
+          d: c.after ? toJsonSafe(c.after) : null,
+        })),
+      });
+    }
   }
 
   private checkUnique(
@@ -703,8 +884,7 @@ export class DocumentStore {
       byCollection.set(item.data, list);
     }
     for (const [data, items] of byCollection) {
-      for (const index of data.indexes) {
-        if (!index.owners) continue;
+      for (const index of data.unique) {
         const freed = new Set<string>();
         for (const { before } of items) {
           if (!before) continue;
@@ -799,8 +979,7 @@ export class DocumentStore {
         const doc = decodeDocument(raw, `snapshot collection ${name}`);
         if (data.docs.has(doc._id))
           throw new Error(`snapshot collection ${name} has _id ${String(doc._id)} twice`);
-        for (const index of data.indexes) {
-          if (!index.owners) continue;
+        for (const index of data.unique) {
           for (const { key, values } of uniqueKeysOf(doc, index.fields)) {
             if (index.owners.has(key)) {
               throw new Error(
@@ -809,9 +988,9 @@ export class DocumentStore {
             }
           }
         }
-        data.docs.set(doc._id, { doc, seq: ++seq });
-        for (const index of data.indexes) index.add(doc);
+        data.load(doc, ++seq);
       }
+      data.rebuildOrdered();
       next.set(name, data);
       if (!this.declared?.has(name)) created.add(name);
     }
@@ -916,9 +1095,9 @@ export class DocumentStore {
       const data = this.ensureData(parsed.collection);
       for (const raw of parsed.documents) {
         const doc = decodeDocument(raw, path);
-        data.docs.set(doc._id, { doc, seq: ++this.seq });
-        for (const index of data.indexes) index.add(doc);
+        data.load(doc, ++this.seq);
       }
+      data.rebuildOrdered();
       if (!this.collectionExists(parsed.collection)) this.created.add(parsed.collection);
     }
   }
@@ -940,8 +1119,117 @@ export class DocumentStore {
 /** A mingo query; malformed filters (unknown operators…) surface as invalid-operation errors. */
 export function compileQuery(filter: Record<string, unknown>): Query {
   try {
-    return new Query(filter);
+    return new CoreQuery(filter, queryOptions());
   } catch (error) {
     throw new StoreError('invalid-operation', (error as Error).message);
   }
+}
+
+/**
+ * mingo's options with its whole operator context, built once. `new Query(filter)` builds them
+ * for every query, copying every operator table (a sixth of the emulator's time under load);
+ * handed an options object mingo made itself (`ComputeOptions`), a query reuses it as it is. The
+ * only way to get one is to be handed it: a one-off operator takes it while a query compiles.
+ */
+type MingoOptions = ConstructorParameters<typeof Query>[1];
+let sharedQueryOptions: MingoOptions | null = null;
+
+function queryOptions(): MingoOptions {
+  if (sharedQueryOptions) return sharedQueryOptions;
+  const capture = (_field: string, _value: unknown, options: MingoOptions) => {
+    sharedQueryOptions = options;
+    return () => true;
+  };
+  new Query(
+    { _: { $captureOptions: 1 } },
+    { context: Context.init({ query: { $captureOptions: capture } }) },
+  );
+  if (!sharedQueryOptions) throw new Error('mingo did not hand its options to a query operator');
+  return sharedQueryOptions;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Projections
+
+/** Which fields an inclusion projection keeps: `true` for a whole field, a tree for parts of it. */
+type FieldTree = { [field: string]: true | FieldTree };
+
+/** Projections seen before (the request backend hands the same object for the same text). */
+const inclusionTrees = new WeakMap<object, ReturnType<typeof inclusionTree>>();
+
+/** Each level's field names in sorted order, worked out once per projection. */
+const sortedNames = new WeakMap<FieldTree, string[]>();
+
+function namesOf(tree: FieldTree): string[] {
+  let names = sortedNames.get(tree);
+  if (!names) sortedNames.set(tree, (names = Object.keys(tree).sort()));
+  return names;
+}
+
+/**
+ * The tree of a plain inclusion projection (`{a: 1, 'b.c': true}`, `_id` kept unless `0`), or
+ * null for anything else (exclusions, operators, a path inside another): mingo projects those.
+ * Every read that names its fields goes through here, so it is worth not walking mingo's
+ * general machinery for it.
+ */
+function inclusionTree(
+  projection: Record<string, unknown>,
+): { fields: FieldTree; implicitId: boolean } | null {
+  const tree: FieldTree = {};
+  const include = (path: string): boolean => {
+    const segments = path.split('.');
+    let node = tree;
+    for (let i = 0; i < segments.length; i++) {
+      const segment = segments[i];
+      if (segment === '' || segment.startsWith('$') || /^\d+$/.test(segment)) return false;
+      const existing = Object.prototype.hasOwnProperty.call(node, segment)
+        ? node[segment]
+        : undefined;
+      if (existing === true) return false; // collides with a shorter path
+      if (i === segments.length - 1) {
+        if (existing) return false; // collides with a longer one
+        node[segment] = true;
+      } else {
+        const next: FieldTree = existing ?? {};
+        node[segment] = next;
+        node = next;
+      }
+    }
+    return true;
+  };
+  let keepId = true;
+  for (const [path, value] of Object.entries(projection)) {
+    if (path === '_id' && (value === 0 || value === false)) {
+      keepId = false;
+      continue;
+    }
+    if (value !== 1 && value !== true) return null;
+    if (!include(path)) return null;
+  }
+  return { fields: tree, implicitId: keepId && !Object.prototype.hasOwnProperty.call(tree, '_id') };
+}
+
+/**
+ * `doc` with only the fields of `tree`, as mingo's $project builds it: the fields in sorted name
+ * order (at every level), a path into a missing or scalar value left out, into an object the
+ * object with what it has. Null when a path meets an array (mingo projects into its elements).
+ */
+function includeFields(doc: Plain, tree: FieldTree): Plain | null {
+  const out: Plain = {};
+  for (const key of namesOf(tree)) {
+    if (!Object.prototype.hasOwnProperty.call(doc, key)) continue;
+    const wanted = tree[key];
+    const value = doc[key];
+    if (value === undefined) continue;
+    if (wanted === true) {
+      out[key] = value;
+      continue;
+    }
+    if (Array.isArray(value)) return null;
+    if (!isPlainObject(value)) continue;
+    const inner = includeFields(value, wanted);
+    if (!inner) return null;
+    out[key] = inner;
+  }
+  return out;
 }

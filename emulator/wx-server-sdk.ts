@@ -717,11 +717,24 @@ type OpenApiAnswer =
   | { contentType: string; buffer: Buffer };
 type OpenApiHandler = (data: Plain) => Promise<OpenApiAnswer> | OpenApiAnswer;
 
+/** Keys converted so far, per direction (the same few keys, on every call of a cloud API). */
+const convertedKeys = { snake: new Map<string, string>(), camel: new Map<string, string>() };
+
 function convertCase(input: unknown, to: 'snake' | 'camel'): unknown {
-  const convertKey = (key: string): string =>
-    to === 'snake'
-      ? key.replace(/[A-Z]/g, (match, index: number) => `${index ? '_' : ''}${match.toLowerCase()}`)
-      : key.replace(/_[a-z]/g, (match) => match[1].toUpperCase());
+  const convertKey = (key: string): string => {
+    let converted = convertedKeys[to].get(key);
+    if (converted === undefined) {
+      converted =
+        to === 'snake'
+          ? key.replace(
+              /[A-Z]/g,
+              (match, index: number) => `${index ? '_' : ''}${match.toLowerCase()}`,
+            )
+          : key.replace(/_[a-z]/g, (match) => match[1].toUpperCase());
+      if (convertedKeys[to].size < 1000) convertedKeys[to].set(key, converted);
+    }
+    return converted;
+  };
   if (Array.isArray(input)) return input.map((item) => convertCase(item, to));
   if (getType(input) === 'object') {
     const out: Plain = {};

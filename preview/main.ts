@@ -26,7 +26,8 @@ import {
 import { createPanel, type PanelMessage } from './runtime/panel';
 import { REMINDER_NAMES } from '../cloudfunctions/_shared/domain/reminders';
 import type { ReminderEvent } from '../cloudfunctions/_shared/constants';
-import { onCall, onError, reportedErrors, reportError } from './runtime/report';
+import { onCall, onError, reportedErrors, reportError, setDataSizes } from './runtime/report';
+import type { SetDataSizes } from './runtime/set-data';
 import { installPointer, Router } from './runtime/router';
 import { rememberQrCodes } from './runtime/scannable';
 import jsQR from 'jsqr';
@@ -42,6 +43,8 @@ interface PreviewHandle {
   /** issue 10: what was saved to the album, and the QR code a picture carries (or null) */
   album(): readonly AlbumImage[];
   decodeQr(url: string): Promise<string | null>;
+  /** issue 14: the largest setData payload of each page and component since the tab opened */
+  setDataSizes(): SetDataSizes;
 }
 
 declare global {
@@ -328,6 +331,7 @@ const handle: PreviewHandle = {
   openid: '',
   album: () => albumImages(),
   decodeQr,
+  setDataSizes,
 };
 
 /** The QR code a picture carries, read as a phone's camera would (jsQR). */

@@ -12,7 +12,7 @@ import { transform } from 'esbuild';
 import { Buffer } from 'node:buffer';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const KB = 1024;
 const MB = 1024 * KB;
@@ -68,10 +68,8 @@ function* walk(dir) {
   }
 }
 
-const problems = [];
-
 /** `require()`s that leave miniprogramRoot would fail on the phone (only type imports may). */
-function checkRequires(js, file) {
+function checkRequires(js, file, problems) {
   for (const [, spec] of js.matchAll(/\brequire\(\s*["'`]([^"'`]+)["'`]\s*\)/g)) {
     if (!spec.startsWith('.')) continue;
     const target = resolve(dirname(file), spec);
@@ -83,7 +81,7 @@ function checkRequires(js, file) {
   }
 }
 
-async function uploadedBytes(file) {
+async function uploadedBytes(file, problems) {
   if (file.endsWith('.ts')) {
     const { code } = await transform(readFileSync(file, 'utf8'), {
       loader: 'ts',
@@ -94,84 +92,98 @@ async function uploadedBytes(file) {
       sourcefile: file,
       logLevel: 'silent',
     });
-    checkRequires(code, file);
+    checkRequires(code, file, problems);
     return Buffer.byteLength(code);
   }
   return readFileSync(file).byteLength;
 }
 
-const packages = new Map([['main', { files: [], bytes: 0 }]]);
-for (const sub of subpackages) packages.set(sub, { files: [], bytes: 0 });
-
-for (const file of walk(appRoot)) {
-  const path = relative(appRoot, file).split(sep).join('/');
-  if (path.endsWith('.d.ts') || path === 'tsconfig.json' || ignoredByProject(path)) continue;
-  const isTs = path.endsWith('.ts');
-  // a .js beside its .ts is a stale local build: the .ts is what ships
-  if (path.endsWith('.js') && existsSync(file.replace(/\.js$/, '.ts'))) continue;
-  if (!isTs && !UPLOADED.has(path.split('.').pop())) continue;
-
-  const bytes = await uploadedBytes(file);
-  const owner = subpackages.find((sub) => path.startsWith(`${sub}/`)) ?? 'main';
-  const entry = packages.get(owner);
-  entry.files.push({ path: isTs ? `${path.slice(0, -3)}.js` : path, bytes });
-  entry.bytes += bytes;
-}
-
 const size = (bytes) =>
   bytes >= MB ? `${(bytes / MB).toFixed(2)} MB` : `${(bytes / KB).toFixed(1)} KB`;
 const limitText = (bytes) => (bytes >= MB ? `${bytes / MB} MB` : `${bytes / KB} KB`);
-const rows = [];
-let total = 0;
-let fileCount = 0;
-for (const [name, { files, bytes }] of packages) {
-  total += bytes;
-  fileCount += files.length;
-  const limit = name === 'main' ? Math.min(MAIN_BUDGET, PACKAGE_LIMIT) : PACKAGE_LIMIT;
-  const over = bytes > limit;
-  if (over) problems.push(`${name} package is ${size(bytes)}, over its ${limitText(limit)} limit`);
+
+/**
+ * Every package's files and bytes as WeChat counts them, the table rows, and what is over a limit
+ * (also used by `npm run bench`).
+ * @returns {Promise<{ packages: Map<string, { files: Array<{ path: string, bytes: number }>, bytes: number }>, rows: string[][], problems: string[], total: number }>}
+ */
+export async function measurePackages() {
+  const problems = [];
+  const packages = new Map([['main', { files: [], bytes: 0 }]]);
+  for (const sub of subpackages) packages.set(sub, { files: [], bytes: 0 });
+
+  for (const file of walk(appRoot)) {
+    const path = relative(appRoot, file).split(sep).join('/');
+    if (path.endsWith('.d.ts') || path === 'tsconfig.json' || ignoredByProject(path)) continue;
+    const isTs = path.endsWith('.ts');
+    // a .js beside its .ts is a stale local build: the .ts is what ships
+    if (path.endsWith('.js') && existsSync(file.replace(/\.js$/, '.ts'))) continue;
+    if (!isTs && !UPLOADED.has(path.split('.').pop())) continue;
+
+    const bytes = await uploadedBytes(file, problems);
+    const owner = subpackages.find((sub) => path.startsWith(`${sub}/`)) ?? 'main';
+    const entry = packages.get(owner);
+    entry.files.push({ path: isTs ? `${path.slice(0, -3)}.js` : path, bytes });
+    entry.bytes += bytes;
+  }
+
+  const rows = [];
+  let total = 0;
+  let fileCount = 0;
+  for (const [name, { files, bytes }] of packages) {
+    total += bytes;
+    fileCount += files.length;
+    const limit = name === 'main' ? Math.min(MAIN_BUDGET, PACKAGE_LIMIT) : PACKAGE_LIMIT;
+    const over = bytes > limit;
+    if (over)
+      problems.push(`${name} package is ${size(bytes)}, over its ${limitText(limit)} limit`);
+    rows.push([
+      name === 'main' ? 'main' : `${name}/`,
+      String(files.length),
+      size(bytes),
+      name === 'main' ? `${limitText(MAIN_BUDGET)} budget (WeChat: 2 MB)` : '2 MB',
+      over ? 'OVER' : `${Math.round((bytes / limit) * 100)}%`,
+    ]);
+  }
+  if (total > TOTAL_LIMIT) problems.push(`all packages together are ${size(total)}, over 20 MB`);
   rows.push([
-    name === 'main' ? 'main' : `${name}/`,
-    String(files.length),
-    size(bytes),
-    name === 'main' ? `${limitText(MAIN_BUDGET)} budget (WeChat: 2 MB)` : '2 MB',
-    over ? 'OVER' : `${Math.round((bytes / limit) * 100)}%`,
+    'total',
+    String(fileCount),
+    size(total),
+    '20 MB',
+    `${Math.round((total / TOTAL_LIMIT) * 100)}%`,
   ]);
+  return { packages, rows, problems, total };
 }
-if (total > TOTAL_LIMIT) problems.push(`all packages together are ${size(total)}, over 20 MB`);
-rows.push([
-  'total',
-  String(fileCount),
-  size(total),
-  '20 MB',
-  `${Math.round((total / TOTAL_LIMIT) * 100)}%`,
-]);
 
-const header = ['package', 'files', 'size', 'limit', 'used'];
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-const line = (cells) =>
-  cells
-    .map((cell, i) =>
-      i === 1 || i === 2 || i === 4 ? cell.padStart(widths[i]) : cell.padEnd(widths[i]),
-    )
-    .join('  ');
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { packages, rows, problems } = await measurePackages();
+  const header = ['package', 'files', 'size', 'limit', 'used'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells) =>
+    cells
+      .map((cell, i) =>
+        i === 1 || i === 2 || i === 4 ? cell.padStart(widths[i]) : cell.padEnd(widths[i]),
+      )
+      .join('  ');
 
-console.log(
-  `Mini Program package size (${relative(root, appRoot)}/, TypeScript counted as ${minify ? 'minified ' : ''}JS)`,
-);
-console.log(line(header));
-for (const row of rows) console.log(line(row));
+  console.log(
+    `Mini Program package size (${relative(root, appRoot)}/, TypeScript counted as ${minify ? 'minified ' : ''}JS)`,
+  );
+  console.log(line(header));
+  for (const row of rows) console.log(line(row));
 
-if (listFiles) {
-  for (const [name, { files }] of packages) {
-    console.log(`\n${name}:`);
-    for (const { path, bytes } of files.sort((a, b) => b.bytes - a.bytes)) {
-      console.log(`  ${size(bytes).padStart(9)}  ${path}`);
+  if (listFiles) {
+    for (const [name, { files }] of packages) {
+      console.log(`\n${name}:`);
+      for (const { path, bytes } of files.sort((a, b) => b.bytes - a.bytes)) {
+        console.log(`  ${size(bytes).padStart(9)}  ${path}`);
+      }
     }
   }
-}
 
-if (problems.length > 0) {
-  console.error(`\n${problems.map((p) => `✗ ${p}`).join('\n')}`);
-  process.exit(1);
+  if (problems.length > 0) {
+    console.error(`\n${problems.map((p) => `✗ ${p}`).join('\n')}`);
+    process.exit(1);
+  }
 }

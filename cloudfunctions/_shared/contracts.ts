@@ -379,6 +379,23 @@ export interface PublicCampaign {
   leaderboard?: boolean;
 }
 
+/**
+ * Performance (issue 14): what the landing page shows first, in `session.enter`'s answer: the
+ * campaign as `campaign.get` answers it (null: no campaign holds the visitor slot), the reward of
+ * a visitor who claimed (as it stands now: the coupon from the wallet, the resource link), and the
+ * reminder templates the page offers after a claim (as `reminders.get` answers them).
+ */
+export interface LandingView {
+  campaign: PublicCampaign | null;
+  reward?: MagnetReward;
+  reminders: ReminderTemplate[];
+}
+
+export interface ReminderTemplate {
+  event: ReminderEvent;
+  templateId: string;
+}
+
 // Distribution (issue 10) ----------------------------------------------------------------------
 
 /** A person's public face: what they chose to show (nickname, avatar), never an openid. */
@@ -440,6 +457,8 @@ export const apiParams = {
     channel: z.optional(channelCode),
     /** the raw `scene` of a Mini Program code (≤ 32 chars by WeChat's rule) */
     scene: z.optional(z.string().check(z.maxLength(32))),
+    /** Performance (issue 14): also answer what the landing's first screen shows (`landing`) */
+    landing: z.optional(z.literal(true)),
   }),
   'campaign.get': z.strictObject({}),
   'magnet.claim': z.strictObject({ requestId }),
@@ -504,6 +523,8 @@ export interface ApiResults {
     role?: AdminRole;
     /** People console (issue 13): present when the owner made this visitor a leader (团长) */
     leader?: LeaderLevel;
+    /** Performance (issue 14): asked with `landing: true`, the first screen from this one call */
+    landing?: LandingView;
   };
   'campaign.get': PublicCampaign;
   'magnet.claim': { reward: MagnetReward; alreadyClaimed: boolean };
@@ -545,7 +566,7 @@ export interface ApiResults {
   // Rewards (issue 12)
   'member.code': { code: string; expiresAt: string };
   'voucher.setAddress': { coupon: Coupon };
-  'reminders.get': { templates: Array<{ event: ReminderEvent; templateId: string }> };
+  'reminders.get': { templates: ReminderTemplate[] };
   'reminders.subscribe': { accepted: string[] };
   // People console (issue 13)
   'leader.get': {

@@ -4,13 +4,12 @@
  */
 import { apiParams, type ApiResults } from '../_shared/contracts';
 import { defineFunction } from '../_shared/dispatch';
-import { displayUrl } from '../_shared/cloud';
 import { fail } from '../_shared/errors';
 import { activeCampaign } from '../_shared/repositories/campaigns';
 import { campaignRules } from '../_shared/rules';
-import { publicCampaign } from '../_shared/views';
 import { bindAdmin } from './actions/bind';
 import { getBlackCard } from './actions/blackcard';
+import { campaignView } from './actions/landing';
 import { getLeader, getLeaderboard } from './actions/community';
 import { confirmJoined, getGroup } from './actions/group';
 import { lotteryStatus, spin } from './actions/lottery';
@@ -19,7 +18,6 @@ import { enterSession } from './actions/session';
 import { couponToken, listWallet } from './actions/wallet';
 // Distribution (issue 10)
 import { invitePoster, listRecentWins, updateProfile } from './actions/distribution';
-import { socialProof } from '../_shared/social-proof';
 import { memberCode, reminderTemplates, setAddress, subscribeReminders } from './actions/rewards';
 
 export const main = defineFunction<typeof apiParams, ApiResults>({
@@ -30,11 +28,7 @@ export const main = defineFunction<typeof apiParams, ApiResults>({
     async 'campaign.get'(_params, { now }) {
       const campaign = await activeCampaign(now);
       if (!campaign) return fail('CAMPAIGN_NOT_ACTIVE', '活动暂未开始');
-      // Distribution (issue 10): 已有 N 人领取 · 仅剩 N 份, cached per warm container
-      const proof = await socialProof(campaign._id, campaign.config, now);
-      const view = publicCampaign(campaign.config, now, proof, campaign.status);
-      view.magnet.image = await displayUrl(view.magnet.image);
-      return view;
+      return campaignView(campaign, now);
     },
     'magnet.claim': claimMagnet,
     'lottery.status': lotteryStatus,

@@ -9,6 +9,7 @@
  * network first.
  */
 import type { ReminderEvent } from '../../cloudfunctions/_shared/constants';
+import type { ReminderTemplate } from '../../cloudfunctions/_shared/contracts';
 import { callApi } from './api';
 
 let templates: ReadonlyMap<ReminderEvent, string> | null = null;
@@ -21,6 +22,12 @@ export function preloadReminders(): Promise<void> {
     else loading = null;
   });
   return loading;
+}
+
+/** Performance (issue 14): the templates came with the landing's first screen: no call. */
+export function primeReminders(list: readonly ReminderTemplate[]): void {
+  templates = new Map(list.map((t) => [t.event, t.templateId]));
+  loading = Promise.resolve();
 }
 
 /** Whether the campaign has a template for any of `events` (a page shows its ask only then). */

@@ -3,7 +3,7 @@
  * code) and the one `session.enter` call per launch that registers it. Pages await
  * `ensureSession()` before anything else; the first page to call it decides the entry.
  */
-import type { ApiResults, Envelope } from '../../cloudfunctions/_shared/contracts';
+import type { ApiResults, Envelope, LandingView } from '../../cloudfunctions/_shared/contracts';
 import { callApi } from './api';
 import { ROUTES, withQuery } from '../utils/routes';
 import { isChannelCode, isInviteCode, parseScene, SHARE_CHANNEL, sceneOf } from '../utils/scene';
@@ -18,6 +18,8 @@ export interface Entry {
   inviteCode?: string;
   channel?: string;
   scene?: string;
+  /** Performance (issue 14): the landing asks for its first screen in the same answer */
+  landing?: true;
 }
 
 type Session = ApiResults['session.enter'];
@@ -58,17 +60,29 @@ export function sharePath(inviteCode: string | undefined): string {
 
 let pending: Promise<Envelope<Session>> | null = null;
 let current: Session | null = null;
+let landing: { view: LandingView; at: number } | null = null;
+
+/** How long the landing's first screen in the session's answer counts as current. */
+const LANDING_VIEW_FRESH_MS = 10_000;
 
 /**
  * `session.enter`, once per launch (a failed attempt may be retried by the next call). Later
  * calls answer the first result, whatever their query: the entry that opened the app counts.
+ * With `landing`, the answer also holds the landing's first screen (`takeLandingView`).
  */
-export function ensureSession(query?: EntryQuery): Promise<Envelope<Session>> {
+export function ensureSession(
+  query?: EntryQuery,
+  options: { landing?: boolean } = {},
+): Promise<Envelope<Session>> {
   if (!pending) {
-    const entry = entryFromQuery(query);
+    const entry: Entry = {
+      ...entryFromQuery(query),
+      ...(options.landing ? { landing: true } : {}),
+    };
     pending = enter(entry).then((answer) => {
       if (answer.ok) {
         current = answer.data;
+        landing = answer.data.landing ? { view: answer.data.landing, at: Date.now() } : null;
         const app = getApp<IAppOption>();
         app.globalData.inviteCode = answer.data.inviteCode;
         if (entry.channel) app.globalData.channel = entry.channel;
@@ -102,8 +116,19 @@ export function ownInviteCode(): string | undefined {
   return current?.inviteCode ?? getApp<IAppOption>().globalData.inviteCode;
 }
 
+/**
+ * Performance (issue 14): the landing's first screen from the session's answer, once, while it
+ * is current (the page's first load); null afterwards, when the page reads afresh.
+ */
+export function takeLandingView(): LandingView | null {
+  const taken = landing && Date.now() - landing.at < LANDING_VIEW_FRESH_MS ? landing.view : null;
+  landing = null;
+  return taken;
+}
+
 /** Forget the session (the preview switches users; tests start afresh). */
 export function resetSession(): void {
   pending = null;
   current = null;
+  landing = null;
 }

@@ -15,6 +15,8 @@
 import jComponent from 'j-component/src/index';
 import { BUILTIN_TAGS, translateValue, translateWxss, type WxssOptions } from '../wxss';
 import { SAFE_AREA_BOTTOM, WINDOW_WIDTH } from './frame';
+import { recordSetData } from './report';
+import { probeSetData } from './set-data';
 import jRender from 'j-component/src/render/render';
 import jUtils from 'j-component/src/tool/utils';
 
@@ -221,8 +223,17 @@ function defineComponent(options: ComponentOptions): string {
     const childId = ids.get(childPath);
     if (childId) usingComponents[tag] = childId;
   }
+  // Performance (issue 14): every payload this module hands to setData is measured
+  const probe = jComponent.behavior({
+    lifetimes: {
+      created(this: Parameters<typeof probeSetData>[0]) {
+        probeSetData(this, (bytes) => recordSetData(path, bytes));
+      },
+    },
+  });
   return jComponent.register({
     ...options,
+    behaviors: [probe, ...((options.behaviors as unknown[] | undefined) ?? [])],
     id,
     path: `/${path}`,
     tagName,

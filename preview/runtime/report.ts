@@ -1,3 +1,5 @@
+import { addPayload, type SetDataSizes } from './set-data';
+
 /**
  * What the preview tells the developer: errors (a page's script threw, a template failed to
  * compile, a handler rejected) and the cloud calls made. The chrome listens and shows them; the
@@ -23,6 +25,30 @@ export interface CallRecord {
 }
 
 type Listener<T> = (value: T) => void;
+
+// Performance (issue 14) ---------------------------------------------------------------------
+
+/** Kept in the tab's sessionStorage, so a walk that relaunches the preview adds up its pages. */
+const SET_DATA_KEY = 'preview:set-data';
+
+/** The largest setData payload of each page and component since the tab opened. */
+export function setDataSizes(): SetDataSizes {
+  try {
+    return JSON.parse(sessionStorage.getItem(SET_DATA_KEY) ?? '{}') as SetDataSizes;
+  } catch {
+    return {};
+  }
+}
+
+export function recordSetData(path: string, bytes: number): void {
+  const sizes = setDataSizes();
+  addPayload(sizes, path, bytes);
+  try {
+    sessionStorage.setItem(SET_DATA_KEY, JSON.stringify(sizes));
+  } catch {
+    // storage full or refused: the figures are lost, the page is not
+  }
+}
 
 const errorListeners: Array<Listener<PreviewError>> = [];
 const callListeners: Array<Listener<CallRecord>> = [];

@@ -198,6 +198,14 @@ export class Preview {
     return b.y - (a.y + a.height);
   }
 
+  /**
+   * Performance (issue 14): the largest setData payload of each page and component since the tab
+   * opened (kept across launches), in bytes of its JSON.
+   */
+  setDataSizes(): Promise<Record<string, { largest: number; calls: number }>> {
+    return this.page.evaluate(() => (globalThis as any).__preview?.setDataSizes() ?? {});
+  }
+
   /** Errors the preview reported (a page threw, a template failed…). */
   errors(): Promise<Array<{ where: string; message: string }>> {
     return this.page.evaluate(() =>

@@ -12,7 +12,16 @@
  * The campaign is the seeded demo with one change made through the admin API first: the wheel's
  * odds favour one coupon prize (满50减10), so the walk is the same every run.
  */
-import { launchBrowser, Preview, startEmulator, type Browser, type Emulator } from './support';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  launchBrowser,
+  Preview,
+  startEmulator,
+  TEST_OUTPUT,
+  type Browser,
+  type Emulator,
+} from './support';
 
 const A = 'walk-visitor-a';
 const B_C_D = ['walk-visitor-c', 'walk-visitor-d'];
@@ -39,6 +48,9 @@ beforeAll(async () => {
   expect(put.ok).toBe(true);
   campaignTitle = config.title;
 });
+
+/** WeChat warns at 256 KB a call; this project's pages stay under 64 KB (docs/PERFORMANCE.md). */
+const SET_DATA_BUDGET_BYTES = 64 * 1024;
 
 afterAll(async () => {
   await browser?.close();
@@ -320,5 +332,17 @@ describe('the campaign in the browser preview', () => {
     await preview.screenshot('dashboard-pool-empty', {
       scrollTo: preview.screen.locator('.dash-pool__total'),
     });
+  });
+
+  // Performance (issue 14): what every page and component handed setData during the walk
+  it('keeps every setData of the walk under 64 KB', async () => {
+    const sizes = await preview.setDataSizes();
+    // `npm run bench` reads the walk's figures from here (docs/PERFORMANCE.md)
+    mkdirSync(TEST_OUTPUT, { recursive: true });
+    writeFileSync(join(TEST_OUTPUT, 'set-data.json'), `${JSON.stringify(sizes, null, 2)}\n`);
+    expect(sizes['pages/landing/index']?.calls).toBeGreaterThan(0);
+    expect(sizes['admin/pages/dashboard/index']?.calls).toBeGreaterThan(0);
+    const over = Object.entries(sizes).filter(([, size]) => size.largest > SET_DATA_BUDGET_BYTES);
+    expect(over).toEqual([]);
   });
 });

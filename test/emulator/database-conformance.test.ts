@@ -750,6 +750,9 @@ describe('round trips and faults', () => {
       );
     });
     expect(context.dbCalls).toBe(7);
+    // as the quota counts them: the add, both updates and the commit write; the gets and the
+    // transaction's start read
+    expect([context.dbReads, context.dbWrites]).toEqual([3, 4]);
     // outside an invocation nothing is counted, and nothing fails
     expect((await db.collection('c').count()).total).toBe(1);
   });

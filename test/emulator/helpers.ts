@@ -74,6 +74,8 @@ export function invocation(overrides: Partial<InvocationContext> = {}): Invocati
     ENV: TEST_ENV,
     SOURCE: 'wx_client',
     dbCalls: 0,
+    dbReads: 0,
+    dbWrites: 0,
     ...overrides,
   };
 }

@@ -92,3 +92,23 @@ export function pendingMilestones(
     (m) => !Object.prototype.hasOwnProperty.call(marks, milestoneKey(m.invites)),
   );
 }
+
+/**
+ * The count at which an inviter's next credit would do more than count: the black card while it
+ * is locked, or a ladder step not granted yet; null when nothing waits. A credit the read shows
+ * below it (`verified + 1 < next`) can put that in its condition (`verified < next - 1`) and then
+ * knows, without reading the inviter again, that neither the unlock nor a step is due.
+ */
+export function nextLadderCount(
+  campaign: Campaign,
+  progress: {
+    verified: number;
+    unlockedAt: Date | null;
+    milestones?: Record<string, MilestoneGrant>;
+  },
+): number | null {
+  const counts = pendingMilestones(campaign, progress.milestones).map((m) => m.invites);
+  if (progress.unlockedAt === null) counts.push(campaign.blackCard.invitesRequired);
+  const ahead = counts.filter((n) => n > progress.verified);
+  return ahead.length ? Math.min(...ahead) : null;
+}

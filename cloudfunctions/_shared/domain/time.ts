@@ -29,7 +29,10 @@ function instantOf(at: Date): number {
 
 /** The Shanghai calendar day of `at`, as 'YYYY-MM-DD' (the key for per-day counters). */
 export function shanghaiDayKey(at: Date): string {
-  return formatShanghai(at, 'YYYY-MM-DD');
+  // the shifted instant's ISO date: what formatShanghai(at, 'YYYY-MM-DD') answers, without
+  // parsing a pattern (every visitor action asks for today's key, some several times)
+  const iso = new Date(instantOf(at) + SHANGHAI_OFFSET_MS).toISOString();
+  return iso.length === 24 ? iso.slice(0, 10) : formatShanghai(at, 'YYYY-MM-DD');
 }
 
 /** The instant the Shanghai day containing `at` began (00:00:00.000 Shanghai). */

@@ -12,6 +12,7 @@
 import type { Campaign } from '../campaign';
 import { participantId } from '../collections';
 import { screenCredit, vestsAt, type CreditScreen } from '../domain/fraud';
+import { nextLadderCount } from '../domain/milestones';
 import { verifyInvite } from '../domain/invite';
 import { rankAfter, rankForFact } from '../domain/tags';
 import { fail } from '../errors';
@@ -81,21 +82,27 @@ export async function creditInviter(
     }
     const decision = verifyInvite({ progress: inviter.progress, campaign, now });
     const tagRank = rankForFact('verified', campaign.growthTags.rules);
+    // A credit the read shows below the next ladder step (the card, a reward) says so in its
+    // condition: then neither the unlock nor the ladder can be due, and they cost nothing.
+    const next = nextLadderCount(campaign, inviter.progress);
+    const below = next !== null && inviter.progress.verified + 1 < next ? next - 1 : undefined;
     const credited = await creditInvitee(inviterPid, invitee.inviteCode, decision, now, {
       window: screen.window,
       keep: screen.keep,
       fromHeld,
       tagRank,
       vestsAt: vestsAt(now, campaign.invite.vestingHours ?? 0),
+      below,
     });
     if (!credited) continue;
     if (!decision.counts) {
       await settleCappedInvite(invitee._id);
       return { judgedNow: true, counted: false, unlockedNow: false };
     }
-    const unlockedNow = await unlockIfDue(inviter, campaign, now);
+    const stepDue = below === undefined;
+    const unlockedNow = stepDue && (await unlockIfDue(inviter, campaign, now));
     // Rewards (issue 12): the ladder's steps (阶梯奖励) and the inviter's reminder
-    await rewardInviter(inviter, invitee.inviteCode, campaign, now, unlockedNow);
+    await rewardInviter(inviter, invitee.inviteCode, campaign, now, unlockedNow, stepDue);
     const unlockRank = unlockedNow ? rankForFact('cardUnlocked', campaign.growthTags.rules) : null;
     const to = rankAfter(rankAfter(inviter.tagRank, tagRank), unlockRank);
     return {

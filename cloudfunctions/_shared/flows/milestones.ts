@@ -33,7 +33,8 @@ type Inviter = Pick<ParticipantDoc, '_id' | 'campaignId' | 'openid' | 'inviteCod
  * After the credit of `inviteeCode` was counted for `inviter` (as read before it): grant the
  * steps the stored count reached, and remind the inviter. When steps are left to grant the
  * inviter is read again: friends who qualify together each read a count below a step the stored
- * count reached, and the last credit's read after its own write sees it.
+ * count reached, and the last credit's read after its own write sees it. A credit applied only
+ * below the next step (`stepDue` false: the credit's own condition, flows/credit) skips that.
  */
 export async function rewardInviter(
   inviter: Inviter,
@@ -41,12 +42,13 @@ export async function rewardInviter(
   campaign: Campaign,
   now: Date,
   unlockedNow: boolean,
+  stepDue = true,
 ): Promise<void> {
   let current: Inviter = {
     ...inviter,
     progress: { ...inviter.progress, verified: inviter.progress.verified + 1 },
   };
-  if (pendingMilestones(campaign, inviter.progress.milestones).length > 0) {
+  if (stepDue && pendingMilestones(campaign, inviter.progress.milestones).length > 0) {
     current = (await findParticipantById(inviter._id)) ?? current;
     await grantMilestones(current, campaign, now);
   }

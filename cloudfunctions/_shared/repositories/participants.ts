@@ -9,7 +9,8 @@
  * | createParticipant| one document per person and campaign (unique `_id`)                    |
  * | claimOnce        | one claim per participant; the invite changes in the same write        |
  * | consumeSpin      | a spin is consumed in the write that records its result (per requestId)|
- * | creditInvitee    | an invitee is judged once per inviter; daily cap and bonus cap hold    |
+ * | creditInvitee    | an invitee is judged once per inviter; daily cap and bonus cap hold;   |
+ * |                  | a credit decided below the next ladder step is applied only below it   |
  * | unlockCard       | the black card unlocks once, on the stored count                       |
  * | markFirstInvite  | an inviter becomes an inviter once                                     |
  * | holdGroup        | one group per participant (sticky; replaced only when its QR died)     |
@@ -213,6 +214,8 @@ export function creditInvitee(
     'progress.dayKey': decision.sameDay ? decision.dayKey : _.neq(decision.dayKey),
     ...windowCondition(options.window),
   };
+  // the caller decided the credit reaches no ladder step (domain/milestones nextLadderCount)
+  if (options.below !== undefined) condition['progress.verified'] = _.lt(options.below);
   const { verifiedToday, bonusEarnedToday } = decision.requires;
   if (verifiedToday) condition['progress.verifiedToday'] = rangeCondition(verifiedToday);
   if (bonusEarnedToday) condition['progress.bonusEarnedToday'] = rangeCondition(bonusEarnedToday);
@@ -260,6 +263,12 @@ export interface CreditOptions {
   tagRank?: number | null;
   /** vesting: the bonus spins wait in `vestingBalance` until then */
   vestsAt?: Date | null;
+  /**
+   * The stored count is below this (the credit leaves it below the next ladder step, so the
+   * unlock and the steps need no write and no second read): part of the decision, so part of
+   * the condition.
+   */
+  below?: number;
 }
 
 function windowCondition(window: WindowFact[] | undefined): Record<string, unknown> {

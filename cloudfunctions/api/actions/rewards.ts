@@ -6,7 +6,6 @@
  * - `reminders.get` / `reminders.subscribe`: the templates a page may ask the user to accept,
  *   and what the user accepted (each acceptance allows one message).
  */
-import { REMINDER_EVENTS } from '../../_shared/constants';
 import type { ApiResults, ShippingAddress } from '../../_shared/contracts';
 import type { ActionContext } from '../../_shared/dispatch';
 import { MEMBER_CODE_TTL_MS, signMemberCode } from '../../_shared/domain/member-code';
@@ -17,6 +16,7 @@ import { REDEEM_TOKEN_SECRET, secret } from '../../_shared/repositories/secrets'
 import { addSubscriptions } from '../../_shared/repositories/subscriptions';
 import { couponStatus } from '../../_shared/domain/coupon';
 import { activeCampaign } from '../../_shared/repositories/campaigns';
+import { reminderTemplatesOf } from './landing';
 
 export async function memberCode(
   _params: object,
@@ -63,14 +63,7 @@ export async function reminderTemplates(
   _params: object,
   { now }: ActionContext,
 ): Promise<ApiResults['reminders.get']> {
-  const campaignDoc = await activeCampaign(now);
-  const reminders = campaignDoc?.config.reminders ?? {};
-  return {
-    templates: REMINDER_EVENTS.flatMap((event) => {
-      const template = reminders[event];
-      return template ? [{ event, templateId: template.templateId }] : [];
-    }),
-  };
+  return { templates: reminderTemplatesOf(await activeCampaign(now)) };
 }
 
 /** Records the templates the user accepted; others (rejected, banned, unknown) change nothing. */

@@ -50,6 +50,7 @@ import {
 } from '../../_shared/repositories/participants';
 import { registeredChannelCodes } from '../../_shared/repositories/channels';
 import { recordRejection } from '../../_shared/repositories/rejections';
+import { landingView } from './landing';
 import { publicProfiles } from '../../_shared/profiles';
 import { SHARE_CHANNEL } from '../../../miniprogram/utils/scene';
 import {
@@ -64,7 +65,7 @@ import {
 } from '../../_shared/repositories/users';
 
 type Answer = ApiResults['session.enter'];
-type Params = { inviteCode?: string; channel?: string; scene?: string };
+type Params = { inviteCode?: string; channel?: string; scene?: string; landing?: true };
 type Caller = ActionContext['caller'];
 
 const MAX_CODE_ATTEMPTS = 5;
@@ -80,14 +81,14 @@ export async function enterSession(
   // nothing. Read beside the person, so it costs a round trip but no waiting.
   const [existing, admin] = await Promise.all([findUser(caller.openid), findAdmin(caller.openid)]);
   const person: NewPerson = existing
-    ? { user: existing, created: false, inviterHere: null }
+    ? { user: existing, created: false, inviter: null, inviterHere: null }
     : await createPerson(caller, code, channel, params, campaignDoc, now);
   const { user } = person;
 
   let participant: ParticipantDoc | null = null;
   let enteredNow = false;
   if (campaignDoc) {
-    const entry = await enterCampaign(user, campaignDoc, channel, now, person.inviterHere);
+    const entry = await enterCampaign(user, campaignDoc, channel, now, person);
     participant = entry.participant;
     enteredNow = entry.enteredNow;
   }
@@ -97,24 +98,42 @@ export async function enterSession(
   const arrivedWithIt =
     code === user.invite?.inviterCode && user.invite?.campaignId === (campaignDoc?._id ?? null);
   const role = admin ? { role: admin.role } : {};
+  // Performance (issue 14): the landing's first screen in the same answer
+  const landing = params.landing
+    ? { landing: await landingView(campaignDoc, participant, now) }
+    : {};
   if (code && !isNew && !arrivedWithIt) {
     const reason = await refuseReturningInvite(user, code, campaignDoc, now);
     return {
       ...(await answerOf(user, participant, false, { status: 'rejected', reason }, null)),
       ...role,
+      ...landing,
     };
   }
   // The invite as it stands in this campaign (a person's arrival in an earlier one is history).
   const invite = campaignDoc ? (participant?.invite ?? null) : user.invite;
   const standing = invite && (invite.status === 'pending' || invite.status === 'verified');
-  const inviter = standing && invite.inviterId ? await findUser(invite.inviterId) : null;
-  return { ...(await answerOf(user, participant, isNew, inviteView(invite), inviter)), ...role };
+  const inviter = standing && invite.inviterId ? await inviterOf(person, invite.inviterId) : null;
+  return {
+    ...(await answerOf(user, participant, isNew, inviteView(invite), inviter)),
+    ...role,
+    ...landing,
+  };
 }
 
-/** A person as this call found or made them (and the inviter's participant their arrival read). */
+/** Who invited them: the person their arrival just read, or read now. */
+function inviterOf(person: NewPerson, inviterId: string): Promise<UserDoc | null> {
+  return person.inviter?._id === inviterId ? Promise.resolve(person.inviter) : findUser(inviterId);
+}
+
+/**
+ * A person as this call found or made them, and what their arrival read of the inviter (the
+ * person, and their participant here), so that nothing is read twice.
+ */
 interface NewPerson {
   user: UserDoc;
   created: boolean;
+  inviter: UserDoc | null;
   inviterHere: ParticipantDoc | null;
 }
 
@@ -129,6 +148,7 @@ async function createPerson(
 ): Promise<NewPerson> {
   const arrival = code ? await inviteOnArrival(caller, code, campaignDoc, now) : null;
   const invite = arrival?.invite ?? null;
+  const inviter = arrival?.inviter ?? null;
   const inviterHere = arrival?.inviterHere ?? null;
   for (let attempt = 0; attempt < MAX_CODE_ATTEMPTS; attempt++) {
     const user = newUser({
@@ -141,11 +161,11 @@ async function createPerson(
       invite,
     });
     const created = await createUser(user);
-    if (created === 'created') return { user, created: true, inviterHere };
+    if (created === 'created') return { user, created: true, inviter, inviterHere };
     if (created === 'exists') {
       // A concurrent first visit of the same person won the insert: this call is a revisit.
       const winner = await findUser(caller.openid);
-      if (winner) return { user: winner, created: false, inviterHere: null };
+      if (winner) return { user: winner, created: false, inviter: null, inviterHere: null };
     }
   }
   return fail('CONFLICT', '生成邀请码冲突，请重试');
@@ -157,7 +177,7 @@ async function inviteOnArrival(
   code: string,
   campaignDoc: CampaignDoc | null,
   now: Date,
-): Promise<{ invite: ArrivalInvite; inviterHere: ParticipantDoc | null }> {
+): Promise<{ invite: ArrivalInvite; inviter: UserDoc | null; inviterHere: ParticipantDoc | null }> {
   const inviter = await findUserByInviteCode(code);
   const base = {
     inviterId: inviter?._id ?? null,
@@ -169,7 +189,11 @@ async function inviteOnArrival(
   const ended =
     campaignDoc && campaignStatus(campaignDoc.status, campaignDoc.config, now) === 'ended';
   if (!campaignDoc || ended) {
-    return { invite: { ...base, status: 'rejected', reason: 'CAMPAIGN_ENDED' }, inviterHere: null };
+    return {
+      invite: { ...base, status: 'rejected', reason: 'CAMPAIGN_ENDED' },
+      inviter,
+      inviterHere: null,
+    };
   }
   const campaign = campaignDoc.config;
   const inviterHere = inviter ? await findParticipant(campaignDoc._id, inviter._id) : null;
@@ -198,7 +222,7 @@ async function inviteOnArrival(
       : evaluation.status === 'pending'
         ? { ...base, ...evidence, status: 'pending' }
         : { ...base, ...evidence, status: 'rejected', reason: evaluation.reason };
-  return { invite, inviterHere };
+  return { invite, inviter, inviterHere };
 }
 
 /**
@@ -228,9 +252,11 @@ async function enterCampaign(
   campaignDoc: CampaignDoc,
   visitChannel: string,
   now: Date,
-  inviterHere: ParticipantDoc | null,
+  person: NewPerson,
 ): Promise<{ participant: ParticipantDoc; enteredNow: boolean }> {
-  const existing = await findParticipant(campaignDoc._id, user._id);
+  // A person made a moment ago has no participant yet (one a concurrent first visit of theirs
+  // made is found by the insert below): nothing to read.
+  const existing = person.created ? null : await findParticipant(campaignDoc._id, user._id);
   if (existing?.enteredAt) {
     await noteReturn(existing as ParticipantDoc & { enteredAt: Date }, now);
     return { participant: existing, enteredNow: false };
@@ -258,7 +284,7 @@ async function enterCampaign(
     if (!winner.enteredAt) return enterKnownInviter(winner, user, channel, now);
     return { participant: winner, enteredNow: false };
   }
-  await afterEntry(participant, now, campaignDoc.config, inviterHere);
+  await afterEntry(participant, now, campaignDoc.config, person.inviterHere);
   return { participant, enteredNow: true };
 }
 
@@ -326,10 +352,14 @@ async function afterEntry(
   const invite = participant.invite;
   if (invite?.status === 'rejected' && invite.reason) increments[`rejected.${invite.reason}`] = 1;
   if (invite?.status === 'pending') {
-    const inviter = await ensureInviter(participant.campaignId, invite, now);
+    // The inviter's participant as this arrival read it: a write it shows done is not repeated
+    // (the document exists; the first invite is marked, and a mark is never taken back).
+    const inviter = inviterHere?._id ?? (await ensureInviter(participant.campaignId, invite, now));
     // People console (issue 13): a friend arriving through their link is a share the rules tag
     const sharedRank = rankForFact('shared', campaign.growthTags.rules);
-    if (await markFirstInvite(inviter, now, sharedRank)) {
+    const firstInvite =
+      !inviterHere?.progress.firstInviteAt && (await markFirstInvite(inviter, now, sharedRank));
+    if (firstInvite) {
       increments.inviters = 1;
       if (inviterHere?.enteredAt) {
         const moves = tagCounterMoves(

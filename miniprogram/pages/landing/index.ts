@@ -5,9 +5,11 @@
  * reward: the coupon and/or the resource link. Then the ways on: wheel, black card, group,
  * wallet.
  *
- * Whether this visitor already claimed comes with the session (`claimed`); an earlier claim's
- * reward is brought back by `magnet.claim` itself (idempotent: it answers `alreadyClaimed` with
- * the same reward, the resource link included), and the wallet has the coupon as it stands now.
+ * Performance (issue 14): the first screen comes from one call, `session.enter` with `landing`:
+ * the session, the campaign (as `campaign.get` answers it), the reward of a visitor who claimed
+ * (the coupon as it stands now, the resource link) and the reminder templates. Coming back to the
+ * page reads the campaign and the wallet afresh (`campaign.get`, `wallet.list`); a session made by
+ * another page first brings the reward back with `magnet.claim` (idempotent: `alreadyClaimed`).
  *
  * Distribution (issue 10): an invited visitor reads who invited them (nickname and avatar from
  * the session); after the claim, the visitor is asked — never required — for the avatar and
@@ -18,14 +20,27 @@
  */
 import type {
   Coupon,
+  Envelope,
+  LandingView,
   MagnetReward,
   PublicCampaign,
   PublicProfile,
 } from '../../../cloudfunctions/_shared/contracts';
 import { callApi, friendlyMessage, newRequestId, uploadImage } from '../../services/api';
 import { isSinglePageMode, readMomentsSnapshot } from '../../services/moments';
-import { askForReminders, preloadReminders, remindersOffered } from '../../services/reminders';
-import { ensureSession, ownInviteCode, sharePath, type EntryQuery } from '../../services/session';
+import {
+  askForReminders,
+  preloadReminders,
+  primeReminders,
+  remindersOffered,
+} from '../../services/reminders';
+import {
+  ensureSession,
+  ownInviteCode,
+  sharePath,
+  takeLandingView,
+  type EntryQuery,
+} from '../../services/session';
 import type { ReminderEvent } from '../../../cloudfunctions/_shared/constants';
 import { enableSharing, toast } from '../../services/ui';
 import { serverOffset } from '../../utils/countdown';
@@ -170,6 +185,13 @@ function rewardView(reward: MagnetReward) {
   return { coupon: reward.coupon ?? null, resourceUrl: reward.resourceUrl ?? '' };
 }
 
+/** Performance (issue 14): the campaign in the session's answer, as `campaign.get` would answer. */
+function landingCampaign(view: LandingView): Envelope<PublicCampaign> {
+  return view.campaign
+    ? { ok: true, data: view.campaign }
+    : { ok: false, error: { code: 'CAMPAIGN_NOT_ACTIVE', message: '活动暂未开始' } };
+}
+
 Component({
   options: { styleIsolation: 'apply-shared' },
 
@@ -223,9 +245,6 @@ Component({
     onLoad(query: EntryQuery = {}) {
       if (isSinglePageMode()) return this.loadMoments();
       enableSharing();
-      void preloadReminders().then(() =>
-        this.setData({ remindersOffered: remindersOffered(CLAIM_REMINDERS) }),
-      );
       return this.load(query);
     },
 
@@ -272,7 +291,7 @@ Component({
       if (runtime.loading) return;
       runtime.loading = true;
       try {
-        const session = await ensureSession(query);
+        const session = await ensureSession(query, { landing: true });
         if (!session.ok) {
           this.fail(friendlyMessage(session.error));
           return;
@@ -281,10 +300,16 @@ Component({
         if (Boolean(session.data.role) !== this.data.adminEntry) {
           this.setData({ adminEntry: Boolean(session.data.role) });
         }
-        const [campaign, wallet] = await Promise.all([
-          callApi('campaign.get', {}),
-          callApi('wallet.list', {}),
-        ]);
+        // Performance (issue 14): the first load shows what session.enter answered, one call in
+        // all; a later one (back from another page) reads the campaign and the wallet afresh
+        const first = takeLandingView();
+        if (first) primeReminders(first.reminders);
+        void preloadReminders().then(() =>
+          this.setData({ remindersOffered: remindersOffered(CLAIM_REMINDERS) }),
+        );
+        const [campaign, wallet] = first
+          ? [landingCampaign(first), null]
+          : await Promise.all([callApi('campaign.get', {}), callApi('wallet.list', {})]);
         if (!campaign.ok) {
           if (campaign.error.code === 'CAMPAIGN_NOT_ACTIVE') {
             this.showInactive('活动未开始或已结束', '敬请期待下一期活动');
@@ -315,15 +340,18 @@ Component({
           return;
         }
 
-        const magnetCoupon = wallet.ok
+        const magnetCoupon = wallet?.ok
           ? wallet.data.coupons.find((coupon) => coupon.source === 'magnet')
           : undefined;
         const claimed = this.data.claimed || session.data.claimed;
         let reward = this.data.reward;
         if (claimed && !this.data.claimed) {
-          // first seen on this visit: bring the whole reward back, the link included
-          const again = await callApi('magnet.claim', { requestId: newRequestId() });
-          if (again.ok) reward = rewardView(again.data.reward);
+          // first seen on this visit: the whole reward, the link included
+          if (first?.reward) reward = rewardView(first.reward);
+          else {
+            const again = await callApi('magnet.claim', { requestId: newRequestId() });
+            if (again.ok) reward = rewardView(again.data.reward);
+          }
         }
         // the wallet has the coupon as it stands now (used at the counter meanwhile?)
         if (magnetCoupon) reward = { ...reward, coupon: magnetCoupon };

@@ -16,6 +16,8 @@ import {
   findIn,
   flushMicrotasks,
   render,
+  setDataSizes,
+  SET_DATA_BUDGET_BYTES,
   tap,
   textOf,
   until,
@@ -90,6 +92,41 @@ test('shows the campaign, the magnet and a countdown to the end of the claim win
   expect(shown()).toBe(expected());
   jest.advanceTimersByTime(60_000);
   expect(shown()).toBe(expected());
+});
+
+// Performance (issue 14)
+test('the first screen comes from one cloud call, for a new visitor and for one who claimed', async () => {
+  const calls = () => backend.calls.map((c) => `${c.name} ${String(c.data.action)}`);
+  backend.actAs('visitor-one-call');
+  backend.calls.length = 0;
+  const page = await openLanding({ ch: 'poster' });
+  expect(text(page, '.landing-claim')).toBe('立即免费领取');
+  expect(text(page, '.landing-magnet__title')).not.toBe('');
+  expect(calls()).toEqual(['api session.enter']);
+
+  await tap(page.querySelector('.landing-claim'));
+  await until(() => !!page.querySelector('.landing-reward'), 'the reward');
+  page.detach();
+
+  // the next launch: the reward (the coupon, the link) is in the same answer
+  backend.actAs('visitor-one-call');
+  backend.calls.length = 0;
+  const again = await openLanding();
+  expect(texts(again, 'coupon__title')).toEqual(['5元无门槛券']);
+  expect(text(again, '.landing-resource__url')).toMatch(/summer-recipes\.pdf$/);
+  expect(calls()).toEqual(['api session.enter']);
+
+  // coming back to the page later reads the campaign and the wallet afresh
+  backend.calls.length = 0;
+  await again.instance.onShow();
+  await flushMicrotasks();
+  expect(calls().sort()).toEqual(['api campaign.get', 'api wallet.list']);
+
+  // what the page handed setData was measured (the harness holds it to 64 KB a call)
+  const landing = setDataSizes()['pages/landing/index'];
+  expect(landing.calls).toBeGreaterThan(2);
+  expect(landing.largest).toBeGreaterThan(500);
+  expect(landing.largest).toBeLessThanOrEqual(SET_DATA_BUDGET_BYTES);
 });
 
 test('claiming shows the coupon from the server and the resource link; a double tap claims once', async () => {
@@ -227,6 +264,7 @@ test('a Mini Program code with scene CODE.poster registers the inviter and the c
     inviteCode: codeA,
     channel: 'poster',
     scene: `${codeA}.poster`,
+    landing: true,
   });
   expect(page.querySelector('.landing-invite')).toBeDefined();
   const stats = await backend.as('demo-admin', 'admin', { action: 'stats.overview' });

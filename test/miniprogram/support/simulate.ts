@@ -26,9 +26,10 @@
  * - `getApp()`: answers `{ globalData }`, replaceable with `setApp`.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { join, isAbsolute, resolve } from 'node:path';
+import { join, isAbsolute, relative, resolve, sep } from 'node:path';
 import simulateUtils from 'miniprogram-simulate/src/utils';
 import SelectorQuery from 'j-component/src/tool/selectorquery';
+import { addPayload, probeSetData, type SetDataSizes } from '../../../preview/runtime/set-data';
 
 export const MINIPROGRAM_ROOT = resolve(__dirname, '../../../miniprogram');
 
@@ -67,6 +68,7 @@ export interface SimRoot extends SimNode {
 interface Simulate {
   load(componentPath: string, options: { rootPath: string }): string;
   render(id: string, properties?: Record<string, unknown>): SimRoot;
+  behavior(definition: object): unknown;
 }
 
 const simulate = jest.requireActual<Simulate>('miniprogram-simulate');
@@ -112,7 +114,7 @@ simulateUtils.runJs = (modulePath: string) => {
   host.Component = (options) => {
     registered = true;
     definitions.set(file, options);
-    return register(options);
+    return register(withSetDataProbe(options, file));
   };
   try {
     jest.requireActual(file);
@@ -123,9 +125,44 @@ simulateUtils.runJs = (modulePath: string) => {
     // already run in this test file: register the remembered definition for this load
     const options = definitions.get(file);
     if (!options) throw new Error(`${file} did not call Component()`);
-    register(options);
+    register(withSetDataProbe(options, file));
   }
 };
+
+// ---------------------------------------------------------------------------------------------
+// setData payloads (Performance, issue 14)
+
+/** WeChat warns at 256 KB a call; this project's pages stay under 64 KB (README, Performance). */
+export const SET_DATA_BUDGET_BYTES = 64 * 1024;
+
+const setDataSizesSeen: SetDataSizes = {};
+
+/** The largest setData payload of every page and component loaded by this test file so far. */
+export function setDataSizes(): Readonly<SetDataSizes> {
+  return setDataSizesSeen;
+}
+
+/** Registers `options` with a behavior that measures every payload the instance hands setData. */
+function withSetDataProbe(options: object, file: string): object {
+  const path = relative(MINIPROGRAM_ROOT, file).split(sep).join('/').replace(/\.ts$/, '');
+  const probe = simulate.behavior({
+    lifetimes: {
+      created(this: Parameters<typeof probeSetData>[0]) {
+        probeSetData(this, (bytes) => addPayload(setDataSizesSeen, path, bytes));
+      },
+    },
+  });
+  const own = (options as { behaviors?: unknown[] }).behaviors ?? [];
+  return { ...options, behaviors: [probe, ...own] };
+}
+
+// Every page test holds every page and component it loaded to the budget.
+afterAll(() => {
+  const over = Object.entries(setDataSizesSeen)
+    .filter(([, size]) => size.largest > SET_DATA_BUDGET_BYTES)
+    .map(([path, size]) => `${path}: ${size.largest} bytes in one setData`);
+  expect(over).toEqual([]);
+});
 
 /** Loads a component or page by its path under miniprogram/ (`components/countdown/index`). */
 export function loadComponent(componentPath: string): string {

@@ -608,6 +608,45 @@ export class OrderedIndex {
     for (const block of blocks) yield* this.entries.walk(block.from, block.to, backward);
   }
 
+  /**
+   * Whether entries that tie on a walk's order fields differ in nothing but their sequence: the
+   * order's fields run to the index's last key (the block pins everything before them).
+   */
+  tiesInSequence(order: NonNullable<IndexPlan['order']>): boolean {
+    return order.fields[order.fields.length - 1] === this.paths.length - 1;
+  }
+
+  /**
+   * The entries of a one-block plan in its order, ties in natural order (ascending sequence) as
+   * mingo's stable `$sort` gives them, one at a time: a forward walk is already so; a backward one
+   * reads each tie group forward from its first entry (found by a binary search), so a limit met
+   * in a group of a million ties reads only what it needs. Only when `tiesInSequence`.
+   */
+  *walkTiesInOrder(plan: IndexPlan, backward: boolean): Generator<IndexEntry> {
+    const [block] = plan.blocks;
+    if (!block) return;
+    if (!backward) {
+      yield* this.entries.walk(block.from, block.to, false);
+      return;
+    }
+    const n = this.paths.length;
+    const before = (entry: IndexEntry, key: IndexEntry): boolean => {
+      for (let i = 0; i < n; i++) {
+        const c = compareValues(entry[i] as IndexValue, key[i] as IndexValue);
+        if (c !== 0) return c * this.directions[i] < 0;
+      }
+      return false;
+    };
+    let to = block.to;
+    for (;;) {
+      const last = this.entries.walk(block.from, to, true).next();
+      if (last.done) return;
+      const start = this.entries.seek((entry) => before(entry, last.value));
+      yield* this.entries.walk(start, to, false);
+      to = start;
+    }
+  }
+
   /** The id and sequence of an entry. */
   idOf(entry: IndexEntry): DocId {
     return entry[this.paths.length + 1] as DocId;

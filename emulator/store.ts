@@ -501,6 +501,18 @@ class CollectionData {
   ): { docs: Doc[] | null; examined: number } {
     const { index, order } = plan;
     if (!order) return { docs: null, examined: 0 };
+    if (index.tiesInSequence(order)) {
+      // ties come out in natural order: no group to hold (a million members tied at 4 invites)
+      const docs: Doc[] = [];
+      let examined = 0;
+      for (const entry of index.walkTiesInOrder(plan, order.backward)) {
+        if (++examined > budget) return { docs: null, examined };
+        const doc = this.docs.get(index.idOf(entry))?.doc;
+        if (doc && query.test(doc)) docs.push(doc);
+        if (docs.length >= wanted) break;
+      }
+      return { docs, examined };
+    }
     const docs: Doc[] = [];
     let group: IndexEntry[] = [];
     const flush = (): boolean => {

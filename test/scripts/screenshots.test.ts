@@ -1,6 +1,6 @@
 /**
- * Retention (issue 15): the README's pictures are the product's own. Every picture it embeds is
- * in docs/screenshots/, and every picture there is a page an e2e walk photographed for it —
+ * Retention (issue 15): the README's pictures are the product's own. Every picture it and the
+ * feature pages in docs/ embed is in docs/screenshots/, and every picture there is a page an e2e walk photographed for it —
  * never a picture of the test harness (those go to test/e2e/output/, gitignored).
  */
 import { readFileSync, readdirSync } from 'node:fs';
@@ -24,9 +24,19 @@ function productShots(): Set<string> {
 }
 
 it('embeds only pictures that exist, and keeps only the pages the walks photograph', () => {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const pages = [
+    readFileSync(join(ROOT, 'README.md'), 'utf8'),
+    ...readdirSync(join(ROOT, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => readFileSync(join(ROOT, 'docs', f), 'utf8')),
+  ];
   const stored = readdirSync(SHOTS).filter((f) => f.endsWith('.png'));
-  const embedded = [...readme.matchAll(/docs\/screenshots\/([\w-]+\.png)/g)].map((m) => m[1]);
+  const embedded = pages.flatMap((page) =>
+    [...page.matchAll(/\(((?:docs\/)?screenshots\/[\w-]+\.png)\)/g)].map((m) =>
+      m[1].replace(/^(docs\/)?screenshots\//, ''),
+    ),
+  );
+  expect(embedded.length).toBeGreaterThan(20);
   expect(embedded.filter((name) => !stored.includes(name))).toEqual([]);
   const photographed = productShots();
   expect(stored.filter((name) => !photographed.has(name))).toEqual([]);

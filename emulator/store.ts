@@ -452,9 +452,13 @@ class CollectionData {
 
     const byId = this.byIds(filter);
     if (byId) {
-      // `{_id: v}` alone names exactly the documents found: nothing to test
+      // `{_id: v}` (or `$eq`, `$in` of ids) alone names exactly the documents found: nothing to
+      // test (mingo's `$in` against a page of a thousand ids is a thousand comparisons a document)
       const keys = Object.keys(filter);
-      const exact = keys.length === 1 && keys[0] === '_id' && !isPlainObject(filter._id);
+      const exact =
+        keys.length === 1 &&
+        keys[0] === '_id' &&
+        (!isPlainObject(filter._id) || Object.keys(filter._id).length === 1);
       return exact ? finish(byId, byId.length, true) : finish(byId, byId.length);
     }
 

@@ -5,8 +5,9 @@
  * then runs the page's own `fetch(entered)`; a reload on pull-down and on 重新加载; and one way to
  * show a failure: a toast over a page already shown, else the error state.
  *
- * A page adds one of the behaviors made here (`visitorPage`, `consolePage`…), its `onLoad`
- * calls `load()` (or `load(query)`), and it defines `fetch()`.
+ * A page adds one of the behaviors made with it (`publicPage` below, `visitorPage`,
+ * `consolePage`, `staffConsolePage`), its `onLoad` calls `load()` (or `load(query)`), and it
+ * defines `fetch()`.
  */
 import type { ActionError } from '../../cloudfunctions/_shared/contracts';
 import { friendlyMessage } from '../services/api';

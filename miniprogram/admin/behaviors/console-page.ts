@@ -16,8 +16,6 @@ import { instanceState } from '../../utils/instance-state';
 /** Who is looking at an admin page. */
 export type Admin = AdminResults['admin.whoami'];
 
-export type ConsoleState = 'loading' | 'refused' | 'staff' | 'ready' | 'error';
-
 // Runtime state lives beside the instance, not in `data`: data is copied to the view layer.
 const admittedOf = instanceState<{ admin?: Admin }>(() => ({}));
 

@@ -1,44 +1,20 @@
 /**
- * What a member's page that shows one answer shares (People console, issue 13: 团长中心 and
- * 邀请排行榜): the visit entered first, then the page's own `fetch()`; a guarded reload on
- * pull-down and on 重新加载; an error state with a message. A page adds
- * `behaviors: [visitorPage]`, its `onLoad(query)` calls `load(query)`, and it defines `fetch()`.
+ * A visitor's page (the page shell, behaviors/page-shell): the visit is entered first (the
+ * session, from the entry's `inv`/`ch`/`scene`), and the page's `fetch(session)` is told it. A
+ * page adds `behaviors: [visitorPage]`, its `onLoad(query)` calls `load(query)`, and it defines
+ * `fetch()`. The landing page enters as the landing (`visitorShell({ landing: true })`): the
+ * session answers the landing's first view with it.
  */
-import { friendlyMessage } from '../services/api';
-import { ensureSession, type EntryQuery } from '../services/session';
-import { refreshOnPullDown } from '../services/ui';
-import { instanceState } from '../utils/instance-state';
+import { ensureSession, type Session } from '../services/session';
+import { pageShell } from './page-shell';
 
-// Runtime state lives beside the instance, not in `data`: data is copied to the view layer.
-const runtimeOf = instanceState<{ loading: boolean }>(() => ({ loading: false }));
+export function visitorShell(options: { landing?: boolean } = {}) {
+  return pageShell<Session>(async (page, query) => {
+    const session = await ensureSession(query, options);
+    if (session.ok) return session.data;
+    page.failed(session.error);
+    return null;
+  });
+}
 
-export const visitorPage = Behavior({
-  data: { status: 'loading' as 'loading' | 'ready' | 'error', errorText: '' },
-
-  methods: {
-    onPullDownRefresh() {
-      return refreshOnPullDown(() => this.load());
-    },
-
-    onRetry() {
-      this.setData({ status: 'loading', errorText: '' });
-      return this.load();
-    },
-
-    async load(query?: EntryQuery) {
-      const runtime = runtimeOf(this);
-      if (runtime.loading) return;
-      runtime.loading = true;
-      try {
-        const session = await ensureSession(query);
-        if (!session.ok) {
-          this.setData({ status: 'error', errorText: friendlyMessage(session.error) });
-          return;
-        }
-        await (this as unknown as { fetch(): Promise<void> }).fetch();
-      } finally {
-        runtime.loading = false;
-      }
-    },
-  },
-});
+export const visitorPage = visitorShell();

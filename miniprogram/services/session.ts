@@ -22,7 +22,7 @@ export interface Entry {
   landing?: true;
 }
 
-type Session = ApiResults['session.enter'];
+export type Session = ApiResults['session.enter'];
 
 // Distribution (issue 10): the scene's format lives in utils/scene (the functions make scenes).
 export { SHARE_CHANNEL };

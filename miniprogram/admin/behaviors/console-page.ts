@@ -1,54 +1,45 @@
 /**
- * What the People console's pages (issue 13) share: owners only (staff are pointed to
- * redeeming, anyone else refused), then the page's own `fetch()`; a guarded reload on pull-down
- * and on 重新加载; and one way to show a failed call (a toast over a page already shown, else the
- * error state). A page adds `behaviors: [consolePage]`, its `onLoad` calls `load()`, and it
- * defines `fetch()`.
+ * The admin area's pages (the page shell, behaviors/page-shell, behind the admin gate). Who is
+ * looking is asked first (`admin.whoami`): anyone not an admin is refused (`state: 'refused'`);
+ * on `consolePage` staff are pointed to redeeming (`state: 'staff'`) and only owners go on, on
+ * `staffConsolePage` staff go on too and the page's `fetch(me)` is told the role. A page adds
+ * one of them, its `onLoad` calls `load()`, and it defines `fetch()`.
+ *
+ * Asked until the page has been shown: a reload of a shown page (pull-down, back from another
+ * page) only fetches, one round trip less, and the server still checks the role on every call.
  */
-import type { ActionError } from '../../../cloudfunctions/_shared/contracts';
-import { friendlyMessage } from '../../services/api';
-import { refreshOnPullDown, toast } from '../../services/ui';
+import type { AdminResults } from '../../../cloudfunctions/_shared/contracts';
+import { pageShell } from '../../behaviors/page-shell';
+import { callAdmin } from '../../services/api';
 import { instanceState } from '../../utils/instance-state';
-import { ownerGate } from '../utils/console';
 
-export type ConsoleState = 'loading' | 'refused' | 'staff' | 'ready' | 'error';
+/** Who is looking at an admin page. */
+export type Admin = AdminResults['admin.whoami'];
 
 // Runtime state lives beside the instance, not in `data`: data is copied to the view layer.
-const runtimeOf = instanceState<{ loading: boolean }>(() => ({ loading: false }));
+const admittedOf = instanceState<{ admin?: Admin }>(() => ({}));
 
-export const consolePage = Behavior({
-  data: { state: 'loading' as ConsoleState, message: '' },
+function consoleShell(staffGoOn: boolean) {
+  return pageShell<Admin>(async (page) => {
+    const admitted = admittedOf(page);
+    if (admitted.admin && page.data.state === 'ready') return admitted.admin;
+    const me = await callAdmin('admin.whoami', {});
+    if (!me.ok) {
+      if (me.error.code === 'FORBIDDEN') page.setData({ state: 'refused', message: '' });
+      else page.failed(me.error);
+      return null;
+    }
+    if (me.data.role !== 'owner' && !staffGoOn) {
+      page.setData({ state: 'staff', message: '' });
+      return null;
+    }
+    admitted.admin = me.data;
+    return me.data;
+  });
+}
 
-  methods: {
-    onPullDownRefresh() {
-      return refreshOnPullDown(() => this.load());
-    },
+/** Owners only: staff see the way to redeeming. */
+export const consolePage = consoleShell(false);
 
-    onRetry() {
-      this.setData({ state: 'loading', message: '' });
-      return this.load();
-    },
-
-    async load() {
-      const runtime = runtimeOf(this);
-      if (runtime.loading) return;
-      runtime.loading = true;
-      try {
-        const gate = await ownerGate();
-        if (gate.state !== 'owner') {
-          this.setData({ state: gate.state, message: gate.message });
-          return;
-        }
-        await (this as unknown as { fetch(): Promise<void> }).fetch();
-      } finally {
-        runtime.loading = false;
-      }
-    },
-
-    /** A call failed: say so over a page already shown, else show the error state. */
-    failed(error: ActionError) {
-      if (this.data.state === 'ready') toast(friendlyMessage(error));
-      else this.setData({ state: 'error', message: friendlyMessage(error) });
-    },
-  },
-});
+/** Owners and staff: the page shows each what is theirs. */
+export const staffConsolePage = consoleShell(true);

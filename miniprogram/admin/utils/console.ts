@@ -1,25 +1,10 @@
 /**
- * What the People console pages (issue 13) do alike: the owners-only gate, asking an operator
- * for a reason, and granting a reward.
+ * What the People console pages (issue 13) do alike: asking an operator for a reason, and
+ * granting a reward.
  */
 import type { AdminResults } from '../../../cloudfunctions/_shared/contracts';
 import { callAdmin, friendlyMessage, newRequestId } from '../../services/api';
 import { toast } from '../../services/ui';
-
-export type Gate =
-  { state: 'owner'; name: string } | { state: 'refused' | 'staff' | 'error'; message: string };
-
-/** Who is looking: owners see the console, staff are sent to redeeming, others are refused. */
-export async function ownerGate(): Promise<Gate> {
-  const me = await callAdmin('admin.whoami', {});
-  if (!me.ok) {
-    return me.error.code === 'FORBIDDEN'
-      ? { state: 'refused', message: '' }
-      : { state: 'error', message: friendlyMessage(me.error) };
-  }
-  if (me.data.role !== 'owner') return { state: 'staff', message: '' };
-  return { state: 'owner', name: me.data.name };
-}
 
 /**
  * Asks for the reason of an act (kept in the audit log). With `explain`, the consequences are

@@ -21,13 +21,14 @@ import type {
   PublicCampaign,
 } from '../../../cloudfunctions/_shared/contracts';
 import { callApi, friendlyMessage } from '../../services/api';
-import { ensureSession, ownInviteCode, sharePath, type EntryQuery } from '../../services/session';
+import { ownInviteCode, sharePath, type EntryQuery, type Session } from '../../services/session';
 import { drawShareCard, openInviterPoster, shareImageOf } from '../../services/posters';
 import { enableSharing, toast } from '../../services/ui';
 import { formatDate, formatDateTime } from '../../utils/format';
 import { instanceState } from '../../utils/instance-state';
 import { openPage } from '../../utils/nav';
 import { ROUTES } from '../../utils/routes';
+import { visitorPage } from '../../behaviors/visitor-page';
 import { askForReminders, preloadReminders, remindersOffered } from '../../services/reminders';
 import { RefreshingCode } from '../../utils/refreshing-code';
 import type { ReminderEvent } from '../../../cloudfunctions/_shared/constants';
@@ -116,14 +117,13 @@ function ladderView(card: Card) {
 
 interface Runtime {
   loaded: boolean;
-  loading: boolean;
   campaign?: PublicCampaign;
   /** the member code while the rights are active */
   code?: RefreshingCode;
 }
 
 // Runtime state lives beside the instance, not in `data`: data is copied to the view layer.
-const runtimeOf = instanceState<Runtime>(() => ({ loaded: false, loading: false }));
+const runtimeOf = instanceState<Runtime>(() => ({ loaded: false }));
 
 /** Operator studio (issue 9): when a friend counts; '' when no invite can count any more. */
 function inviteRuleOf(action: PublicCampaign['qualifyingAction']): string {
@@ -145,10 +145,9 @@ const emptyCard: Card = {
 
 Component({
   options: { styleIsolation: 'apply-shared' },
+  behaviors: [visitorPage],
 
   data: {
-    status: 'loading' as 'loading' | 'ready' | 'error',
-    errorText: '',
     brand: '',
     memberNo: '',
     shareTitle: '',
@@ -194,21 +193,9 @@ Component({
       runtimeOf(this).code?.stop();
     },
 
-    onRetry() {
-      this.setData({ status: 'loading', errorText: '' });
-      return this.load();
-    },
-
-    async load(query?: EntryQuery) {
+    async fetch(session: Session) {
       const runtime = runtimeOf(this);
-      if (runtime.loading) return;
-      runtime.loading = true;
       try {
-        const session = await ensureSession(query);
-        if (!session.ok) {
-          this.fail(friendlyMessage(session.error));
-          return;
-        }
         const [card, campaign] = await Promise.all([
           callApi('blackcard.get', {}),
           callApi('campaign.get', {}),
@@ -225,11 +212,11 @@ Component({
         runtime.loaded = true;
         const view = cardView(card.data);
         this.setData({
-          status: 'ready',
-          errorText: '',
+          state: 'ready',
+          message: '',
           brand,
-          memberNo: session.data.inviteCode,
-          leaderEntry: Boolean(session.data.leader),
+          memberNo: session.inviteCode,
+          leaderEntry: Boolean(session.leader),
           boardEntry: campaign.ok ? campaign.data.leaderboard === true : this.data.boardEntry,
           shareTitle: brand
             ? `${brand}送你一份新人福利，点开就能领`
@@ -242,9 +229,9 @@ Component({
         });
         this.showMemberCode(view.stage === 'active');
       } finally {
-        runtime.loading = false;
+        // the shared card's picture, whatever this load showed
+        if (runtime.campaign) void drawShareCard(this, runtime.campaign);
       }
-      if (runtime.campaign) void drawShareCard(this, runtime.campaign);
     },
 
     async onMakePoster() {
@@ -281,15 +268,6 @@ Component({
         this.setData({ remindersOn: true });
         toast('已开启提醒');
       }
-    },
-
-    fail(message: string) {
-      // a refresh that fails keeps the card on screen; only a first load shows the error
-      if (this.data.status === 'ready') {
-        toast(message);
-        return;
-      }
-      this.setData({ status: 'error', errorText: message });
     },
 
     onJoinGroup() {

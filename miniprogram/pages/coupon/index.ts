@@ -18,12 +18,12 @@ import type {
 } from '../../../cloudfunctions/_shared/contracts';
 import { callApi, friendlyMessage } from '../../services/api';
 import { askForReminders, preloadReminders, remindersOffered } from '../../services/reminders';
-import { ensureSession } from '../../services/session';
 import { toast } from '../../services/ui';
 import { instanceState } from '../../utils/instance-state';
 import { replacePage } from '../../utils/nav';
 import { tokenRefreshDelay } from '../../utils/redeem';
 import { ROUTES } from '../../utils/routes';
+import { visitorPage } from '../../behaviors/visitor-page';
 
 /** `ship`: a shipped prize waiting for its address or for the owner to send it (issue 12) */
 type State = 'loading' | 'ready' | 'ship' | 'redeemed' | 'expired' | 'missing' | 'error';
@@ -82,10 +82,10 @@ function stopTimer(runtime: Runtime): void {
 
 Component({
   options: { styleIsolation: 'apply-shared' },
+  behaviors: [visitorPage],
 
   data: {
     state: 'loading' as State,
-    message: '',
     coupon: null as Coupon | null,
     token: '',
     // Rewards (issue 12)
@@ -110,6 +110,10 @@ Component({
       void preloadReminders().then(() =>
         this.setData({ remindersOffered: remindersOffered(['couponExpiring']) }),
       );
+      if (!runtimeOf(this).couponId) {
+        this.setData({ state: 'missing' });
+        return undefined;
+      }
       return this.load();
     },
 
@@ -133,21 +137,11 @@ Component({
       stopTimer(runtime);
     },
 
-    onRetry() {
-      this.setData({ state: 'loading', message: '' });
-      return this.load();
-    },
-
-    async load() {
+    async fetch() {
       const runtime = runtimeOf(this);
-      if (!runtime.couponId) {
-        this.setData({ state: 'missing' });
-        return;
-      }
-      const session = await ensureSession();
-      const wallet = session.ok ? await callApi('wallet.list', {}) : session;
+      const wallet = await callApi('wallet.list', {});
       if (!wallet.ok) {
-        this.setData({ state: 'error', message: friendlyMessage(wallet.error) });
+        this.failed(wallet.error);
         return;
       }
       const coupon = wallet.data.coupons.find((c) => c.id === runtime.couponId);

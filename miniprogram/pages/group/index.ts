@@ -9,22 +9,18 @@
  */
 import type { FallbackContact } from '../../../cloudfunctions/_shared/contracts';
 import { callApi, friendlyMessage } from '../../services/api';
-import { ensureSession, type EntryQuery } from '../../services/session';
+import type { EntryQuery } from '../../services/session';
 import { toast } from '../../services/ui';
 import { formatDateTime } from '../../utils/format';
 import { instanceState } from '../../utils/instance-state';
 import { replacePage } from '../../utils/nav';
 import { ROUTES } from '../../utils/routes';
+import { visitorPage } from '../../behaviors/visitor-page';
 
 type State = 'loading' | 'group' | 'fallback' | 'claim-first' | 'card-first' | 'error';
 
-interface Runtime {
-  loading: boolean;
-  confirming: boolean;
-}
-
 // Runtime state lives beside the instance, not in `data`: data is copied to the view layer.
-const runtimeOf = instanceState<Runtime>(() => ({ loading: false, confirming: false }));
+const runtimeOf = instanceState(() => ({ confirming: false }));
 
 function fallbackView(contact: FallbackContact) {
   return {
@@ -36,11 +32,10 @@ function fallbackView(contact: FallbackContact) {
 
 Component({
   options: { styleIsolation: 'apply-shared' },
+  behaviors: [visitorPage],
 
   data: {
     state: 'loading' as State,
-    /** the server's explanation (refusals) or the friendly error */
-    message: '',
     group: { name: '', qrUrl: '', expiresText: '' },
     fallback: { title: '', qrUrl: '', note: '' },
     joined: false,
@@ -55,68 +50,51 @@ Component({
       return this.load(query);
     },
 
-    onRetry() {
-      this.setData({ state: 'loading', message: '' });
-      return this.load();
-    },
-
-    async load(query?: EntryQuery) {
-      const runtime = runtimeOf(this);
-      if (runtime.loading) return;
-      runtime.loading = true;
-      try {
-        const session = await ensureSession(query);
-        if (!session.ok) {
-          this.setData({ state: 'error', message: friendlyMessage(session.error) });
-          return;
-        }
-        // the card says whether the visitor already confirmed, and what joining activates
-        const [answer, card] = await Promise.all([
-          callApi('group.get', {}),
-          callApi('blackcard.get', {}),
-        ]);
-        const joined = card.ok && card.data.joinedGroup;
-        const cardState = {
-          cardUnlocked: card.ok && card.data.unlocked,
-          joined: joined || this.data.joined,
-          joinedText: this.data.joinedText || (joined ? '你已确认入群' : ''),
-        };
-        if (answer.ok) {
-          this.setData({
-            state: 'group',
-            message: '',
-            group: {
-              name: answer.data.name,
-              qrUrl: answer.data.qrUrl,
-              expiresText: formatDateTime(answer.data.expiresAt),
-            },
-            ...cardState,
-          });
-          return;
-        }
-        const { error } = answer;
-        if (error.code === 'GROUP_UNAVAILABLE' && error.fallbackContact) {
-          this.setData({
-            state: 'fallback',
-            message: error.message,
-            fallback: fallbackView(error.fallbackContact),
-            ...cardState,
-          });
-        } else if (error.code === 'FORBIDDEN') {
-          this.setData({
-            state: 'claim-first',
-            message: error.message || '领取新人福利后即可加入会员群',
-          });
-        } else if (error.code === 'BLACK_CARD_LOCKED') {
-          this.setData({
-            state: 'card-first',
-            message: error.message || '解锁黑卡后即可加入会员群',
-          });
-        } else {
-          this.setData({ state: 'error', message: friendlyMessage(error) });
-        }
-      } finally {
-        runtime.loading = false;
+    async fetch() {
+      // the card says whether the visitor already confirmed, and what joining activates
+      const [answer, card] = await Promise.all([
+        callApi('group.get', {}),
+        callApi('blackcard.get', {}),
+      ]);
+      const joined = card.ok && card.data.joinedGroup;
+      const cardState = {
+        cardUnlocked: card.ok && card.data.unlocked,
+        joined: joined || this.data.joined,
+        joinedText: this.data.joinedText || (joined ? '你已确认入群' : ''),
+      };
+      if (answer.ok) {
+        this.setData({
+          state: 'group',
+          message: '',
+          group: {
+            name: answer.data.name,
+            qrUrl: answer.data.qrUrl,
+            expiresText: formatDateTime(answer.data.expiresAt),
+          },
+          ...cardState,
+        });
+        return;
+      }
+      const { error } = answer;
+      if (error.code === 'GROUP_UNAVAILABLE' && error.fallbackContact) {
+        this.setData({
+          state: 'fallback',
+          message: error.message,
+          fallback: fallbackView(error.fallbackContact),
+          ...cardState,
+        });
+      } else if (error.code === 'FORBIDDEN') {
+        this.setData({
+          state: 'claim-first',
+          message: error.message || '领取新人福利后即可加入会员群',
+        });
+      } else if (error.code === 'BLACK_CARD_LOCKED') {
+        this.setData({
+          state: 'card-first',
+          message: error.message || '解锁黑卡后即可加入会员群',
+        });
+      } else {
+        this.setData({ state: 'error', message: friendlyMessage(error) });
       }
     },
 

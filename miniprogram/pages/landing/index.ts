@@ -35,11 +35,11 @@ import {
   remindersOffered,
 } from '../../services/reminders';
 import {
-  ensureSession,
   ownInviteCode,
   sharePath,
   takeLandingView,
   type EntryQuery,
+  type Session,
 } from '../../services/session';
 import type { ReminderEvent } from '../../../cloudfunctions/_shared/constants';
 import { enableSharing, toast } from '../../services/ui';
@@ -49,6 +49,7 @@ import { instanceState } from '../../utils/instance-state';
 import { openPage } from '../../utils/nav';
 import { ROUTES, type PageName } from '../../utils/routes';
 import { windowPhase, type WindowPhase } from '../../utils/schedule';
+import { visitorShell } from '../../behaviors/visitor-page';
 
 type State = 'loading' | 'ready' | 'inactive' | 'error' | 'moments';
 
@@ -57,7 +58,6 @@ const DEFAULT_SHARE_TITLE = '送你一份新人福利，点开就能领';
 const CLAIM_REMINDERS: ReminderEvent[] = ['couponExpiring', 'inviteProgress', 'unlockNear'];
 
 interface Runtime {
-  loading: boolean;
   loaded: boolean;
   claiming: boolean;
   /** kept across failed attempts: a retry must not claim twice (SPEC §4 magnet.claim) */
@@ -72,7 +72,6 @@ interface Runtime {
 
 // Runtime state lives beside the instance, not in `data`: data is copied to the view layer.
 const runtimeOf = instanceState<Runtime>(() => ({
-  loading: false,
   loaded: false,
   claiming: false,
   offsetMs: 0,
@@ -194,6 +193,8 @@ function landingCampaign(view: LandingView): Envelope<PublicCampaign> {
 
 Component({
   options: { styleIsolation: 'apply-shared' },
+  // the landing enters as the landing: the session answers its first screen (Performance, issue 14)
+  behaviors: [visitorShell({ landing: true })],
 
   data: {
     state: 'loading' as State,
@@ -281,111 +282,83 @@ Component({
       });
     },
 
-    onRetry() {
-      this.setData({ state: 'loading', message: '' });
-      return this.load();
-    },
-
-    async load(query?: EntryQuery) {
+    async fetch(session: Session) {
       const runtime = runtimeOf(this);
-      if (runtime.loading) return;
-      runtime.loading = true;
-      try {
-        const session = await ensureSession(query, { landing: true });
-        if (!session.ok) {
-          this.fail(friendlyMessage(session.error));
-          return;
-        }
-        // Operator studio (issue 9): admins get the 管理 entry, whatever the campaign's state
-        if (Boolean(session.data.role) !== this.data.adminEntry) {
-          this.setData({ adminEntry: Boolean(session.data.role) });
-        }
-        // Performance (issue 14): the first load shows what session.enter answered, one call in
-        // all; a later one (back from another page) reads the campaign and the wallet afresh
-        const first = takeLandingView();
-        if (first) primeReminders(first.reminders);
-        void preloadReminders().then(() =>
-          this.setData({ remindersOffered: remindersOffered(CLAIM_REMINDERS) }),
-        );
-        const [campaign, wallet] = first
-          ? [landingCampaign(first), null]
-          : await Promise.all([callApi('campaign.get', {}), callApi('wallet.list', {})]);
-        if (!campaign.ok) {
-          if (campaign.error.code === 'CAMPAIGN_NOT_ACTIVE') {
-            this.showInactive('活动未开始或已结束', '敬请期待下一期活动');
-          } else {
-            this.fail(friendlyMessage(campaign.error));
-          }
-          return;
-        }
-        runtime.campaign = campaign.data;
-        // Operator studio (issue 9): a paused or ended campaign is closed
-        const closed = closedState(campaign.data.status);
-        if (closed) {
-          this.showInactive(closed.title, closed.message);
-          return;
-        }
-        runtime.offsetMs = serverOffset(campaign.data.serverNow, Date.now());
-        const serverNow = Date.now() + runtime.offsetMs;
-        const campaignPhase = windowPhase(campaign.data, serverNow);
-        if (campaignPhase === 'upcoming') {
-          this.showInactive(
-            '活动未开始',
-            `${formatDateTime(campaign.data.startAt)} 开始，敬请期待`,
-          );
-          return;
-        }
-        if (campaignPhase === 'over') {
-          this.showInactive('活动已结束', '感谢参与，敬请期待下一期活动');
-          return;
-        }
-
-        const magnetCoupon = wallet?.ok
-          ? wallet.data.coupons.find((coupon) => coupon.source === 'magnet')
-          : undefined;
-        const claimed = this.data.claimed || session.data.claimed;
-        let reward = this.data.reward;
-        if (claimed && !this.data.claimed) {
-          // first seen on this visit: the whole reward, the link included
-          if (first?.reward) reward = rewardView(first.reward);
-          else {
-            const again = await callApi('magnet.claim', { requestId: newRequestId() });
-            if (again.ok) reward = rewardView(again.data.reward);
-          }
-        }
-        // the wallet has the coupon as it stands now (used at the counter meanwhile?)
-        if (magnetCoupon) reward = { ...reward, coupon: magnetCoupon };
-        runtime.loaded = true;
-        this.setData({
-          state: 'ready',
-          message: '',
-          ...campaignView(campaign.data),
-          ...claimView(campaign.data, windowPhase(campaign.data.magnet.claimWindow, serverNow)),
-          claimed,
-          reward,
-          invited: !claimed && session.data.invite.status === 'pending',
-          ...inviterView(session.data.inviter),
-          profile: session.data.profile,
-          askProfile: claimed && !session.data.profile.nickname && !profileSkipped(),
-          shareNote: shareNoteOf(campaign.data.qualifyingAction),
-        });
-      } finally {
-        runtime.loading = false;
+      // Operator studio (issue 9): admins get the 管理 entry, whatever the campaign's state
+      if (Boolean(session.role) !== this.data.adminEntry) {
+        this.setData({ adminEntry: Boolean(session.role) });
       }
+      // Performance (issue 14): the first load shows what session.enter answered, one call in
+      // all; a later one (back from another page) reads the campaign and the wallet afresh
+      const first = takeLandingView();
+      if (first) primeReminders(first.reminders);
+      void preloadReminders().then(() =>
+        this.setData({ remindersOffered: remindersOffered(CLAIM_REMINDERS) }),
+      );
+      const [campaign, wallet] = first
+        ? [landingCampaign(first), null]
+        : await Promise.all([callApi('campaign.get', {}), callApi('wallet.list', {})]);
+      if (!campaign.ok) {
+        if (campaign.error.code === 'CAMPAIGN_NOT_ACTIVE') {
+          this.showInactive('活动未开始或已结束', '敬请期待下一期活动');
+        } else {
+          this.fail(friendlyMessage(campaign.error));
+        }
+        return;
+      }
+      runtime.campaign = campaign.data;
+      // Operator studio (issue 9): a paused or ended campaign is closed
+      const closed = closedState(campaign.data.status);
+      if (closed) {
+        this.showInactive(closed.title, closed.message);
+        return;
+      }
+      runtime.offsetMs = serverOffset(campaign.data.serverNow, Date.now());
+      const serverNow = Date.now() + runtime.offsetMs;
+      const campaignPhase = windowPhase(campaign.data, serverNow);
+      if (campaignPhase === 'upcoming') {
+        this.showInactive('活动未开始', `${formatDateTime(campaign.data.startAt)} 开始，敬请期待`);
+        return;
+      }
+      if (campaignPhase === 'over') {
+        this.showInactive('活动已结束', '感谢参与，敬请期待下一期活动');
+        return;
+      }
+
+      const magnetCoupon = wallet?.ok
+        ? wallet.data.coupons.find((coupon) => coupon.source === 'magnet')
+        : undefined;
+      const claimed = this.data.claimed || session.claimed;
+      let reward = this.data.reward;
+      if (claimed && !this.data.claimed) {
+        // first seen on this visit: the whole reward, the link included
+        if (first?.reward) reward = rewardView(first.reward);
+        else {
+          const again = await callApi('magnet.claim', { requestId: newRequestId() });
+          if (again.ok) reward = rewardView(again.data.reward);
+        }
+      }
+      // the wallet has the coupon as it stands now (used at the counter meanwhile?)
+      if (magnetCoupon) reward = { ...reward, coupon: magnetCoupon };
+      runtime.loaded = true;
+      this.setData({
+        state: 'ready',
+        message: '',
+        ...campaignView(campaign.data),
+        ...claimView(campaign.data, windowPhase(campaign.data.magnet.claimWindow, serverNow)),
+        claimed,
+        reward,
+        invited: !claimed && session.invite.status === 'pending',
+        ...inviterView(session.inviter),
+        profile: session.profile,
+        askProfile: claimed && !session.profile.nickname && !profileSkipped(),
+        shareNote: shareNoteOf(campaign.data.qualifyingAction),
+      });
     },
 
     showInactive(title: string, message: string) {
       runtimeOf(this).loaded = true;
       this.setData({ state: 'inactive', inactiveTitle: title, message });
-    },
-
-    fail(message: string) {
-      // a refresh that fails keeps the page on screen; only a first load shows the error
-      if (this.data.state === 'ready') {
-        toast(message);
-        return;
-      }
-      this.setData({ state: 'error', message });
     },
 
     /** The countdown reached zero: the claim window opened or closed. */

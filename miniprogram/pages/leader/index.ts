@@ -80,14 +80,14 @@ Component({
     async fetch() {
       const leader = await callApi('leader.get', {});
       if (!leader.ok) {
-        const errorText =
+        const message =
           leader.error.code === 'FORBIDDEN'
             ? '团长中心仅对小当家、大当家开放'
             : friendlyMessage(leader.error);
-        this.setData({ status: 'error', errorText });
+        this.setData({ state: 'error', message });
         return;
       }
-      this.setData({ status: 'ready', errorText: '', ...leaderView(leader.data) });
+      this.setData({ state: 'ready', message: '', ...leaderView(leader.data) });
     },
   },
 });

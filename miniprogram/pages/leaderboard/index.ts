@@ -33,12 +33,12 @@ Component({
     async fetch() {
       const board = await callApi('leaderboard.get', {});
       if (!board.ok) {
-        const errorText =
+        const message =
           board.error.code === 'NOT_FOUND' ? '排行榜暂未开放' : friendlyMessage(board.error);
-        this.setData({ status: 'error', errorText });
+        this.setData({ state: 'error', message });
         return;
       }
-      this.setData({ status: 'ready', errorText: '', ...boardView(board.data) });
+      this.setData({ state: 'ready', message: '', ...boardView(board.data) });
     },
   },
 });

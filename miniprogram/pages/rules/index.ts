@@ -5,11 +5,9 @@
  * terms and validity, the invite rules, the black card's rights, the organiser and a contact.
  */
 import type { CampaignRules, PrizeKind } from '../../../cloudfunctions/_shared/contracts';
-import { callApi, friendlyMessage } from '../../services/api';
+import { publicPage } from '../../behaviors/page-shell';
+import { callApi } from '../../services/api';
 import { formatCount } from '../../utils/format';
-import { instanceState } from '../../utils/instance-state';
-
-type State = 'loading' | 'ready' | 'error';
 
 const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
 
@@ -74,18 +72,11 @@ function rulesView(rules: CampaignRules) {
   };
 }
 
-interface Runtime {
-  loading: boolean;
-}
-
-const runtimeOf = instanceState<Runtime>(() => ({ loading: false }));
-
 Component({
   options: { styleIsolation: 'apply-shared' },
+  behaviors: [publicPage],
 
   data: {
-    state: 'loading' as State,
-    message: '',
     rules: null as ReturnType<typeof rulesView> | null,
   },
 
@@ -94,25 +85,13 @@ Component({
       return this.load();
     },
 
-    onRetry() {
-      this.setData({ state: 'loading', message: '' });
-      return this.load();
-    },
-
-    async load() {
-      const runtime = runtimeOf(this);
-      if (runtime.loading) return;
-      runtime.loading = true;
-      try {
-        const answer = await callApi('campaign.rules', {});
-        if (!answer.ok) {
-          this.setData({ state: 'error', message: friendlyMessage(answer.error) });
-          return;
-        }
-        this.setData({ state: 'ready', rules: rulesView(answer.data) });
-      } finally {
-        runtime.loading = false;
+    async fetch() {
+      const answer = await callApi('campaign.rules', {});
+      if (!answer.ok) {
+        this.failed(answer.error);
+        return;
       }
+      this.setData({ state: 'ready', rules: rulesView(answer.data) });
     },
   },
 });

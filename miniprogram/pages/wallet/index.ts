@@ -5,15 +5,12 @@
  * pulling down, shows the latest (a coupon may have been used meanwhile).
  */
 import type { CouponStatus } from '../../../cloudfunctions/_shared/contracts';
-import { callApi, friendlyMessage } from '../../services/api';
-import { ensureSession } from '../../services/session';
-import { refreshOnPullDown, toast } from '../../services/ui';
+import { visitorPage } from '../../behaviors/visitor-page';
+import { callApi } from '../../services/api';
 import { instanceState } from '../../utils/instance-state';
 import { openPage } from '../../utils/nav';
 import { ROUTES } from '../../utils/routes';
 import { groupWallet, WALLET_TABS, type WalletGroups } from '../../utils/wallet';
-
-type State = 'loading' | 'ready' | 'error';
 
 const EMPTY_TEXT: Record<CouponStatus, string> = {
   available: '暂时没有可用的券，去转盘试试手气吧',
@@ -21,13 +18,8 @@ const EMPTY_TEXT: Record<CouponStatus, string> = {
   expired: '没有过期的券，继续保持',
 };
 
-interface Runtime {
-  loading?: Promise<void>;
-  loaded: boolean;
-}
-
 // Runtime state lives beside the instance, not in `data`: data is copied to the view layer.
-const runtimeOf = instanceState<Runtime>(() => ({ loaded: false }));
+const runtimeOf = instanceState(() => ({ loaded: false }));
 
 function tabsView(groups: WalletGroups) {
   return WALLET_TABS.map(({ status, title }) => ({
@@ -42,10 +34,9 @@ const emptyGroups: WalletGroups = { available: [], redeemed: [], expired: [] };
 
 Component({
   options: { styleIsolation: 'apply-shared' },
+  behaviors: [visitorPage],
 
   data: {
-    state: 'loading' as State,
-    message: '',
     active: 'available' as CouponStatus,
     tabs: tabsView(emptyGroups),
     groups: emptyGroups,
@@ -62,37 +53,11 @@ Component({
       return undefined;
     },
 
-    onPullDownRefresh() {
-      return refreshOnPullDown(() => this.load());
-    },
-
-    onRetry() {
-      this.setData({ state: 'loading', message: '' });
-      return this.load();
-    },
-
-    /** One load at a time; a second caller (pull-down during onShow) waits for the same. */
-    load(): Promise<void> {
-      const runtime = runtimeOf(this);
-      if (!runtime.loading) {
-        runtime.loading = this.fetch().finally(() => {
-          runtime.loading = undefined;
-        });
-      }
-      return runtime.loading;
-    },
-
     async fetch() {
-      const session = await ensureSession();
-      const answer = session.ok ? await callApi('wallet.list', {}) : session;
+      const answer = await callApi('wallet.list', {});
       if (!answer.ok) {
-        const message = friendlyMessage(answer.error);
         // a refresh that fails keeps the list on screen
-        if (this.data.state === 'ready') {
-          toast(message);
-        } else {
-          this.setData({ state: 'error', message });
-        }
+        this.failed(answer.error);
         return;
       }
       runtimeOf(this).loaded = true;

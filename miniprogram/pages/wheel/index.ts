@@ -13,7 +13,7 @@
  */
 import type { ApiResults, PublicCampaign } from '../../../cloudfunctions/_shared/contracts';
 import { callApi, friendlyMessage, newRequestId } from '../../services/api';
-import { ensureSession, ownInviteCode, sharePath } from '../../services/session';
+import { ownInviteCode, sharePath } from '../../services/session';
 import { drawShareCard, openInviterPoster, shareImageOf } from '../../services/posters';
 import { enableSharing, toast } from '../../services/ui';
 import { serverOffset } from '../../utils/countdown';
@@ -22,6 +22,7 @@ import { instanceState } from '../../utils/instance-state';
 import { openPage, replacePage } from '../../utils/nav';
 import { ROUTES } from '../../utils/routes';
 import { windowPhase } from '../../utils/schedule';
+import { visitorPage } from '../../behaviors/visitor-page';
 
 type State = 'loading' | 'ready' | 'inactive' | 'error';
 type Dialog = '' | 'result' | 'no-spins';
@@ -36,7 +37,6 @@ interface WheelComponent {
 const SHARE_TITLE = '送你一份新人福利，点开就能领';
 
 interface Runtime {
-  loading: boolean;
   loaded: boolean;
   spinning: boolean;
   /** the spin in flight, or whose answer was lost: sent again on the retry */
@@ -47,7 +47,6 @@ interface Runtime {
 
 // Runtime state lives beside the instance, not in `data`: data is copied to the view layer.
 const runtimeOf = instanceState<Runtime>(() => ({
-  loading: false,
   loaded: false,
   spinning: false,
   shareTitle: SHARE_TITLE,
@@ -145,10 +144,10 @@ const emptyResult = resultView({
 
 Component({
   options: { styleIsolation: 'apply-shared' },
+  behaviors: [visitorPage],
 
   data: {
     state: 'loading' as State,
-    message: '',
     sectors: [] as Sector[],
     prizes: [] as Array<Sector & { leftText: string }>,
     wins: [] as ReturnType<typeof winsView>,
@@ -173,21 +172,9 @@ Component({
       return this.refreshSpins();
     },
 
-    onRetry() {
-      this.setData({ state: 'loading', message: '' });
-      return this.load();
-    },
-
-    async load() {
+    async fetch() {
       const runtime = runtimeOf(this);
-      if (runtime.loading) return;
-      runtime.loading = true;
       try {
-        const session = await ensureSession();
-        if (!session.ok) {
-          this.setData({ state: 'error', message: friendlyMessage(session.error) });
-          return;
-        }
         const [campaign, status, wins] = await Promise.all([
           callApi('campaign.get', {}),
           callApi('lottery.status', {}),
@@ -237,9 +224,9 @@ Component({
           inviteNote: inviteNoteOf(campaign.data.qualifyingAction),
         });
       } finally {
-        runtime.loading = false;
+        // the shared card's picture, whatever this load showed
+        if (runtime.campaign) void drawShareCard(this, runtime.campaign);
       }
-      if (runtime.campaign) void drawShareCard(this, runtime.campaign);
     },
 
     async onMakePoster() {

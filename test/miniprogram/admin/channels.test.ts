@@ -8,41 +8,24 @@
 import { readFileSync } from 'node:fs';
 import { decodeQrPng } from '../../support/qr';
 import { usePageBackend } from '../support/backend';
+import { texts, usePages, type Page } from '../support/pages';
 import {
-  attach,
   attrOf,
   canvasOf,
   findIn,
   flushMicrotasks,
-  render,
   tap,
   textOf,
   until,
   type FakeImage,
   type JsonNode,
   type SimNode,
-  type SimRoot,
 } from '../support/simulate';
 
-type Page = SimRoot & { instance: Record<string, (...args: any[]) => any> };
-
-let opened: Page[] = [];
-afterEach(() => {
-  opened.forEach((page) => page.detach());
-  opened = [];
-});
+const open = usePages();
 const backend = usePageBackend();
 
-async function openChannels(): Promise<Page> {
-  const page = attach(render('admin/pages/channels/index')) as Page;
-  opened.push(page);
-  await page.instance.onLoad();
-  await flushMicrotasks();
-  return page;
-}
-
-const texts = (node: Parameters<typeof findIn>[0], className: string) =>
-  findIn(node, className).map((n) => textOf(n));
+const openChannels = () => open('admin/pages/channels/index');
 
 /** A channel's card as rendered (simulate queries inside built-ins through the tree). */
 function channelCard(page: Page, name: string): JsonNode {

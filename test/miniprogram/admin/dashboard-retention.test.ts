@@ -6,37 +6,28 @@
  */
 import { followingCampaign } from '../../support/following-campaign';
 import { usePageBackend } from '../support/backend';
+import { texts, usePages, type Page } from '../support/pages';
 import {
-  attach,
   classesOf,
   findIn,
   flushMicrotasks,
-  render,
   tap,
   textOf,
   type JsonNode,
-  type SimRoot,
 } from '../support/simulate';
 
+const open = usePages();
 const backend = usePageBackend();
-
-type Page = SimRoot & { instance: Record<string, (...args: any[]) => any> };
 
 const OWNER = 'demo-admin';
 const STAFF = 'demo-staff';
 const HOUR = 3600e3;
 const DAY = 24 * HOUR;
 
-async function openDashboard(): Promise<Page> {
+function openDashboard(): Promise<Page> {
   backend.actAs(OWNER);
-  const page = attach(render('admin/pages/dashboard/index')) as Page;
-  await page.instance.onLoad({});
-  await flushMicrotasks();
-  return page;
+  return open('admin/pages/dashboard/index');
 }
-
-const texts = (node: JsonNode | SimRoot, className: string) =>
-  findIn(node, className).map((n) => textOf(n));
 
 async function visit(openid: string, params: Record<string, unknown> = {}, claim = false) {
   const session = await backend.as(openid, 'api', { action: 'session.enter', ...params });

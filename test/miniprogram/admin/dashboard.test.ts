@@ -7,34 +7,17 @@ import { formatDateTime } from '../../../miniprogram/utils/format';
 import { timerEvent } from '../../support/emulator';
 import { ROUTES } from '../../../miniprogram/utils/routes';
 import { usePageBackend } from '../support/backend';
-import {
-  attach,
-  classesOf,
-  findIn,
-  flushMicrotasks,
-  render,
-  tap,
-  textOf,
-  type JsonNode,
-  type SimRoot,
-} from '../support/simulate';
+import { texts, usePages, type Page } from '../support/pages';
+import { classesOf, findIn, tap, textOf, type JsonNode } from '../support/simulate';
 
+const open = usePages();
 const backend = usePageBackend();
-
-type Page = SimRoot & { instance: Record<string, (...args: any[]) => any> };
 
 const OWNER = 'demo-admin';
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
 
-async function openDashboard(): Promise<Page> {
-  const page = attach(render('admin/pages/dashboard/index')) as Page;
-  await page.instance.onLoad({});
-  await flushMicrotasks();
-  return page;
-}
-
-const texts = (page: Page, className: string) => findIn(page, className).map((n) => textOf(n));
+const openDashboard = () => open('admin/pages/dashboard/index');
 
 /** The headline figures as { label: value }. */
 function summaryOf(page: Page): Record<string, string> {

@@ -15,33 +15,22 @@ import {
   type FieldView,
 } from '../../../miniprogram/admin/utils/campaign-form';
 import { usePageBackend } from '../support/backend';
+import { usePages, type Page } from '../support/pages';
 import {
-  attach,
   flushMicrotasks,
-  render,
   routeCloudFunctions,
   tap,
   textOf,
   until,
   type SimNode,
-  type SimRoot,
 } from '../support/simulate';
 
+const open = usePages();
 const backend = usePageBackend();
 
-type Page = SimRoot & {
-  instance: Record<string, (...args: any[]) => any>;
-  data: Record<string, any>;
-};
 type Answer = { ok: boolean; data?: any; error?: { code: string; issues?: any[] } };
 
 const OWNER = 'demo-admin';
-
-let opened: Page[] = [];
-afterEach(() => {
-  opened.forEach((page) => page.detach());
-  opened = [];
-});
 
 /** What the last campaign.update answered; and, when set, the config it sends instead. */
 let lastUpdate: Answer | undefined;
@@ -71,13 +60,8 @@ async function cloneDemo(): Promise<string> {
     .id;
 }
 
-async function openEditor(id: string, step = 0): Promise<Page> {
-  const page = attach(render('admin/pages/editor/index')) as Page;
-  opened.push(page);
-  await page.instance.onLoad({ id, step: String(step) });
-  await flushMicrotasks();
-  return page;
-}
+const openEditor = (id: string, step = 0) =>
+  open('admin/pages/editor/index', { id, step: String(step) });
 
 /** Every field the step shows: top-level, and each list's fields (once per kind of field). */
 function fieldsOf(blocks: BlockView[]): FieldView[] {

@@ -9,19 +9,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatDate, formatDateTime } from '../../../miniprogram/utils/format';
 import { usePageBackend } from '../support/backend';
+import { text, usePages, type Page } from '../support/pages';
 import {
-  attach,
   attrOf,
   classesOf,
   findIn,
   flushMicrotasks,
-  render,
   tap,
   textOf,
   until,
-  type SimRoot,
 } from '../support/simulate';
 
+const open = usePages();
 const backend = usePageBackend();
 let scratch: string;
 beforeEach(() => {
@@ -31,22 +30,14 @@ afterEach(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-type Page = SimRoot & { instance: Record<string, (...args: any[]) => any> };
-
 const OWNER = 'demo-admin';
 const DAY = 24 * 60 * 60 * 1000;
 const HOUR = 60 * 60 * 1000;
 /** Not a real PNG, but bytes the test can recognise in the storage. */
 const IMAGE = Buffer.from('\x89PNG\r\n\x1a\n group qr for the test');
 
-async function openGroups(): Promise<Page> {
-  const page = attach(render('admin/pages/groups/index')) as Page;
-  await page.instance.onLoad({});
-  await flushMicrotasks();
-  return page;
-}
+const openGroups = () => open('admin/pages/groups/index');
 
-const text = (page: Page, selector: string) => textOf(page.querySelector(selector));
 const names = (page: Page) => findIn(page, 'grps-group__name').map((n) => textOf(n));
 const actions = () => backend.calls.map((c) => c.data.action);
 

@@ -6,33 +6,15 @@
  * them.
  */
 import { usePageBackend } from '../support/backend';
-import {
-  attach,
-  findIn,
-  flushMicrotasks,
-  render,
-  tap,
-  textOf,
-  until,
-  type SimRoot,
-} from '../support/simulate';
+import { texts, usePages } from '../support/pages';
+import { findIn, tap, textOf, until } from '../support/simulate';
 import { ROUTES } from '../../../miniprogram/utils/routes';
 
+const open = usePages();
 const backend = usePageBackend();
-
-type Page = SimRoot & { instance: Record<string, (...args: any[]) => any> };
 
 const OWNER = 'demo-admin';
 const STAFF = 'demo-staff';
-
-async function open(path: string, query: Record<string, string> = {}): Promise<Page> {
-  const page = attach(render(path)) as Page;
-  await page.instance.onLoad(query);
-  await flushMicrotasks();
-  return page;
-}
-
-const texts = (page: Page, className: string) => findIn(page, className).map((n) => textOf(n));
 
 async function visit(openid: string, params: Record<string, unknown> = {}, claim = true) {
   const session = await backend.as(openid, 'api', { action: 'session.enter', ...params });

@@ -5,31 +5,15 @@
  */
 import { CAMPAIGN_CACHE_TTL_MS } from '../../../cloudfunctions/_shared/limits';
 import { usePageBackend } from '../support/backend';
-import {
-  attach,
-  classesOf,
-  flushMicrotasks,
-  render,
-  tap,
-  textOf,
-  until,
-  type SimRoot,
-} from '../support/simulate';
+import { text, usePages, type Page } from '../support/pages';
+import { classesOf, flushMicrotasks, tap, until } from '../support/simulate';
 
+const open = usePages();
 const backend = usePageBackend();
-
-type Page = SimRoot & { instance: Record<string, (...args: any[]) => any> };
 
 const CUSTOMER = 'customer-0001';
 
-async function openRedeem(): Promise<Page> {
-  const page = attach(render('admin/pages/redeem/index')) as Page;
-  await page.instance.onLoad({});
-  await flushMicrotasks();
-  return page;
-}
-
-const text = (page: Page, selector: string) => textOf(page.querySelector(selector));
+const openRedeem = () => open('admin/pages/redeem/index');
 
 /** A customer who claimed the gift (a 5-yuan coupon) and shows its redemption QR. */
 async function customerShowsCoupon() {

@@ -6,30 +6,12 @@
  * prize, with the address, marked sent.
  */
 import { usePageBackend } from '../support/backend';
-import {
-  attach,
-  findIn,
-  flushMicrotasks,
-  render,
-  tap,
-  textOf,
-  until,
-  type SimRoot,
-} from '../support/simulate';
+import { text, texts, usePages } from '../support/pages';
+import { flushMicrotasks, tap, until } from '../support/simulate';
 
-type Page = SimRoot & { instance: Record<string, (...args: any[]) => any> };
-
+const open = usePages();
 const backend = usePageBackend();
 
-async function open(route: string): Promise<Page> {
-  const page = attach(render(route)) as Page;
-  await page.instance.onLoad({});
-  await flushMicrotasks();
-  return page;
-}
-
-const text = (page: Page, selector: string) => textOf(page.querySelector(selector));
-const texts = (page: Page, className: string) => findIn(page, className).map((n) => textOf(n));
 const callsOf = (action: string) => backend.calls.filter((c) => c.data.action === action);
 
 /** A member with active rights, and the code their card shows. */

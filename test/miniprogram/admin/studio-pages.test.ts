@@ -5,44 +5,15 @@
  * bind page a scanned code opens, and the dashboard's way to them.
  */
 import { usePageBackend } from '../support/backend';
-import {
-  attach,
-  findIn,
-  flushMicrotasks,
-  render,
-  tap,
-  textOf,
-  until,
-  type SimRoot,
-} from '../support/simulate';
+import { texts, usePages } from '../support/pages';
+import { findIn, flushMicrotasks, tap, textOf, until } from '../support/simulate';
 import { ROUTES } from '../../../miniprogram/utils/routes';
 
+const open = usePages();
 const backend = usePageBackend();
-
-type Page = SimRoot & {
-  instance: Record<string, (...args: any[]) => any>;
-  data: Record<string, any>;
-};
 
 const OWNER = 'demo-admin';
 const STAFF = 'demo-staff';
-
-let opened: Page[] = [];
-afterEach(() => {
-  opened.forEach((page) => page.detach());
-  opened = [];
-});
-
-async function open(path: string, query: Record<string, string> = {}): Promise<Page> {
-  const page = attach(render(path)) as Page;
-  opened.push(page);
-  await page.instance.onLoad(query);
-  await flushMicrotasks();
-  return page;
-}
-
-const texts = (node: Page | ReturnType<typeof findIn>[number], className: string) =>
-  findIn(node as Page, className).map((n) => textOf(n));
 
 describe('活动管理', () => {
   it('lists every campaign with its status, figures and what can be done with it', async () => {

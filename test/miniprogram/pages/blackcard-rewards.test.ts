@@ -5,33 +5,13 @@
  * the reminder ask that opens WeChat's sheet and records what the user accepted.
  */
 import { usePageBackend } from '../support/backend';
-import {
-  attach,
-  findIn,
-  flushMicrotasks,
-  render,
-  tap,
-  textOf,
-  until,
-  type SimRoot,
-} from '../support/simulate';
+import { texts, usePages, type Page } from '../support/pages';
+import { tap, textOf, until } from '../support/simulate';
 
-type Page = SimRoot & { instance: Record<string, (...args: any[]) => any> };
-
-let opened: Page[] = [];
-afterEach(() => {
-  opened.forEach((page) => page.detach());
-  opened = [];
-});
+const open = usePages();
 const backend = usePageBackend({ fakeTimers: true });
 
-async function openBlackCard(): Promise<Page> {
-  const page = attach(render('pages/blackcard/index')) as Page;
-  opened.push(page);
-  await page.instance.onLoad({});
-  await flushMicrotasks();
-  return page;
-}
+const openBlackCard = () => open('pages/blackcard/index');
 
 /** The member code, once the page has it. */
 async function codeShown(page: Page): Promise<string> {
@@ -43,7 +23,6 @@ async function settle(): Promise<void> {
   for (let turn = 0; turn < 50; turn++) await new Promise((resolve) => setImmediate(resolve));
 }
 
-const all = (page: Page, className: string) => findIn(page, className).map((n) => textOf(n));
 const codeCalls = () => backend.calls.filter((c) => c.data.action === 'member.code').length;
 const memberCodeOf = (page: Page) => String(page.querySelector('.bc-code__qr')?.data.text ?? '');
 
@@ -87,7 +66,6 @@ test('an active member shows a member code staff can scan, refreshed every minut
   await settle();
   expect(codeCalls()).toBe(2);
   page.detach();
-  opened = [];
   jest.advanceTimersByTime(300_000);
   await settle();
   expect(codeCalls()).toBe(2);
@@ -105,7 +83,7 @@ test('each right says its quota, and what is left once a use was redeemed', asyn
     requestId: 'use-monthly-drink-1',
   });
   const page = await openBlackCard();
-  expect(all(page, 'bc-right__usage')).toEqual([
+  expect(texts(page, 'bc-right__usage')).toEqual([
     '每月 1 次 · 本月已用完',
     '每年 1 次 · 今年剩 1 次',
     '不限次数',
@@ -120,8 +98,8 @@ test('a card still locked shows no member code, and the ladder with where the vi
   expect(page.querySelector('.bc-code')).toBeUndefined();
   expect(codeCalls()).toBe(0);
   expect(textOf(page.querySelector('.bc-ladder'))).toContain('已邀请 2 位');
-  expect(all(page, 'bc-step__title')).toEqual(['解锁黑卡', '帆布袋']);
-  expect(all(page, 'bc-step__state')).toEqual(['还差 1 位', '还差 3 位']);
+  expect(texts(page, 'bc-step__title')).toEqual(['解锁黑卡', '帆布袋']);
+  expect(texts(page, 'bc-step__state')).toEqual(['还差 1 位', '还差 3 位']);
 });
 
 test('the reminder ask opens WeChat’s sheet from the tap and records what was accepted', async () => {

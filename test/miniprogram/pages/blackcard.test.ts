@@ -5,35 +5,17 @@
  */
 import { formatDate } from '../../../miniprogram/utils/format';
 import { usePageBackend } from '../support/backend';
-import {
-  attach,
-  attrOf,
-  classesOf,
-  findIn,
-  flushMicrotasks,
-  render,
-  tap,
-  textOf,
-  type SimRoot,
-} from '../support/simulate';
+import { text, texts, usePages, type Page } from '../support/pages';
+import { attrOf, classesOf, tap, textOf } from '../support/simulate';
 import { ROUTES } from '../../../miniprogram/utils/routes';
 
+const open = usePages();
 const backend = usePageBackend();
 
-type Page = SimRoot & { instance: Record<string, (...args: any[]) => any> };
+const openBlackCard = (query: Record<string, string> = {}) => open('pages/blackcard/index', query);
 
-/** Opens the page as WeChat does: attach, then onLoad with the query. */
-async function openBlackCard(query: Record<string, string> = {}): Promise<Page> {
-  const page = attach(render('pages/blackcard/index')) as Page;
-  await page.instance.onLoad(query);
-  await flushMicrotasks();
-  return page;
-}
-
-const text = (page: Page, selector: string) => textOf(page.querySelector(selector));
-const all = (page: Page, className: string) => findIn(page, className).map((n) => textOf(n));
 /** The `1/3` of the invite-slots component (read from the rendered tree: it is its own tree). */
-const progressOf = (page: Page) => all(page, 'invite-slots__progress').join();
+const progressOf = (page: Page) => texts(page, 'invite-slots__progress').join();
 
 /** A friend who opens the inviter's shared card and claims the gift (the qualifying action). */
 async function friendArrives(friend: string, inviteCode: string, claim = true) {
@@ -57,13 +39,13 @@ test('a new inviter sees a locked card at 0/3, with the rights still to unlock',
   expect(text(page, '.bc-card__hint')).toBe('再邀请 3 位好友解锁');
   expect(page.querySelector('.bc-card__unlocked')).toBeUndefined();
   // the rights of the current campaign, marked as locked
-  expect(all(page, 'bc-right__title')).toEqual([
+  expect(texts(page, 'bc-right__title')).toEqual([
     '每月一杯免费',
     '生日买一送一',
     '新品优先试饮',
     '会员免排队',
   ]);
-  expect(all(page, 'bc-right__badge')).toEqual(['待解锁', '待解锁', '待解锁', '待解锁']);
+  expect(texts(page, 'bc-right__badge')).toEqual(['待解锁', '待解锁', '待解锁', '待解锁']);
   expect(text(page, '.bc-invitees__empty')).toContain('还没有好友接受邀请');
   expect(page.querySelector('.bc-activate')).toBeUndefined();
   // the share button is WeChat's share, and its copy rewards the friend's claim, not the share
@@ -89,7 +71,7 @@ test('three friends who claim unlock the card; the invitees are masked; the grou
   await page.instance.onShow();
   expect(progressOf(page)).toBe('2/3');
   expect(text(page, '.bc-card__hint')).toBe('再邀请 1 位好友解锁');
-  expect(all(page, 'bc-invitee__status').sort()).toEqual(['已完成', '已完成', '待领取'].sort());
+  expect(texts(page, 'bc-invitee__status').sort()).toEqual(['已完成', '已完成', '待领取'].sort());
 
   await backend.as(FRIENDS[2], 'api', { action: 'magnet.claim', requestId: `claim-${FRIENDS[2]}` });
   const reloaded = await openBlackCard();
@@ -103,13 +85,13 @@ test('three friends who claim unlock the card; the invitees are masked; the grou
   expect(text(reloaded, '.bc-card__date')).toBe(`${formatDate(unlockedAt)} 解锁`);
   expect(reloaded.querySelector('.bc-card__hint')).toBeUndefined();
 
-  expect(all(reloaded, 'bc-right__title')).toHaveLength(4);
-  expect(all(reloaded, 'bc-right__badge')).toEqual(['待激活', '待激活', '待激活', '待激活']);
+  expect(texts(reloaded, 'bc-right__title')).toHaveLength(4);
+  expect(texts(reloaded, 'bc-right__badge')).toEqual(['待激活', '待激活', '待激活', '待激活']);
 
-  const labels = all(reloaded, 'bc-invitee__label');
+  const labels = texts(reloaded, 'bc-invitee__label');
   expect(labels).toHaveLength(3);
   for (const label of labels) expect(label).toMatch(/^微信用户 \S+…\S+$/);
-  expect(all(reloaded, 'bc-invitee__status')).toEqual(['已完成', '已完成', '已完成']);
+  expect(texts(reloaded, 'bc-invitee__status')).toEqual(['已完成', '已完成', '已完成']);
   const everything = textOf(reloaded);
   for (const friend of FRIENDS) expect(everything).not.toContain(friend);
 
@@ -137,7 +119,7 @@ test('after joining the group the rights read as active', async () => {
   // active: the member code card says so (Rewards, issue 12)
   expect(text(page, '.bc-code__badge')).toBe('权益已激活');
   expect(page.querySelector('.bc-activate__btn')).toBeUndefined();
-  expect(all(page, 'bc-right__badge')).toEqual(['已激活', '已激活', '已激活', '已激活']);
+  expect(texts(page, 'bc-right__badge')).toEqual(['已激活', '已激活', '已激活', '已激活']);
 });
 
 test('a backend failure shows a message and a retry that recovers', async () => {

@@ -9,37 +9,14 @@
  */
 import { encodeQr } from '../../../miniprogram/utils/qrcode';
 import { usePageBackend } from '../support/backend';
-import {
-  attach,
-  canvasOf,
-  findIn,
-  flushMicrotasks,
-  render,
-  textOf,
-  until,
-  type FakeCanvas,
-  type SimRoot,
-} from '../support/simulate';
+import { text, texts, usePages, type Page } from '../support/pages';
+import { canvasOf, until, type FakeCanvas } from '../support/simulate';
 
 const DAY = 86_400_000;
-type Page = SimRoot & { instance: Record<string, (...args: any[]) => any> };
-
-let opened: Page[] = [];
-// before usePageBackend: jest runs afterEach hooks in declaration order, and the pages must go
-// before the clock turns real and the backend closes
-afterEach(() => {
-  opened.forEach((page) => page.detach());
-  opened = [];
-});
+const open = usePages();
 const backend = usePageBackend({ fakeTimers: true });
 
-async function openCoupon(query: Record<string, string>): Promise<Page> {
-  const page = attach(render('pages/coupon/index')) as Page;
-  opened.push(page);
-  await page.instance.onLoad(query);
-  await flushMicrotasks();
-  return page;
-}
+const openCoupon = (query: Record<string, string>) => open('pages/coupon/index', query);
 
 /** A few event-loop turns: whatever the page started has answered by then. */
 async function settle(): Promise<void> {
@@ -51,9 +28,6 @@ function travel(ms: number): void {
   jest.setSystemTime(Date.now() + ms);
 }
 
-const text = (page: Page, selector: string) => textOf(page.querySelector(selector));
-const texts = (node: Parameters<typeof findIn>[0], className: string) =>
-  findIn(node, className).map((n) => textOf(n));
 const tokenCalls = () => backend.calls.filter((c) => c.data.action === 'coupon.token').length;
 
 /** The token the QR shows: the qr-code component's `text`. */

@@ -13,23 +13,19 @@ import { CAMPAIGN_CACHE_TTL_MS } from '../../../cloudfunctions/_shared/limits';
 import { MOMENTS_SNAPSHOT_PATH } from '../../../cloudfunctions/_shared/moments';
 import { decodeQrPng } from '../../support/qr';
 import { usePageBackend } from '../support/backend';
+import { text, texts, usePages, type Page } from '../support/pages';
 import {
-  attach,
   attrOf,
   canvasOf,
   findIn,
   flushMicrotasks,
-  render,
   setApp,
   tap,
   textOf,
   until,
   type FakeImage,
   type SimNode,
-  type SimRoot,
 } from '../support/simulate';
-
-type Page = SimRoot & { instance: Record<string, (...args: any[]) => any> };
 
 let opened: Page[] = [];
 let scratch: string;
@@ -41,19 +37,9 @@ afterEach(() => {
   opened = [];
   rmSync(scratch, { recursive: true, force: true });
 });
+const open = usePages();
 const backend = usePageBackend();
 
-async function open(path: string, query: Record<string, string> = {}): Promise<Page> {
-  const page = attach(render(path)) as Page;
-  opened.push(page);
-  await page.instance.onLoad(query);
-  await flushMicrotasks();
-  return page;
-}
-
-const text = (node: SimNode | undefined, selector: string) => textOf(node?.querySelector(selector));
-const texts = (node: Parameters<typeof findIn>[0], className: string) =>
-  findIn(node, className).map((n) => textOf(n));
 const actions = () => backend.calls.map((c) => c.data.action);
 
 /** A picture in a temporary file, as WeChat's avatar button hands one over. */

@@ -5,30 +5,14 @@
  */
 import { formatDateTime } from '../../../miniprogram/utils/format';
 import { usePageBackend } from '../support/backend';
-import {
-  attach,
-  attrOf,
-  flushMicrotasks,
-  render,
-  tap,
-  textOf,
-  until,
-  type SimRoot,
-} from '../support/simulate';
+import { text, usePages } from '../support/pages';
+import { attrOf, tap, textOf, until } from '../support/simulate';
 import { ROUTES } from '../../../miniprogram/utils/routes';
 
+const open = usePages();
 const backend = usePageBackend();
 
-type Page = SimRoot & { instance: Record<string, (...args: any[]) => any> };
-
-async function openGroupPage(query: Record<string, string> = {}): Promise<Page> {
-  const page = attach(render('pages/group/index')) as Page;
-  await page.instance.onLoad(query);
-  await flushMicrotasks();
-  return page;
-}
-
-const text = (page: Page, selector: string) => textOf(page.querySelector(selector));
+const openGroupPage = (query: Record<string, string> = {}) => open('pages/group/index', query);
 
 async function claimedVisitor(openid: string) {
   await backend.as(openid, 'api', { action: 'session.enter', channel: 'poster' });

@@ -10,50 +10,30 @@
  */
 import { countdownParts, formatCountdown } from '../../../miniprogram/utils/countdown';
 import { usePageBackend } from '../support/backend';
+import { text, texts, usePages } from '../support/pages';
 import {
-  attach,
   attrOf,
   findIn,
   flushMicrotasks,
-  render,
   setDataSizes,
   SET_DATA_BUDGET_BYTES,
   tap,
   textOf,
   until,
-  type SimRoot,
 } from '../support/simulate';
 import { ROUTES } from '../../../miniprogram/utils/routes';
 
 const DAY = 86_400_000;
-type Page = SimRoot & { instance: Record<string, (...args: any[]) => any> };
-
-let opened: Page[] = [];
-// before usePageBackend: jest runs afterEach hooks in declaration order, and the pages must go
-// before the clock turns real and the backend closes
-afterEach(() => {
-  opened.forEach((page) => page.detach());
-  opened = [];
-});
+const open = usePages();
 const backend = usePageBackend({ fakeTimers: true });
 
-/** Opens the page as WeChat does: attach, then onLoad with the query. */
-async function openLanding(query: Record<string, string> = {}): Promise<Page> {
-  const page = attach(render('pages/landing/index')) as Page;
-  opened.push(page);
-  await page.instance.onLoad(query);
-  await flushMicrotasks();
-  return page;
-}
+const openLanding = (query: Record<string, string> = {}) => open('pages/landing/index', query);
 
 /** Moves the clock for the page and the functions alike. */
 function travel(ms: number): void {
   jest.setSystemTime(Date.now() + ms);
 }
 
-const text = (page: Page, selector: string) => textOf(page.querySelector(selector));
-const texts = (node: Parameters<typeof findIn>[0], className: string) =>
-  findIn(node, className).map((n) => textOf(n));
 const callsOf = (action: string) => backend.calls.filter((c) => c.data.action === action);
 
 async function inviteCodeOf(openid: string): Promise<string> {

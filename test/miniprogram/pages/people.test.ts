@@ -4,29 +4,14 @@
  * public leaderboard, and the black card's way to both.
  */
 import { usePageBackend } from '../support/backend';
-import {
-  attach,
-  findIn,
-  flushMicrotasks,
-  render,
-  tap,
-  textOf,
-  type SimRoot,
-} from '../support/simulate';
+import { usePages } from '../support/pages';
+import { findIn, tap, textOf } from '../support/simulate';
 import { ROUTES } from '../../../miniprogram/utils/routes';
 
+const open = usePages();
 const backend = usePageBackend();
 
-type Page = SimRoot & { instance: Record<string, (...args: any[]) => any> };
-
 const OWNER = 'demo-admin';
-
-async function open(path: string): Promise<Page> {
-  const page = attach(render(path)) as Page;
-  await page.instance.onLoad({});
-  await flushMicrotasks();
-  return page;
-}
 
 async function visit(openid: string, params: Record<string, unknown> = {}) {
   const session = await backend.as(openid, 'api', { action: 'session.enter', ...params });

@@ -7,40 +7,15 @@
  */
 import { CAMPAIGN_CACHE_TTL_MS } from '../../../cloudfunctions/_shared/limits';
 import { usePageBackend } from '../support/backend';
-import {
-  attach,
-  findIn,
-  flushMicrotasks,
-  render,
-  tap,
-  textOf,
-  type SimRoot,
-} from '../support/simulate';
+import { usePages } from '../support/pages';
+import { findIn, flushMicrotasks, tap, textOf } from '../support/simulate';
 import { ROUTES } from '../../../miniprogram/utils/routes';
 
+const open = usePages();
 const backend = usePageBackend();
-
-type Page = SimRoot & {
-  instance: Record<string, (...args: any[]) => any>;
-  data: Record<string, any>;
-};
 
 const OWNER = 'demo-admin';
 const HOUR = 3600 * 1000;
-
-let opened: Page[] = [];
-afterEach(() => {
-  opened.forEach((page) => page.detach());
-  opened = [];
-});
-
-async function open(path: string, query: Record<string, string> = {}): Promise<Page> {
-  const page = attach(render(path)) as Page;
-  opened.push(page);
-  await page.instance.onLoad(query);
-  await flushMicrotasks();
-  return page;
-}
 
 /** An operator's change, as visitors' containers see it once their cache has turned. */
 async function operator(event: Record<string, unknown>): Promise<void> {

@@ -7,37 +7,11 @@
  */
 import { CAMPAIGN_CACHE_TTL_MS } from '../../../cloudfunctions/_shared/limits';
 import { usePageBackend } from '../support/backend';
-import {
-  attach,
-  findIn,
-  flushMicrotasks,
-  render,
-  tap,
-  textOf,
-  until,
-  type SimRoot,
-} from '../support/simulate';
+import { text, texts, usePages } from '../support/pages';
+import { findIn, flushMicrotasks, tap, until } from '../support/simulate';
 
-type Page = SimRoot & { instance: Record<string, (...args: any[]) => any> };
-
-let opened: Page[] = [];
-afterEach(() => {
-  opened.forEach((page) => page.detach());
-  opened = [];
-});
+const open = usePages();
 const backend = usePageBackend();
-
-async function open(route: string, query: Record<string, string> = {}): Promise<Page> {
-  const page = attach(render(route)) as Page;
-  opened.push(page);
-  await page.instance.onLoad(query);
-  await flushMicrotasks();
-  return page;
-}
-
-const text = (page: Page, selector: string) => textOf(page.querySelector(selector));
-const texts = (node: Parameters<typeof findIn>[0], className: string) =>
-  findIn(node, className).map((n) => textOf(n));
 
 /** `openid` wins `prizeId` at the wheel: the voucher in their wallet. */
 async function winner(openid: string, prizeId: string) {

@@ -5,33 +5,16 @@
  * its expiry is under 已过期; an available coupon opens its redemption page.
  */
 import { usePageBackend } from '../support/backend';
-import {
-  attach,
-  classesOf,
-  findIn,
-  flushMicrotasks,
-  render,
-  tap,
-  textOf,
-  type SimRoot,
-} from '../support/simulate';
+import { text, texts, usePages, type Page } from '../support/pages';
+import { classesOf, findIn, tap } from '../support/simulate';
 import { ROUTES } from '../../../miniprogram/utils/routes';
 
 const DAY = 86_400_000;
-type Page = SimRoot & { instance: Record<string, (...args: any[]) => any> };
-
+const open = usePages();
 const backend = usePageBackend();
 
-async function openWallet(): Promise<Page> {
-  const page = attach(render('pages/wallet/index')) as Page;
-  await page.instance.onLoad({});
-  await flushMicrotasks();
-  return page;
-}
+const openWallet = () => open('pages/wallet/index');
 
-const text = (page: Page, selector: string) => textOf(page.querySelector(selector));
-const texts = (node: Parameters<typeof findIn>[0], className: string) =>
-  findIn(node, className).map((n) => textOf(n));
 /** Each tab as `title count`. */
 const tabs = (page: Page) =>
   findIn(page, 'wallet-tab').map(

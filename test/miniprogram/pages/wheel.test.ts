@@ -11,40 +11,24 @@
 import { formatDateTime } from '../../../miniprogram/utils/format';
 import { sectorAtPointer } from '../../../miniprogram/utils/wheel';
 import { usePageBackend } from '../support/backend';
+import { text, usePages, type Page } from '../support/pages';
 import {
   attrOf,
-  attach,
   canvasOf,
   findIn,
   flushMicrotasks,
-  render,
   tap,
   textOf,
   until,
   type FakeCanvas,
-  type SimRoot,
 } from '../support/simulate';
 import { ROUTES } from '../../../miniprogram/utils/routes';
 
 const DAY = 86_400_000;
-type Page = SimRoot & { instance: Record<string, (...args: any[]) => any> };
-
-let opened: Page[] = [];
-// before usePageBackend: jest runs afterEach hooks in declaration order, and the pages must go
-// before the clock turns real and the backend closes
-afterEach(() => {
-  opened.forEach((page) => page.detach());
-  opened = [];
-});
+const open = usePages();
 const backend = usePageBackend({ fakeTimers: true });
 
-async function openWheel(): Promise<Page> {
-  const page = attach(render('pages/wheel/index')) as Page;
-  opened.push(page);
-  await page.instance.onLoad({});
-  await flushMicrotasks();
-  return page;
-}
+const openWheel = () => open('pages/wheel/index');
 
 /** Lets `ms` of fake time pass in animation-sized steps, with the event loop turning between. */
 async function play(ms: number): Promise<void> {
@@ -59,7 +43,6 @@ function travel(ms: number): void {
   jest.setSystemTime(Date.now() + ms);
 }
 
-const text = (page: Page, selector: string) => textOf(page.querySelector(selector));
 const callsOf = (action: string) => backend.calls.filter((c) => c.data.action === action);
 
 /** The wheel's rotation in each drawn frame: the first rotate() after each clearRect(). */

@@ -13,9 +13,8 @@ import { callAdmin, friendlyMessage } from '../../../services/api';
 import { toast } from '../../../services/ui';
 import { formatDate } from '../../../utils/format';
 import { instanceState } from '../../../utils/instance-state';
-import { ownerGate } from '../../utils/owner-gate';
+import { consolePage } from '../../behaviors/console-page';
 
-type State = 'loading' | 'refused' | 'staff' | 'error' | 'ready';
 type BindCode = AdminResults['admins.createBindCode'];
 
 const ROLE_TEXT: Record<AdminRole, string> = { owner: '负责人', staff: '店员' };
@@ -31,19 +30,13 @@ function entryView(entry: AdminEntry) {
   };
 }
 
-interface Runtime {
-  loading: boolean;
-  busy: boolean;
-}
-
-const runtimeOf = instanceState<Runtime>(() => ({ loading: false, busy: false }));
+const runtimeOf = instanceState(() => ({ busy: false }));
 
 Component({
   options: { styleIsolation: 'apply-shared' },
+  behaviors: [consolePage],
 
   data: {
-    state: 'loading' as State,
-    message: '',
     admins: [] as ReturnType<typeof entryView>[],
     /** the form: who to add */
     role: 'staff' as AdminRole,
@@ -59,32 +52,13 @@ Component({
       return this.load();
     },
 
-    onRetry() {
-      this.setData({ state: 'loading', message: '' });
-      return this.load();
-    },
-
-    async load() {
-      const runtime = runtimeOf(this);
-      if (runtime.loading) return;
-      runtime.loading = true;
-      try {
-        if (this.data.state !== 'ready') {
-          const gate = await ownerGate();
-          if (gate.state !== 'owner') {
-            this.setData({ state: gate.state, message: gate.message });
-            return;
-          }
-        }
-        const list = await callAdmin('admins.list', {});
-        if (!list.ok) {
-          this.setData({ state: 'error', message: friendlyMessage(list.error) });
-          return;
-        }
-        this.setData({ state: 'ready', admins: list.data.admins.map(entryView) });
-      } finally {
-        runtime.loading = false;
+    async fetch() {
+      const list = await callAdmin('admins.list', {});
+      if (!list.ok) {
+        this.failed(list.error);
+        return;
       }
+      this.setData({ state: 'ready', admins: list.data.admins.map(entryView) });
     },
 
     onRole(event: WechatMiniprogram.TouchEvent) {

@@ -10,16 +10,14 @@ import type {
   CampaignSummary,
 } from '../../../../cloudfunctions/_shared/contracts';
 import { callAdmin, friendlyMessage } from '../../../services/api';
-import { refreshOnPullDown, toast } from '../../../services/ui';
+import { toast } from '../../../services/ui';
 import { formatCount, formatDateTime } from '../../../utils/format';
 import { instanceState } from '../../../utils/instance-state';
 import { openPage } from '../../../utils/nav';
 import { ROUTES } from '../../../utils/routes';
 import { blankCampaign } from '../../utils/blank-campaign';
-import { ownerGate } from '../../utils/owner-gate';
+import { consolePage } from '../../behaviors/console-page';
 import { STATUS_BADGES, STATUS_LABELS } from '../../utils/status';
-
-type State = 'loading' | 'refused' | 'staff' | 'error' | 'ready';
 
 interface Action {
   key: 'edit' | 'publish' | 'pause' | 'resume' | 'end' | 'clone';
@@ -71,19 +69,17 @@ function campaignView(c: CampaignSummary) {
 }
 
 interface Runtime {
-  loading: boolean;
   busy: boolean;
   campaigns: CampaignSummary[];
 }
 
-const runtimeOf = instanceState<Runtime>(() => ({ loading: false, busy: false, campaigns: [] }));
+const runtimeOf = instanceState<Runtime>(() => ({ busy: false, campaigns: [] }));
 
 Component({
   options: { styleIsolation: 'apply-shared' },
+  behaviors: [consolePage],
 
   data: {
-    state: 'loading' as State,
-    message: '',
     campaigns: [] as ReturnType<typeof campaignView>[],
     busy: false,
   },
@@ -99,41 +95,18 @@ Component({
       return undefined;
     },
 
-    onPullDownRefresh() {
-      return refreshOnPullDown(() => this.load());
-    },
-
-    onRetry() {
-      this.setData({ state: 'loading', message: '' });
-      return this.load();
-    },
-
-    async load() {
-      const runtime = runtimeOf(this);
-      if (runtime.loading) return;
-      runtime.loading = true;
-      try {
-        if (this.data.state !== 'ready') {
-          const gate = await ownerGate();
-          if (gate.state !== 'owner') {
-            this.setData({ state: gate.state, message: gate.message });
-            return;
-          }
-        }
-        const list = await callAdmin('campaign.list', {});
-        if (!list.ok) {
-          this.setData({ state: 'error', message: friendlyMessage(list.error) });
-          return;
-        }
-        runtime.campaigns = list.data.campaigns;
-        this.setData({
-          state: 'ready',
-          message: '',
-          campaigns: list.data.campaigns.map(campaignView),
-        });
-      } finally {
-        runtime.loading = false;
+    async fetch() {
+      const list = await callAdmin('campaign.list', {});
+      if (!list.ok) {
+        this.failed(list.error);
+        return;
       }
+      runtimeOf(this).campaigns = list.data.campaigns;
+      this.setData({
+        state: 'ready',
+        message: '',
+        campaigns: list.data.campaigns.map(campaignView),
+      });
     },
 
     async onAction(event: WechatMiniprogram.TouchEvent) {

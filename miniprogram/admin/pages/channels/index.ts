@@ -14,7 +14,8 @@ import type {
 } from '../../../../cloudfunctions/_shared/contracts';
 import { callAdmin, callApi, friendlyMessage } from '../../../services/api';
 import type { PosterSheet } from '../../../services/posters';
-import { refreshOnPullDown, toast } from '../../../services/ui';
+import { consolePage } from '../../behaviors/console-page';
+import { toast } from '../../../services/ui';
 import { formatFen } from '../../../utils/format';
 import { instanceState } from '../../../utils/instance-state';
 import {
@@ -25,7 +26,6 @@ import {
 } from '../../../utils/poster';
 import { isChannelCode } from '../../../utils/scene';
 
-type State = 'loading' | 'refused' | 'staff' | 'ready' | 'error';
 type Field = 'code' | 'name' | 'cost' | 'note';
 type FieldErrors = Partial<Record<Field | 'form', string>>;
 
@@ -72,23 +72,21 @@ function channelsView(channels: ChannelView[]) {
 const emptyForm = { code: '', name: '', cost: '', note: '', editing: false };
 
 interface Runtime {
-  loading: boolean;
   busy: boolean;
   channels: ChannelView[];
   campaign?: PublicCampaign;
 }
 
 // Runtime state lives beside the instance, not in `data`: data is copied to the view layer.
-const runtimeOf = instanceState<Runtime>(() => ({ loading: false, busy: false, channels: [] }));
+const runtimeOf = instanceState<Runtime>(() => ({ busy: false, channels: [] }));
 
 const noErrors: FieldErrors = {};
 
 Component({
   options: { styleIsolation: 'apply-shared' },
+  behaviors: [consolePage],
 
   data: {
-    state: 'loading' as State,
-    message: '',
     channels: [] as ReturnType<typeof channelsView>,
     form: emptyForm,
     errors: noErrors,
@@ -105,43 +103,17 @@ Component({
       return this.load();
     },
 
-    onPullDownRefresh() {
-      return refreshOnPullDown(() => this.load());
-    },
-
-    onRetry() {
-      this.setData({ state: 'loading', message: '' });
-      return this.load();
-    },
-
-    async load() {
-      const runtime = runtimeOf(this);
-      if (runtime.loading) return;
-      runtime.loading = true;
-      try {
-        const me = await callAdmin('admin.whoami', {});
-        if (!me.ok) {
-          if (me.error.code === 'FORBIDDEN') this.setData({ state: 'refused' });
-          else this.setData({ state: 'error', message: friendlyMessage(me.error) });
-          return;
-        }
-        if (me.data.role !== 'owner') {
-          this.setData({ state: 'staff' });
-          return;
-        }
-        // the offer printed on the posters, as visitors read it
-        const campaign = await callApi('campaign.get', {});
-        if (campaign.ok) runtime.campaign = campaign.data;
-        await this.refresh();
-      } finally {
-        runtime.loading = false;
-      }
+    async fetch() {
+      // the offer printed on the posters, as visitors read it
+      const campaign = await callApi('campaign.get', {});
+      if (campaign.ok) runtimeOf(this).campaign = campaign.data;
+      await this.refresh();
     },
 
     async refresh() {
       const listed = await callAdmin('channels.list', {});
       if (!listed.ok) {
-        this.setData({ state: 'error', message: friendlyMessage(listed.error) });
+        this.failed(listed.error);
         return;
       }
       runtimeOf(this).channels = listed.data.channels;

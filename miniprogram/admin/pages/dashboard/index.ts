@@ -14,8 +14,8 @@
  * channel, and this campaign against the previous one (`campaign.list`).
  */
 import type { AdminResults, CampaignSummary } from '../../../../cloudfunctions/_shared/contracts';
-import { callAdmin, friendlyMessage } from '../../../services/api';
-import { refreshOnPullDown, toast } from '../../../services/ui';
+import { callAdmin } from '../../../services/api';
+import { toast } from '../../../services/ui';
 import { askForReminders, preloadReminders, remindersOffered } from '../../../services/reminders';
 import type { BarItem } from '../../../components/bar-chart/index';
 import { formatCount, formatDateTime, formatFen } from '../../../utils/format';
@@ -24,6 +24,7 @@ import { groupView, poolRoom } from '../../../utils/pool';
 import { openPage } from '../../../utils/nav';
 import { ROUTES } from '../../../utils/routes';
 // People console (issue 13): the refusal reasons' labels live with the console's
+import { staffConsolePage, type Admin } from '../../behaviors/console-page';
 import { REJECTION_LABELS, TAG_LABELS } from '../../utils/labels';
 import {
   DEFAULT_CHOICE,
@@ -37,7 +38,6 @@ import {
 } from '../../utils/retention';
 
 type Overview = AdminResults['stats.overview'];
-type State = 'loading' | 'refused' | 'staff' | 'owner' | 'error';
 
 const ALERT_KINDS: Record<string, string> = {
   // raised for a pool nearly full *and* for one with no group left: 告急 fits both
@@ -191,7 +191,6 @@ const emptyOverview: Overview = {
 };
 
 interface Runtime {
-  loading: boolean;
   /** Retention (issue 15): the answer the chart is drawn from, and what the operator chose */
   overview: Overview | null;
   choice: TrendChoice;
@@ -199,7 +198,6 @@ interface Runtime {
 
 // Runtime state lives beside the instance, not in `data`: data is copied to the view layer.
 const runtimeOf = instanceState<Runtime>(() => ({
-  loading: false,
   overview: null,
   choice: DEFAULT_CHOICE,
 }));
@@ -208,10 +206,9 @@ const noHistory = { shown: false, previousTitle: '', rows: [] as Array<Record<st
 
 Component({
   options: { styleIsolation: 'apply-shared' },
+  behaviors: [staffConsolePage],
 
   data: {
-    state: 'loading' as State,
-    message: '',
     name: '',
     ...overviewView(emptyOverview),
     chart: chartView(emptyOverview.trend, DEFAULT_CHOICE),
@@ -230,55 +227,30 @@ Component({
       return this.load();
     },
 
-    onPullDownRefresh() {
-      return refreshOnPullDown(() => this.load());
-    },
-
-    onRetry() {
-      this.setData({ state: 'loading', message: '' });
-      return this.load();
-    },
-
-    async load() {
-      const runtime = runtimeOf(this);
-      if (runtime.loading) return;
-      runtime.loading = true;
-      try {
-        const me = await callAdmin('admin.whoami', {});
-        if (!me.ok) {
-          if (me.error.code === 'FORBIDDEN') this.setData({ state: 'refused', message: '' });
-          else this.setData({ state: 'error', message: friendlyMessage(me.error) });
-          return;
-        }
-        if (me.data.role !== 'owner') {
-          this.setData({ state: 'staff', name: me.data.name });
-          return;
-        }
-        // Retention (issue 15): the campaigns, to compare this one with the previous one
-        const [overview, campaigns] = await Promise.all([
-          callAdmin('stats.overview', {}),
-          callAdmin('campaign.list', {}),
-        ]);
-        if (!overview.ok) {
-          this.setData({
-            state: 'error',
-            name: me.data.name,
-            message: friendlyMessage(overview.error),
-          });
-          return;
-        }
-        runtime.overview = overview.data;
-        this.setData({
-          state: 'owner',
-          name: me.data.name,
-          message: '',
-          ...overviewView(overview.data),
-          chart: chartView(overview.data.trend, runtime.choice),
-          history: campaigns.ok ? this.historyOf(campaigns.data.campaigns) : noHistory,
-        });
-      } finally {
-        runtime.loading = false;
+    async fetch(me: Admin) {
+      if (me.role !== 'owner') {
+        this.setData({ state: 'staff', name: me.name });
+        return;
       }
+      // Retention (issue 15): the campaigns, to compare this one with the previous one
+      const [overview, campaigns] = await Promise.all([
+        callAdmin('stats.overview', {}),
+        callAdmin('campaign.list', {}),
+      ]);
+      if (!overview.ok) {
+        this.failed(overview.error);
+        return;
+      }
+      const runtime = runtimeOf(this);
+      runtime.overview = overview.data;
+      this.setData({
+        state: 'ready',
+        name: me.name,
+        message: '',
+        ...overviewView(overview.data),
+        chart: chartView(overview.data.trend, runtime.choice),
+        history: campaigns.ok ? this.historyOf(campaigns.data.campaigns) : noHistory,
+      });
     },
 
     /** The campaign visitors see against the previous one. */

@@ -46,11 +46,9 @@ import {
   type Notes,
   type StepView,
 } from '../../utils/campaign-form';
-import { ownerGate } from '../../utils/owner-gate';
+import { consolePage } from '../../behaviors/console-page';
 import { projectionView, type ProjectionView } from '../../utils/projection-view';
 import { STATUS_LABELS } from '../../utils/status';
-
-type State = 'loading' | 'refused' | 'staff' | 'error' | 'ready';
 
 const LAST_STEP = STEPS.length; // the simulate step's index
 
@@ -64,7 +62,6 @@ const RATES: Array<{ key: keyof TrafficAssumptionsInput; label: string; hint: st
 ];
 
 interface Runtime {
-  loading: boolean;
   saving: boolean;
   simulating: boolean;
   id: string;
@@ -84,7 +81,6 @@ interface Runtime {
 }
 
 const runtimeOf = instanceState<Runtime>(() => ({
-  loading: false,
   saving: false,
   simulating: false,
   id: '',
@@ -109,10 +105,9 @@ function extensionOf(path: string): string {
 
 Component({
   options: { styleIsolation: 'apply-shared' },
+  behaviors: [consolePage],
 
   data: {
-    state: 'loading' as State,
-    message: '',
     title: '',
     status: 'draft' as CampaignStatus,
     statusText: '',
@@ -148,48 +143,32 @@ Component({
       return this.load();
     },
 
-    onRetry() {
-      this.setData({ state: 'loading', message: '' });
-      return this.load();
-    },
-
-    async load() {
+    async fetch() {
       const runtime = runtimeOf(this);
-      if (runtime.loading) return;
-      runtime.loading = true;
-      try {
-        const gate = await ownerGate();
-        if (gate.state !== 'owner') {
-          this.setData({ state: gate.state, message: gate.message });
-          return;
-        }
-        const loaded = await callAdmin('campaign.get', runtime.id ? { id: runtime.id } : {});
-        if (!loaded.ok) {
-          this.setData({ state: 'error', message: friendlyMessage(loaded.error) });
-          return;
-        }
-        if (loaded.data.status === 'ended') {
-          // history: cloned, never edited (the server refuses it too)
-          this.setData({
-            state: 'error',
-            message: '活动已结束，不能再修改；可以在活动管理里复制它，作为新活动编辑',
-          });
-          return;
-        }
-        runtime.id = loaded.data.id;
-        runtime.config = JSON.parse(JSON.stringify(loaded.data.config)) as Loose;
-        runtime.updatedAt = loaded.data.updatedAt;
-        runtime.status = loaded.data.status;
-        runtime.dirty = false;
-        runtime.issues = [];
-        runtime.warnings = [];
-        this.setData({ state: 'ready', message: '', projection: null, simulateError: '' });
-        this.render();
-        this.renderTraffic();
-        if (this.data.stepIndex === LAST_STEP) await this.simulate();
-      } finally {
-        runtime.loading = false;
+      const loaded = await callAdmin('campaign.get', runtime.id ? { id: runtime.id } : {});
+      if (!loaded.ok) {
+        this.failed(loaded.error);
+        return;
       }
+      if (loaded.data.status === 'ended') {
+        // history: cloned, never edited (the server refuses it too)
+        this.setData({
+          state: 'error',
+          message: '活动已结束，不能再修改；可以在活动管理里复制它，作为新活动编辑',
+        });
+        return;
+      }
+      runtime.id = loaded.data.id;
+      runtime.config = JSON.parse(JSON.stringify(loaded.data.config)) as Loose;
+      runtime.updatedAt = loaded.data.updatedAt;
+      runtime.status = loaded.data.status;
+      runtime.dirty = false;
+      runtime.issues = [];
+      runtime.warnings = [];
+      this.setData({ state: 'ready', message: '', projection: null, simulateError: '' });
+      this.render();
+      this.renderTraffic();
+      if (this.data.stepIndex === LAST_STEP) await this.simulate();
     },
 
     /** The current step as the config and the notes say. */

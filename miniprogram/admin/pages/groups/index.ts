@@ -10,15 +10,15 @@
  */
 import type { AdminResults, ValidationIssue } from '../../../../cloudfunctions/_shared/contracts';
 import { callAdmin, friendlyMessage, uploadImage } from '../../../services/api';
-import { refreshOnPullDown, toast } from '../../../services/ui';
+import { toast } from '../../../services/ui';
 import { formatDate, formatDateTime } from '../../../utils/format';
 import { instanceState } from '../../../utils/instance-state';
 import { groupView } from '../../../utils/pool';
+import { consolePage } from '../../behaviors/console-page';
 
 /** A pool entry; its stored `qrUrl` (a fileID) is sent back as is when the group is toggled. */
 type PoolGroup = AdminResults['stats.overview']['groups'][number];
 
-type State = 'loading' | 'refused' | 'staff' | 'ready' | 'error';
 type Field = 'name' | 'image' | 'expiresAt' | 'capacity';
 type FieldErrors = Partial<Record<Field | 'form', string>>;
 
@@ -107,7 +107,6 @@ function poolView(groups: PoolGroup[], nowMs: number) {
 }
 
 interface Runtime {
-  loading: boolean;
   submitting: boolean;
   toggling: boolean;
   pool: PoolGroup[];
@@ -117,7 +116,6 @@ interface Runtime {
 
 // Runtime state lives beside the instance, not in `data`: data is copied to the view layer.
 const runtimeOf = instanceState<Runtime>(() => ({
-  loading: false,
   submitting: false,
   toggling: false,
   pool: [],
@@ -127,10 +125,9 @@ const noErrors: FieldErrors = {};
 
 Component({
   options: { styleIsolation: 'apply-shared' },
+  behaviors: [consolePage],
 
   data: {
-    state: 'loading' as State,
-    message: '',
     groups: [] as ReturnType<typeof poolView>,
     form: newForm(Date.now()),
     dateStart: '',
@@ -144,40 +141,11 @@ Component({
       return this.load();
     },
 
-    onPullDownRefresh() {
-      return refreshOnPullDown(() => this.load());
-    },
-
-    onRetry() {
-      this.setData({ state: 'loading', message: '' });
-      return this.load();
-    },
-
-    async load() {
-      const runtime = runtimeOf(this);
-      if (runtime.loading) return;
-      runtime.loading = true;
-      try {
-        const me = await callAdmin('admin.whoami', {});
-        if (!me.ok) {
-          if (me.error.code === 'FORBIDDEN') this.setData({ state: 'refused' });
-          else this.setData({ state: 'error', message: friendlyMessage(me.error) });
-          return;
-        }
-        if (me.data.role !== 'owner') {
-          this.setData({ state: 'staff' });
-          return;
-        }
-        await this.refreshPool();
-      } finally {
-        runtime.loading = false;
-      }
-    },
-
-    async refreshPool() {
+    /** The pool as it stands. */
+    async fetch() {
       const overview = await callAdmin('stats.overview', {});
       if (!overview.ok) {
-        this.setData({ state: 'error', message: friendlyMessage(overview.error) });
+        this.failed(overview.error);
         return;
       }
       const runtime = runtimeOf(this);
@@ -277,7 +245,7 @@ Component({
         runtime.uploaded = undefined;
         this.setData({ form: newForm(Date.now()) });
         wx.showToast({ title: '已加入群池', icon: 'success' }).catch(() => undefined);
-        await this.refreshPool();
+        await this.fetch();
       } finally {
         runtime.submitting = false;
         this.setData({ submitting: false });
@@ -316,7 +284,7 @@ Component({
           toast(title);
           return;
         }
-        await this.refreshPool();
+        await this.fetch();
       } finally {
         runtime.toggling = false;
       }

@@ -6,12 +6,12 @@
  */
 import type { AdminRole, RedemptionEntry } from '../../../../cloudfunctions/_shared/contracts';
 import { callAdmin, friendlyMessage } from '../../../services/api';
-import { refreshOnPullDown, toast } from '../../../services/ui';
+import { toast } from '../../../services/ui';
 import { formatDateTime } from '../../../utils/format';
 import { instanceState } from '../../../utils/instance-state';
 import { loadPage, type PageState } from '../../../utils/paged-list';
+import { staffConsolePage, type Admin } from '../../behaviors/console-page';
 
-type State = 'loading' | 'refused' | 'ready' | 'error';
 type Scope = 'all' | 'mine';
 
 const KIND_TEXT: Record<RedemptionEntry['kind'], string> = {
@@ -46,10 +46,9 @@ const runtimeOf = instanceState<Runtime>(() => ({ loading: false, busy: false })
 
 Component({
   options: { styleIsolation: 'apply-shared' },
+  behaviors: [staffConsolePage],
 
   data: {
-    state: 'loading' as State,
-    message: '',
     role: 'staff' as AdminRole,
     scope: 'mine' as Scope,
     todayCount: 0,
@@ -58,29 +57,20 @@ Component({
   },
 
   methods: {
-    async onLoad() {
-      const me = await callAdmin('admin.whoami', {});
-      if (!me.ok) {
-        if (me.error.code === 'FORBIDDEN') this.setData({ state: 'refused' });
-        else this.setData({ state: 'error', message: friendlyMessage(me.error) });
-        return;
+    onLoad() {
+      return this.load();
+    },
+
+    /** Owners start with every store's redemptions, staff with their own. */
+    fetch(me: Admin) {
+      if (this.data.state !== 'ready') {
+        this.setData({ role: me.role, scope: me.role === 'owner' ? 'all' : 'mine' });
       }
-      const owner = me.data.role === 'owner';
-      this.setData({ role: me.data.role, scope: owner ? 'all' : 'mine' });
-      await this.load(true);
-    },
-
-    onRetry() {
-      this.setData({ state: 'loading', message: '' });
-      return this.onLoad();
-    },
-
-    onPullDownRefresh() {
-      return refreshOnPullDown(() => this.load(true));
+      return this.loadLines(true);
     },
 
     onReachBottom() {
-      if (this.data.more) return this.load(false);
+      if (this.data.more) return this.loadLines(false);
       return undefined;
     },
 
@@ -88,18 +78,17 @@ Component({
       const scope = (event.currentTarget.dataset as { scope?: Scope }).scope;
       if (!scope || scope === this.data.scope) return undefined;
       this.setData({ scope, lines: [], more: false });
-      return this.load(true);
+      return this.loadLines(true);
     },
 
     /** The first page (`fresh`), or the next one. */
-    async load(fresh: boolean) {
+    async loadLines(fresh: boolean) {
       const answer = await loadPage(runtimeOf(this), fresh, (cursor) =>
         callAdmin('redemptions.list', { scope: this.data.scope, ...cursor }),
       );
       if (!answer) return;
       if (!answer.ok) {
-        if (this.data.state === 'ready') toast(friendlyMessage(answer.error));
-        else this.setData({ state: 'error', message: friendlyMessage(answer.error) });
+        this.failed(answer.error);
         return;
       }
       const lines = answer.data.items.map(lineView);

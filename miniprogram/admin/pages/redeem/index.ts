@@ -21,8 +21,7 @@ import { formatDateTime } from '../../../utils/format';
 import { instanceState } from '../../../utils/instance-state';
 import { openPage } from '../../../utils/nav';
 import { ROUTES } from '../../../utils/routes';
-
-type State = 'loading' | 'refused' | 'ready' | 'error';
+import { staffConsolePage, type Admin } from '../../behaviors/console-page';
 
 interface ResultCard {
   ok: boolean;
@@ -96,10 +95,9 @@ function isCancel(error: unknown): boolean {
 
 Component({
   options: { styleIsolation: 'apply-shared' },
+  behaviors: [staffConsolePage],
 
   data: {
-    state: 'loading' as State,
-    message: '',
     name: '',
     busy: false,
     manualToken: '',
@@ -113,13 +111,14 @@ Component({
   },
 
   methods: {
-    async onLoad() {
-      const me = await callAdmin('admin.whoami', {});
-      if (me.ok) {
-        this.setData({ state: 'ready', name: me.data.name, store: me.data.store ?? '' });
-        await this.refreshToday();
-      } else if (me.error.code === 'FORBIDDEN') this.setData({ state: 'refused' });
-      else this.setData({ state: 'error', message: friendlyMessage(me.error) });
+    onLoad() {
+      return this.load();
+    },
+
+    /** Owners and staff alike redeem; the page says who is scanning, and where. */
+    async fetch(me: Admin) {
+      this.setData({ state: 'ready', name: me.name, store: me.store ?? '' });
+      await this.refreshToday();
     },
 
     /** Back from the ledger (a reversal there changes today's count). */
@@ -136,11 +135,6 @@ Component({
 
     onOpenLedger() {
       openPage(ROUTES.ledger);
-    },
-
-    onRetry() {
-      this.setData({ state: 'loading', message: '' });
-      return this.onLoad();
     },
 
     async onScan() {

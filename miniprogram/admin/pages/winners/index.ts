@@ -5,12 +5,11 @@
  */
 import type { PrizeWinner } from '../../../../cloudfunctions/_shared/contracts';
 import { callAdmin, friendlyMessage } from '../../../services/api';
-import { refreshOnPullDown, toast } from '../../../services/ui';
+import { toast } from '../../../services/ui';
 import { formatDateTime } from '../../../utils/format';
 import { instanceState } from '../../../utils/instance-state';
 import { loadPage, type PageState } from '../../../utils/paged-list';
-
-type State = 'loading' | 'refused' | 'staff' | 'ready' | 'error';
+import { consolePage } from '../../behaviors/console-page';
 
 interface PhysicalPrize {
   id: string;
@@ -55,10 +54,9 @@ const runtimeOf = instanceState<Runtime>(() => ({ loading: false, busy: false })
 
 Component({
   options: { styleIsolation: 'apply-shared' },
+  behaviors: [consolePage],
 
   data: {
-    state: 'loading' as State,
-    message: '',
     prizes: [] as PhysicalPrize[],
     prizeId: '',
     shipping: false,
@@ -67,21 +65,22 @@ Component({
   },
 
   methods: {
-    async onLoad() {
-      const me = await callAdmin('admin.whoami', {});
-      if (!me.ok) {
-        if (me.error.code === 'FORBIDDEN') this.setData({ state: 'refused' });
-        else this.setData({ state: 'error', message: friendlyMessage(me.error) });
-        return;
-      }
-      if (me.data.role !== 'owner') {
-        this.setData({ state: 'staff' });
-        return;
-      }
+    onLoad() {
+      return this.load();
+    },
+
+    /** The physical prizes are read once (a reload keeps the one chosen), then its winners. */
+    async fetch() {
+      if (this.data.state !== 'ready' && !(await this.readPrizes())) return;
+      await this.loadWinners(true);
+    },
+
+    /** The campaign's physical prizes, the first one chosen; false when they cannot be read. */
+    async readPrizes() {
       const campaign = await callAdmin('campaign.get', {});
       if (!campaign.ok) {
-        this.setData({ state: 'error', message: friendlyMessage(campaign.error) });
-        return;
+        this.failed(campaign.error);
+        return false;
       }
       const config = campaign.data.config as {
         lottery: { prizes: Array<{ id: string; name: string; kind: string }> };
@@ -90,24 +89,12 @@ Component({
         .filter((p) => p.kind === 'physical')
         .map(({ id, name }) => ({ id, name }));
       this.setData({ prizes, prizeId: prizes[0]?.id ?? '' });
-      if (prizes.length === 0) {
-        this.setData({ state: 'ready' });
-        return;
-      }
-      await this.load(true);
-    },
-
-    onRetry() {
-      this.setData({ state: 'loading', message: '' });
-      return this.onLoad();
-    },
-
-    onPullDownRefresh() {
-      return refreshOnPullDown(() => this.load(true));
+      if (prizes.length === 0) this.setData({ state: 'ready' });
+      return true;
     },
 
     onReachBottom() {
-      if (this.data.more) return this.load(false);
+      if (this.data.more) return this.loadWinners(false);
       return undefined;
     },
 
@@ -115,19 +102,18 @@ Component({
       const id = (event.currentTarget.dataset as { id?: string }).id;
       if (!id || id === this.data.prizeId) return undefined;
       this.setData({ prizeId: id, winners: [], more: false });
-      return this.load(true);
+      return this.loadWinners(true);
     },
 
     /** The first page (`fresh`), or the next one. */
-    async load(fresh: boolean) {
+    async loadWinners(fresh: boolean) {
       if (!this.data.prizeId) return;
       const answer = await loadPage(runtimeOf(this), fresh, (cursor) =>
         callAdmin('winners.list', { prizeId: this.data.prizeId, ...cursor }),
       );
       if (!answer) return;
       if (!answer.ok) {
-        if (this.data.state === 'ready') toast(friendlyMessage(answer.error));
-        else this.setData({ state: 'error', message: friendlyMessage(answer.error) });
+        this.failed(answer.error);
         return;
       }
       const winners = answer.data.items.map(winnerView);
@@ -166,7 +152,7 @@ Component({
           return;
         }
         toast('已标记寄出');
-        await this.load(true);
+        await this.loadWinners(true);
       } finally {
         runtime.busy = false;
       }

@@ -327,7 +327,12 @@ class CollectionData {
     specs: IndexSpec[],
   ) {
     this.unique = specs.filter((s) => s.unique).map((s) => new UniqueIndex(s));
-    this.ordered = specs.map((s) => new OrderedIndex(s.name, s.keys));
+    // every collection's `_id` is indexed, as on the database: a walk in `_id` order after a
+    // cursor (the reconciler's, an export's) reads one page, not the whole collection
+    this.ordered = [
+      new OrderedIndex('_id_', { _id: 1 }),
+      ...specs.map((s) => new OrderedIndex(s.name, s.keys)),
+    ];
   }
 
   /** A document as loaded (a snapshot, the journal's legacy files): indexes are rebuilt after. */

@@ -218,6 +218,20 @@ describe('an orderBy that an index follows', () => {
       }),
     ).toBeLessThanOrEqual(21); // one entry past the page shows the page is whole
     expect(page).toHaveLength(20);
+
+    // every collection's _id is indexed: a walk in _id order after a cursor reads one page
+    let next: Doc[] = [];
+    expect(
+      examined(() => {
+        next = store.find('people', {
+          filter: { campaignId: 'live', _id: { $gt: 'p5000' } },
+          sort: { _id: 1 },
+          limit: 20,
+        });
+      }),
+    ).toBeLessThanOrEqual(23); // every tenth is another campaign's
+    expect(next).toHaveLength(20);
+    expect(next[0]._id > 'p5000').toBe(true);
   });
 
   it('counts through the narrowest index, from the index alone when it holds the whole filter', () => {

@@ -30,7 +30,8 @@ const input = args.find((a) => a.startsWith('--input='))?.slice(8);
 const wants = (name: string) => !only || only.includes(name);
 
 async function main(): Promise<void> {
-  const started = Date.now();
+  // the emulated clock moves (the campaign runs for days): the run is timed by the process
+  const started = performance.now();
   const parent = (input ? JSON.parse(readFileSync(input, 'utf8')) : {}) as Partial<ParentFigures>;
   const results: Partial<BenchResults> = {
     run: {
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
     results.scale = await scale(quick ? [1_000, 20_000] : [1_000, 100_000, 1_000_000]);
   }
   if (wants('campaign')) results.campaign = await simulateCampaign(quick ? 5_000 : 100_000);
-  results.run!.seconds = round((Date.now() - started) / 1000, 0);
+  results.run!.seconds = round((performance.now() - started) / 1000, 0);
 
   if (quick || only) {
     const out = join(root, 'dist', 'bench-partial.json');

@@ -329,7 +329,7 @@ Every figure below comes from **one run**; \`bench/results.json\` holds the same
   ${m.platform}, Node ${m.node}
 - **Date:** ${r.run.date}
 - **Commit:** ${r.run.commit}
-- **Run:** ${n(r.run.seconds)} s for the whole bench
+- **Run:** ${n(r.run.seconds)} s for the sections after the cold start and the e2e walk
 
 Wall-clock figures depend on the machine and on what else runs on it; round trips, reads, writes
 and sizes do not. On a shared machine the per-CPU-second figures are the steadier ones.
@@ -400,7 +400,7 @@ of the four calls that make an event. What 5,000 would need, without giving up a
 ## Throughput and latency, per visitor action
 
 One process (${m.cores} shared cores), concurrent invocations of the real bundles against the
-in-memory emulator; every run has visitors of its own, prepared first (not timed). \`+5 ms\` adds 5 ms
+in-memory emulator, each action in an emulator of its own; every run has visitors of its own, prepared first (not timed). \`+5 ms\` adds 5 ms
 before every database call, as a network would. The wheel stops on a limited coupon prize with stock
 to spare (a unit held, a coupon issued: the dearest common spin); the group pool has room for all.
 

@@ -81,6 +81,37 @@ function ratioRows(scale: ScaleResult) {
   });
 }
 
+/** What the ratios over 1.5 are made of: the store's work (documents examined), or the process. */
+function scaleNote(scale: ScaleResult, ratios: ReturnType<typeof ratioRows>): string {
+  const sizes = [...scale.sizes].sort((x, y) => x - y);
+  const large = sizes[sizes.length - 1];
+  const middle = sizes[sizes.length - 2] ?? sizes[0];
+  const over = ratios.filter((x) => x.ratio > 1.5);
+  if (over.length === 0) return 'Every ratio is within 1.5×.';
+  const examined = (x: (typeof ratios)[number], size: number) => x.at(size)?.examined ?? 0;
+  const steady = over.every((x) => examined(x, large) <= 1.5 * examined(x, middle));
+  const lines = over.map(
+    (x) =>
+      `\`${x.op}\` ${x.ratio.toFixed(2)}× in time, examining ${sizes.map((size) => n(examined(x, size))).join(' / ')} documents a call`,
+  );
+  return [
+    `Over 1.5× in time: ${lines.join('; ')}.`,
+    steady
+      ? `From ${n(middle)} to ${n(large)} members the store reads no more documents a call: the
+database's work does not grow with the campaign (the export reads each member's participant and
+person, two documents a row, at every size past its first page; at ${n(sizes[0])} members its one page
+is read with the file written in the same call). What grows is the one process's cost of a call —
+the function's SDK parsing every answer and the garbage collector working over a heap that holds
+${n(large)} members, their people and their coupons (several GB) beside the calls' garbage (a
+profile of the export at 200,000 members: 8 % the SDK's EJSON parsing, 13–21 % garbage collection,
+none of it the store's search). A database keeps its data out of the function's heap; the emulator
+cannot. The target is **not met** in time as measured here; the work that grows on a real database
+does not grow.`
+      : `Some of them read more documents at ${n(large)} members than at ${n(middle)}: that is work
+that grows, and the target is not met.`,
+  ].join('\n');
+}
+
 export function renderPerformance(r: BenchResults): string {
   const spin50 = r.throughput.find(
     (t) => t.action === 'lottery.spin' && t.concurrency === 50 && t.latencyMs === 0,
@@ -271,12 +302,14 @@ export function renderPerformance(r: BenchResults): string {
       ...sizes.map((s) => `${n(s)} members`),
       'round trips',
       `ratio ${n(Math.max(...sizes))} / ${n(Math.min(...sizes))}`,
+      `documents examined a call (${sizes.map(n).join(' / ')})`,
     ],
     ratios.map(({ op, at, ratio }) => [
       `\`${op}\``,
       ...sizes.map((s) => `${at(s)?.medianMs ?? '—'} ms`),
       String(at(Math.max(...sizes))?.roundTrips ?? '—'),
       `${ratio.toFixed(2)}× ${ratio <= 1.5 ? '' : '(over 1.5)'}`.trim(),
+      sizes.map((s) => n(at(s)?.examined ?? 0)).join(' / '),
     ]),
   );
 
@@ -460,6 +493,8 @@ index holds whole is the block's size. Answers are property-tested against a sca
   )
     .map(([users, ms]) => `${ms} ms at ${users}`)
     .join(', ')} users (the top inviters' sort scanned everyone).
+
+${scaleNote(r.scale, ratios)}
 
 ## A campaign of ${n(c.visitors)} visitors, end to end
 

@@ -26,6 +26,8 @@ export interface ScaleRow {
   members: number;
   medianMs: number;
   roundTrips: number;
+  /** documents the store read to answer one call (the database's work, whatever the heap) */
+  examined: number;
 }
 
 export interface ScaleResult {
@@ -171,7 +173,10 @@ function opsFor(members: number): ScaleOp[] {
  * the file). The figure is per 1,000 rows read, the step every later `export.get` repeats: what
  * must not grow with the campaign is the cost of a page, not the number of pages.
  */
-async function exportFirstPage(emulator: Emulator): Promise<{ ms: number; roundTrips: number }> {
+async function exportFirstPage(
+  emulator: Emulator,
+): Promise<{ ms: number; roundTrips: number; examined: number }> {
+  const before = emulator.store.examinedDocuments;
   const { value, ms } = await timed(() =>
     emulator.invoke(
       'admin',
@@ -182,7 +187,8 @@ async function exportFirstPage(emulator: Emulator): Promise<{ ms: number; roundT
   const answer = value.result as { ok: boolean; data?: { scanned: number } };
   if (!answer.ok || !answer.data) throw new Error(`export.create: ${JSON.stringify(answer)}`);
   const pages = Math.max(1, Math.ceil(answer.data.scanned / EXPORT_PAGE));
-  return { ms: ms / pages, roundTrips: value.dbCalls };
+  const examined = (emulator.store.examinedDocuments - before) / pages;
+  return { ms: ms / pages, roundTrips: value.dbCalls, examined };
 }
 
 export async function scale(sizes: number[], repeats = 15): Promise<ScaleResult> {
@@ -197,7 +203,9 @@ export async function scale(sizes: number[], repeats = 15): Promise<ScaleResult>
     for (const op of opsFor(members)) {
       const times: number[] = [];
       let roundTrips = 0;
+      let examined = 0;
       for (let r = 0; r < repeats + 2; r++) {
+        const before = emulator.store.examinedDocuments;
         const { value, ms } = await timed(() =>
           emulator.invoke(op.fn, op.event(), { openid: op.openid }),
         );
@@ -206,29 +214,33 @@ export async function scale(sizes: number[], repeats = 15): Promise<ScaleResult>
           throw new Error(`${op.name} at ${members}: ${JSON.stringify(value.result)}`);
         if (r >= 2) times.push(ms); // two warm-up calls
         roundTrips = value.dbCalls;
+        examined = emulator.store.examinedDocuments - before;
       }
-      const row = { op: op.name, members, medianMs: round(median(times), 2), roundTrips };
+      const row = { op: op.name, members, medianMs: round(median(times), 2), roundTrips, examined };
       rows.push(row);
       log(
-        `  ${op.name.padEnd(26)} ${String(row.medianMs).padStart(8)} ms  (${roundTrips} round trips)`,
+        `  ${op.name.padEnd(26)} ${String(row.medianMs).padStart(8)} ms  (${roundTrips} round trips, ${examined} documents examined)`,
       );
     }
     const pages: number[] = [];
     let pageTrips = 0;
+    let pageExamined = 0;
     for (let r = 0; r < Math.min(repeats, 5) + 1; r++) {
-      const { ms, roundTrips } = await exportFirstPage(emulator);
+      const { ms, roundTrips, examined } = await exportFirstPage(emulator);
       if (r >= 1) pages.push(ms);
       pageTrips = roundTrips;
+      pageExamined = examined;
     }
     const page = {
       op: 'export.create (first page, per 1,000 rows)',
       members,
       medianMs: round(median(pages), 2),
       roundTrips: pageTrips,
+      examined: round(pageExamined, 0),
     };
     rows.push(page);
     log(
-      `  ${page.op.padEnd(26)} ${String(page.medianMs).padStart(8)} ms  (${pageTrips} round trips)`,
+      `  ${page.op.padEnd(26)} ${String(page.medianMs).padStart(8)} ms  (${pageTrips} round trips, ${page.examined} documents examined)`,
     );
     await emulator.close();
     if (global.gc) global.gc();

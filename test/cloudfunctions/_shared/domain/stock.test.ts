@@ -29,6 +29,17 @@ describe('splitStock', () => {
 });
 
 describe('planStockChange', () => {
+  it('takes a cut from the shards with the most left, ties in id order (the same plan every time)', () => {
+    const shards = [shard('s2', 5, 3), shard('s0', 5, 3), shard('s1', 5, 1)];
+    expect(planStockChange(shards, 11)).toEqual({
+      ok: true,
+      changes: [
+        { shardId: 's0', configured: 5, by: -3 },
+        { shardId: 's2', configured: 5, by: -1 },
+      ],
+    });
+  });
+
   const shards = [shard('a', 5, 2), shard('b', 5, 4), shard('c', 5, 0), shard('d', 5, 5)];
 
   it('changes nothing when the target is what the shards hold', () => {

@@ -36,7 +36,12 @@ export default tseslint.config(
   },
   {
     // jest's own config files are CommonJS
-    files: ['jest.config.js', 'jest.stryker.config.js', 'jest.stryker-domain.config.js', 'test/**/*.js'],
+    files: [
+      'jest.config.js',
+      'jest.stryker.config.js',
+      'jest.stryker-domain.config.js',
+      'test/**/*.js',
+    ],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
     languageOptions: {
       sourceType: 'commonjs',

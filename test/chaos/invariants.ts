@@ -272,7 +272,9 @@ export function violations(snapshot: StoreSnapshot, facts: CampaignFacts): strin
   const redeemedBy = new Map<string, string[]>();
   for (const c of coupons.values()) {
     if (c.campaignId !== facts.campaignId || !c.redeemedAt) continue;
-    redeemedBy.set(c.owner, [...(redeemedBy.get(c.owner) ?? []), c._id as string]);
+    const own = redeemedBy.get(c.owner) ?? [];
+    own.push(c._id as string);
+    redeemedBy.set(c.owner, own);
   }
   for (const p of participants) {
     const marked = Object.keys(p.redeemed ?? {}).sort();

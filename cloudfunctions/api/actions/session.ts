@@ -36,7 +36,11 @@ import { INVITE_CODES_PER_DAY } from '../../_shared/limits';
 import { findAdmin } from '../../_shared/repositories/admins';
 import { activeCampaign, type CampaignDoc } from '../../_shared/repositories/campaigns';
 import { bumpCommunity } from '../../_shared/repositories/community';
-import { bumpCounters, type CounterIncrements } from '../../_shared/repositories/counters';
+import {
+  addIncrements,
+  bumpCounters,
+  type CounterIncrements,
+} from '../../_shared/repositories/counters';
 import {
   createParticipant,
   findParticipant,
@@ -362,12 +366,10 @@ async function afterEntry(
     if (firstInvite) {
       increments.inviters = 1;
       if (inviterHere?.enteredAt) {
-        const moves = tagCounterMoves(
-          inviterHere.tagRank,
-          rankAfter(inviterHere.tagRank, sharedRank),
+        addIncrements(
+          increments,
+          tagCounterMoves(inviterHere.tagRank, rankAfter(inviterHere.tagRank, sharedRank)),
         );
-        for (const [path, by] of Object.entries(moves))
-          increments[path] = (increments[path] ?? 0) + by;
       }
     }
     await bumpCommunity(participant.campaignId, invite.leaders ?? [], 'members', now);

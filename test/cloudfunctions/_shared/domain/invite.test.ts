@@ -37,6 +37,7 @@ describe('evaluateInvite (session.enter with an invite code)', () => {
       { now: new Date(Date.parse(campaign.startAt) - 1) },
       'CAMPAIGN_ENDED',
     ],
+    ['an operator blocked the inviter', { inviterBlocked: true }, 'BLOCKED'],
     ['the invitee is blocked by risk control', { inviteeRisk: 'block' }, 'RISK'],
     ['the invitee is downgraded by risk control', { inviteeRisk: 'downgrade' }, 'RISK'],
     ['the inviter reached today’s cap', { inviterVerifiedToday: 50 }, 'INVITER_DAILY_CAP'],
@@ -62,6 +63,11 @@ describe('evaluateInvite (session.enter with an invite code)', () => {
     expect(attempt({ invitee: { openid: 'o-new', isNew: false }, inviteeRisk: 'block' })).toEqual({
       status: 'rejected',
       reason: 'NOT_NEW_USER',
+    });
+    // A blocked inviter's link brings nothing, whatever the invitee's risk.
+    expect(attempt({ inviterBlocked: true, inviteeRisk: 'block' })).toEqual({
+      status: 'rejected',
+      reason: 'BLOCKED',
     });
     // Fraud shows as fraud even when the inviter is also at the cap.
     expect(attempt({ inviteeRisk: 'block', inviterVerifiedToday: 50 })).toEqual({
